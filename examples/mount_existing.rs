@@ -1,0 +1,41 @@
+//! MCP mounted inside an existing actix-web application, next to its own routes.
+//!
+//! ```sh
+//! cargo run -p mcp-examples --bin mount_existing
+//! curl http://127.0.0.1:8000/health
+//! npx @modelcontextprotocol/inspector --cli http://127.0.0.1:8000/api/mcp/sse --method tools/list
+//! ```
+//!
+//! `MCP_BIND` sets the address (default `127.0.0.1:8000`), `MCP_WORKERS` the number of workers.
+
+use actix_web::{web, App, HttpServer};
+use mcp_runtime::tool;
+
+/// Add two numbers.
+#[tool]
+async fn add(a: i64, b: i64) -> i64 {
+    a + b
+}
+
+/// Greet someone by name.
+#[tool]
+fn greet(name: String, #[arg(default = "Hello")] greeting: String) -> String {
+    format!("{greeting}, {name}!")
+}
+
+#[actix_web::main]
+async fn main() -> std::io::Result<()> {
+    let bind = std::env::var("MCP_BIND").unwrap_or_else(|_| "127.0.0.1:8000".to_owned());
+    let workers = std::env::var("MCP_WORKERS").ok().and_then(|w| w.parse().ok());
+    eprintln!("mount_existing: app at http://{bind}/, MCP over SSE at http://{bind}/api/mcp/sse");
+    let server = HttpServer::new(|| {
+        App::new()
+            .route("/health", web::get().to(|| async { "ok" }))
+            .service(web::scope("/api").service(web::scope("/mcp").service(mcp_runtime::sse_app())))
+    });
+    let server = match workers {
+        Some(workers) => server.workers(workers),
+        None => server,
+    };
+    server.bind(bind)?.run().await
+}

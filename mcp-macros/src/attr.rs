@@ -1,0 +1,121 @@
+//! Attribute options: `#[tool(...)]` on the function and `#[arg(...)]` on its parameters.
+
+use proc_macro2::{Span, TokenStream};
+use syn::meta::ParseNestedMeta;
+use syn::{Expr, LitBool, LitStr, Token};
+
+/// A string option with the span of its literal, for errors that point at it.
+pub struct Spanned<T> {
+    pub value: T,
+    pub span: Span,
+}
+
+/// The options of `#[tool(...)]`.
+#[derive(Default)]
+pub struct ToolAttr {
+    pub name: Option<Spanned<String>>,
+    pub title: Option<String>,
+    pub description: Option<String>,
+    pub read_only: Option<bool>,
+    pub destructive: Option<bool>,
+    pub idempotent: Option<bool>,
+    pub open_world: Option<bool>,
+}
+
+const TOOL_OPTIONS: &str =
+    "name, title, description, read_only, destructive, idempotent, open_world";
+
+impl ToolAttr {
+    pub fn parse(args: TokenStream) -> syn::Result<ToolAttr> {
+        let mut attr = ToolAttr::default();
+        let parser = syn::meta::parser(|meta| {
+            let path = &meta.path;
+            if path.is_ident("name") {
+                let lit: LitStr = meta.value()?.parse()?;
+                set(&meta, &mut attr.name, Spanned { value: lit.value(), span: lit.span() })
+            } else if path.is_ident("title") {
+                let lit: LitStr = meta.value()?.parse()?;
+                set(&meta, &mut attr.title, lit.value())
+            } else if path.is_ident("description") {
+                let lit: LitStr = meta.value()?.parse()?;
+                set(&meta, &mut attr.description, lit.value())
+            } else if path.is_ident("read_only") {
+                let value = flag(&meta)?;
+                set(&meta, &mut attr.read_only, value)
+            } else if path.is_ident("destructive") {
+                let value = flag(&meta)?;
+                set(&meta, &mut attr.destructive, value)
+            } else if path.is_ident("idempotent") {
+                let value = flag(&meta)?;
+                set(&meta, &mut attr.idempotent, value)
+            } else if path.is_ident("open_world") {
+                let value = flag(&meta)?;
+                set(&meta, &mut attr.open_world, value)
+            } else {
+                Err(meta.error(format!(
+                    "unknown #[tool] option `{}`; the options are: {TOOL_OPTIONS}",
+                    path_text(path)
+                )))
+            }
+        });
+        syn::parse::Parser::parse2(parser, args)?;
+        Ok(attr)
+    }
+}
+
+/// The options of `#[arg(...)]`.
+#[derive(Default)]
+pub struct ArgAttr {
+    pub name: Option<Spanned<String>>,
+    pub description: Option<String>,
+    pub default: Option<Expr>,
+}
+
+impl ArgAttr {
+    /// Reads one `#[arg(...)]` attribute into `self`.
+    pub fn parse_into(&mut self, attr: &syn::Attribute) -> syn::Result<()> {
+        attr.parse_nested_meta(|meta| {
+            let path = &meta.path;
+            if path.is_ident("description") {
+                let lit: LitStr = meta.value()?.parse()?;
+                set(&meta, &mut self.description, lit.value())
+            } else if path.is_ident("default") {
+                let expr: Expr = meta.value()?.parse()?;
+                set(&meta, &mut self.default, expr)
+            } else if path.is_ident("name") {
+                let lit: LitStr = meta.value()?.parse()?;
+                set(&meta, &mut self.name, Spanned { value: lit.value(), span: lit.span() })
+            } else {
+                Err(meta.error(format!(
+                    "unknown #[arg] option `{}`; the options are: description, default, name",
+                    path_text(path)
+                )))
+            }
+        })
+    }
+}
+
+/// `read_only` alone means `true`; `read_only = false` is accepted too.
+fn flag(meta: &ParseNestedMeta) -> syn::Result<bool> {
+    if meta.input.peek(Token![=]) {
+        let lit: LitBool = meta.value()?.parse()?;
+        Ok(lit.value)
+    } else {
+        Ok(true)
+    }
+}
+
+fn set<T>(meta: &ParseNestedMeta, slot: &mut Option<T>, value: T) -> syn::Result<()> {
+    if slot.is_some() {
+        return Err(meta.error(format!(
+            "`{}` is given twice; keep one",
+            path_text(&meta.path)
+        )));
+    }
+    *slot = Some(value);
+    Ok(())
+}
+
+fn path_text(path: &syn::Path) -> String {
+    quote::quote!(#path).to_string().replace(' ', "")
+}

@@ -1,0 +1,193 @@
+//! Code generation for `#[tool]`.
+
+use proc_macro2::{Span, TokenStream};
+use quote::{format_ident, quote, quote_spanned, ToTokens};
+use syn::spanned::Spanned as _;
+use syn::{Expr, ItemFn, ReturnType};
+
+use crate::ast::{Errors, ToolFn};
+use crate::valid;
+
+pub fn tool(args: TokenStream, input: TokenStream) -> TokenStream {
+    let item: ItemFn = match syn::parse2(input.clone()) {
+        Ok(item) => item,
+        Err(_) => {
+            let error = syn::Error::new(
+                Span::call_site(),
+                "#[tool] goes on a function: `#[tool] async fn name(arg: Type) -> Output { .. }`",
+            )
+            .to_compile_error();
+            // Keep the item so that its other uses do not cascade into more errors.
+            return quote!(#error #input);
+        }
+    };
+    let mut errors = Errors::default();
+    let tool = ToolFn::parse(args, item, &mut errors);
+    valid::check(&tool, &mut errors);
+    let item = &tool.item;
+    if !errors.is_empty() {
+        // The function still exists, so callers compile; only the registration is withheld.
+        let errors = errors.into_compile_errors();
+        return quote!(#errors #item);
+    }
+    let registration = registration(&tool);
+    quote! {
+        #item
+        #registration
+    }
+}
+
+fn registration(tool: &ToolFn) -> TokenStream {
+    let fn_ident = &tool.item.sig.ident;
+    let name = tool.name();
+    let title = option_str(tool.attr.title.as_deref());
+    let description = option_str(tool.description().as_deref());
+    let [read_only, destructive, idempotent, open_world] = [
+        tool.attr.read_only,
+        tool.attr.destructive,
+        tool.attr.idempotent,
+        tool.attr.open_world,
+    ]
+    .map(|hint| match hint {
+        Some(value) => quote!(::core::option::Option::Some(#value)),
+        None => quote!(::core::option::Option::None),
+    });
+
+    let mut param_defs = Vec::new();
+    let mut default_fns = Vec::new();
+    let mut takes = Vec::new();
+    let mut values = Vec::new();
+    for (index, param) in tool.params.iter().enumerate() {
+        let ty = &param.ty;
+        let param_name = &param.name;
+        let param_description = option_str(tool.param_description(param).as_deref());
+        let value = format_ident!("__mcp_arg_{}", index);
+        let default = match &param.default {
+            Some(expr) => {
+                let expr = default_expr(expr);
+                let default_fn = format_ident!("__mcp_default_{}", index);
+                default_fns.push(quote_spanned! {expr.span()=>
+                    fn #default_fn() -> ::core::option::Option<__mcp::serde_json::Value> {
+                        let value: #ty = #expr;
+                        (&__mcp::DefaultJson(&value)).default_json()
+                    }
+                });
+                takes.push(quote_spanned! {ty.span()=>
+                    let #value = __args.take_or::<#ty>(#param_name, || #expr);
+                });
+                quote!(::core::option::Option::Some(#default_fn))
+            }
+            None => {
+                takes.push(quote_spanned! {ty.span()=>
+                    let #value = __args.take::<#ty>(#param_name);
+                });
+                quote!(::core::option::Option::None)
+            }
+        };
+        param_defs.push(quote_spanned! {ty.span()=>
+            __mcp::ParamDefinition {
+                name: #param_name,
+                description: #param_description,
+                schema: __mcp::schema_of::<#ty>,
+                default: #default,
+            }
+        });
+        values.push(value);
+    }
+
+    let output_ty = match &tool.item.sig.output {
+        ReturnType::Default => quote!(()),
+        ReturnType::Type(_, ty) => ty.to_token_stream(),
+    };
+    let output_span = match &tool.item.sig.output {
+        ReturnType::Default => tool.item.sig.ident.span(),
+        ReturnType::Type(_, ty) => ty.span(),
+    };
+    let into_result = quote_spanned! {output_span=>
+        <#output_ty as __mcp::IntoToolResult>::into_tool_result
+    };
+    let run = if tool.item.sig.asyncness.is_some() {
+        quote!(#into_result(#fn_ident(#(#values),*).await))
+    } else {
+        quote!(__mcp::run_blocking(move || #into_result(#fn_ident(#(#values),*))).await)
+    };
+    let unpack = if values.is_empty() {
+        quote!()
+    } else {
+        let somes = values.iter().map(|v| quote!(::core::option::Option::Some(#v)));
+        quote! {
+            let (#(#somes,)*) = (#(#values,)*) else {
+                ::core::unreachable!("every missing argument was reported above")
+            };
+        }
+    };
+    let output_schema = quote_spanned! {output_span=>
+        <#output_ty as __mcp::IntoToolResult>::output_schema
+    };
+
+    quote! {
+        #[doc(hidden)]
+        const _: () = {
+            use ::mcp_runtime::__private as __mcp;
+            #[allow(unused_imports)]
+            use __mcp::{DefaultJsonFallback as _, DefaultJsonSerialize as _};
+
+            #(#default_fns)*
+
+            static __MCP_PARAMS: &[__mcp::ParamDefinition] = &[#(#param_defs),*];
+
+            fn __mcp_call(__call: __mcp::ToolCall) -> __mcp::ToolFuture {
+                ::std::boxed::Box::pin(async move {
+                    #[allow(unused_mut)]
+                    let mut __args = __mcp::Arguments::new(#name, __MCP_PARAMS, __call);
+                    #(#takes)*
+                    if let ::core::option::Option::Some(__error) = __args.into_error() {
+                        return __error;
+                    }
+                    #unpack
+                    #run
+                })
+            }
+
+            __mcp::inventory::submit! {
+                __mcp::ToolDefinition {
+                    name: #name,
+                    title: #title,
+                    description: #description,
+                    annotations: __mcp::ToolAnnotations {
+                        read_only: #read_only,
+                        destructive: #destructive,
+                        idempotent: #idempotent,
+                        open_world: #open_world,
+                    },
+                    params: __MCP_PARAMS,
+                    output_schema: #output_schema,
+                    call: __mcp_call,
+                    location: __mcp::SourceLocation {
+                        file: ::core::file!(),
+                        line: ::core::line!(),
+                        column: ::core::column!(),
+                    },
+                }
+            }
+        };
+    }
+}
+
+/// A string literal default converts with `Into`, so `default = "x"` works for `String`;
+/// other expressions are used as written, so `default = 3` works for any integer type.
+fn default_expr(expr: &Expr) -> TokenStream {
+    match expr {
+        Expr::Lit(syn::ExprLit { lit: syn::Lit::Str(_), .. }) => {
+            quote_spanned!(expr.span()=> ::core::convert::Into::into(#expr))
+        }
+        _ => expr.to_token_stream(),
+    }
+}
+
+fn option_str(value: Option<&str>) -> TokenStream {
+    match value {
+        Some(text) => quote!(::core::option::Option::Some(#text)),
+        None => quote!(::core::option::Option::None),
+    }
+}

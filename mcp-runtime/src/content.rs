@@ -1,0 +1,199 @@
+//! MCP content blocks: what tools return and clients display.
+
+use serde::Serialize;
+
+/// One block of content in a tool result.
+///
+/// ```
+/// use mcp_runtime::Content;
+///
+/// let blocks = vec![
+///     Content::text("a red pixel:"),
+///     Content::image(vec![0x89, b'P', b'N', b'G'], "image/png"),
+///     Content::resource_link("file:///tmp/report.csv", "report.csv"),
+/// ];
+/// # assert_eq!(blocks.len(), 3);
+/// ```
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(tag = "type", rename_all = "snake_case")]
+pub enum Content {
+    /// Plain text.
+    Text {
+        /// The text.
+        text: String,
+    },
+    /// An image, base64-encoded.
+    Image {
+        /// Base64 of the image bytes.
+        data: String,
+        /// For example `image/png`.
+        #[serde(rename = "mimeType")]
+        mime_type: String,
+    },
+    /// Audio, base64-encoded.
+    Audio {
+        /// Base64 of the audio bytes.
+        data: String,
+        /// For example `audio/wav`.
+        #[serde(rename = "mimeType")]
+        mime_type: String,
+    },
+    /// The contents of a resource, embedded in the result.
+    Resource {
+        /// The embedded resource.
+        resource: ResourceContents,
+    },
+    /// A link to a resource the client may read.
+    ResourceLink {
+        /// The resource URI.
+        uri: String,
+        /// A short name for the resource.
+        name: String,
+        /// What the resource is.
+        #[serde(skip_serializing_if = "Option::is_none")]
+        description: Option<String>,
+        /// The resource's MIME type, when known.
+        #[serde(rename = "mimeType", skip_serializing_if = "Option::is_none")]
+        mime_type: Option<String>,
+    },
+}
+
+/// The contents of a resource: text or binary.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(untagged)]
+pub enum ResourceContents {
+    /// Text contents.
+    Text {
+        /// The resource URI.
+        uri: String,
+        /// For example `text/plain`.
+        #[serde(rename = "mimeType", skip_serializing_if = "Option::is_none")]
+        mime_type: Option<String>,
+        /// The text.
+        text: String,
+    },
+    /// Binary contents, base64-encoded.
+    Blob {
+        /// The resource URI.
+        uri: String,
+        /// For example `application/pdf`.
+        #[serde(rename = "mimeType", skip_serializing_if = "Option::is_none")]
+        mime_type: Option<String>,
+        /// Base64 of the bytes.
+        blob: String,
+    },
+}
+
+impl Content {
+    /// A text block.
+    pub fn text(text: impl Into<String>) -> Self {
+        Content::Text { text: text.into() }
+    }
+
+    /// An image block from raw bytes (encoded to base64 here).
+    pub fn image(bytes: impl AsRef<[u8]>, mime_type: impl Into<String>) -> Self {
+        Content::Image { data: base64_encode(bytes.as_ref()), mime_type: mime_type.into() }
+    }
+
+    /// An audio block from raw bytes (encoded to base64 here).
+    pub fn audio(bytes: impl AsRef<[u8]>, mime_type: impl Into<String>) -> Self {
+        Content::Audio { data: base64_encode(bytes.as_ref()), mime_type: mime_type.into() }
+    }
+
+    /// An embedded text resource.
+    pub fn embedded_text(
+        uri: impl Into<String>,
+        mime_type: impl Into<String>,
+        text: impl Into<String>,
+    ) -> Self {
+        Content::Resource {
+            resource: ResourceContents::Text {
+                uri: uri.into(),
+                mime_type: Some(mime_type.into()),
+                text: text.into(),
+            },
+        }
+    }
+
+    /// An embedded binary resource from raw bytes (encoded to base64 here).
+    pub fn embedded_blob(
+        uri: impl Into<String>,
+        mime_type: impl Into<String>,
+        bytes: impl AsRef<[u8]>,
+    ) -> Self {
+        Content::Resource {
+            resource: ResourceContents::Blob {
+                uri: uri.into(),
+                mime_type: Some(mime_type.into()),
+                blob: base64_encode(bytes.as_ref()),
+            },
+        }
+    }
+
+    /// A link to a resource.
+    pub fn resource_link(uri: impl Into<String>, name: impl Into<String>) -> Self {
+        Content::ResourceLink {
+            uri: uri.into(),
+            name: name.into(),
+            description: None,
+            mime_type: None,
+        }
+    }
+}
+
+/// Standard base64 with padding (RFC 4648 section 4), as MCP requires for binary data.
+pub(crate) fn base64_encode(bytes: &[u8]) -> String {
+    const ALPHABET: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+    let mut out = String::with_capacity(bytes.len().div_ceil(3) * 4);
+    for chunk in bytes.chunks(3) {
+        let n = match *chunk {
+            [a, b, c] => u32::from_be_bytes([0, a, b, c]),
+            [a, b] => u32::from_be_bytes([0, a, b, 0]),
+            [a] => u32::from_be_bytes([0, a, 0, 0]),
+            _ => unreachable!("chunks(3) yields one to three bytes"),
+        };
+        let sextets = [n >> 18, n >> 12, n >> 6, n].map(|s| ALPHABET[(s & 63) as usize] as char);
+        let kept = chunk.len() + 1;
+        out.extend(&sextets[..kept]);
+        out.extend(std::iter::repeat_n('=', 4 - kept));
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn base64_matches_rfc4648_vectors() {
+        let vectors = [
+            ("", ""),
+            ("f", "Zg=="),
+            ("fo", "Zm8="),
+            ("foo", "Zm9v"),
+            ("foob", "Zm9vYg=="),
+            ("fooba", "Zm9vYmE="),
+            ("foobar", "Zm9vYmFy"),
+        ];
+        for (input, expected) in vectors {
+            assert_eq!(base64_encode(input.as_bytes()), expected, "{input:?}");
+        }
+        assert_eq!(base64_encode(&[0xff, 0xfe, 0xfd]), "//79");
+    }
+
+    #[test]
+    fn content_serializes_with_mcp_field_names() {
+        assert_eq!(
+            serde_json::to_value(Content::image([1u8, 2, 3], "image/png")).unwrap(),
+            serde_json::json!({"type": "image", "data": "AQID", "mimeType": "image/png"})
+        );
+        assert_eq!(
+            serde_json::to_value(Content::embedded_text("test://a", "text/plain", "hi")).unwrap(),
+            serde_json::json!({"type": "resource", "resource": {"uri": "test://a", "mimeType": "text/plain", "text": "hi"}})
+        );
+        assert_eq!(
+            serde_json::to_value(Content::resource_link("file:///x", "x")).unwrap(),
+            serde_json::json!({"type": "resource_link", "uri": "file:///x", "name": "x"})
+        );
+    }
+}

@@ -1,0 +1,360 @@
+//! JSON-RPC 2.0 messages: decoding what a client sent, encoding what the server answers.
+//!
+//! Decoding is strict and its errors say what was wrong, because a client author reads them.
+
+use std::fmt;
+
+use serde::Serialize;
+use serde_json::{Map, Value};
+
+/// Invalid JSON was received.
+pub const PARSE_ERROR: i64 = -32700;
+/// The JSON sent is not a valid JSON-RPC request.
+pub const INVALID_REQUEST: i64 = -32600;
+/// The method does not exist or is not available.
+pub const METHOD_NOT_FOUND: i64 = -32601;
+/// Invalid method parameters.
+pub const INVALID_PARAMS: i64 = -32602;
+/// Internal JSON-RPC error.
+pub const INTERNAL_ERROR: i64 = -32603;
+
+/// The id of a request: MCP allows strings and integers (never `null`).
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum RequestId {
+    /// An integer id.
+    Number(i64),
+    /// A string id.
+    String(String),
+}
+
+impl RequestId {
+    fn from_value(value: &Value) -> Option<RequestId> {
+        match value {
+            Value::String(s) => Some(RequestId::String(s.clone())),
+            Value::Number(n) => n.as_i64().map(RequestId::Number),
+            _ => None,
+        }
+    }
+}
+
+impl Serialize for RequestId {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        match self {
+            RequestId::Number(n) => serializer.serialize_i64(*n),
+            RequestId::String(s) => serializer.serialize_str(s),
+        }
+    }
+}
+
+impl fmt::Display for RequestId {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            RequestId::Number(n) => write!(f, "{n}"),
+            RequestId::String(s) => write!(f, "{s:?}"),
+        }
+    }
+}
+
+/// One decoded message from a client.
+#[derive(Debug, Clone)]
+pub enum Message {
+    /// A request: the client awaits a response with the same id.
+    Request(Request),
+    /// A notification: no response is sent.
+    Notification(Notification),
+    /// A response to a request the server sent to the client.
+    Response(Value),
+}
+
+/// A JSON-RPC request.
+#[derive(Debug, Clone)]
+pub struct Request {
+    /// The id the response must carry.
+    pub id: RequestId,
+    /// The method name, for example `tools/call`.
+    pub method: String,
+    /// The parameters (`null` when absent).
+    pub params: Value,
+}
+
+/// A JSON-RPC notification.
+#[derive(Debug, Clone)]
+pub struct Notification {
+    /// The method name, for example `notifications/initialized`.
+    pub method: String,
+    /// The parameters (`null` when absent).
+    pub params: Value,
+}
+
+/// Why a message could not be decoded.
+#[derive(Debug, Clone)]
+pub struct DecodeError {
+    /// [`PARSE_ERROR`] for bytes that are not JSON, [`INVALID_REQUEST`] otherwise.
+    pub code: i64,
+    /// What was wrong, in words a client author can act on.
+    pub message: String,
+    /// The request id, when one could be recovered, so the error can be answered.
+    pub id: Option<RequestId>,
+}
+
+impl fmt::Display for DecodeError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.message)
+    }
+}
+
+impl std::error::Error for DecodeError {}
+
+impl DecodeError {
+    fn invalid(message: impl Into<String>, id: Option<RequestId>) -> Self {
+        DecodeError { code: INVALID_REQUEST, message: message.into(), id }
+    }
+
+    /// The JSON-RPC error response that answers this decoding failure.
+    pub fn to_response(&self) -> Response {
+        Response::error(self.id.clone(), ErrorObject::new(self.code, self.message.clone()))
+    }
+}
+
+impl Message {
+    /// Decodes one message from the bytes of a request body or a line of input.
+    pub fn from_slice(bytes: &[u8]) -> Result<Message, DecodeError> {
+        let value: Value = serde_json::from_slice(bytes).map_err(|err| DecodeError {
+            code: PARSE_ERROR,
+            message: format!("invalid JSON: {err}"),
+            id: None,
+        })?;
+        Message::from_value(value)
+    }
+
+    /// Decodes one message from a parsed JSON value.
+    pub fn from_value(value: Value) -> Result<Message, DecodeError> {
+        let mut object = match value {
+            Value::Object(object) => object,
+            Value::Array(_) => {
+                return Err(DecodeError::invalid(
+                    "JSON-RPC batches are not supported: send one message per request",
+                    None,
+                ))
+            }
+            other => {
+                return Err(DecodeError::invalid(
+                    format!("a JSON-RPC message must be a JSON object, got {}", type_name(&other)),
+                    None,
+                ))
+            }
+        };
+        let raw_id = object.remove("id");
+        let id = match &raw_id {
+            None => None,
+            Some(value) => match RequestId::from_value(value) {
+                Some(id) => Some(id),
+                None => {
+                    return Err(DecodeError::invalid(
+                        format!(
+                            "`id` must be a string or an integer, got {}",
+                            type_name(value)
+                        ),
+                        None,
+                    ))
+                }
+            },
+        };
+        match object.get("jsonrpc") {
+            Some(Value::String(v)) if v == "2.0" => {}
+            Some(other) => {
+                return Err(DecodeError::invalid(
+                    format!("`jsonrpc` must be \"2.0\", got {other}"),
+                    id,
+                ))
+            }
+            None => return Err(DecodeError::invalid("missing `jsonrpc`: it must be \"2.0\"", id)),
+        }
+        let method = match object.remove("method") {
+            Some(Value::String(method)) => method,
+            Some(other) => {
+                return Err(DecodeError::invalid(
+                    format!("`method` must be a string, got {}", type_name(&other)),
+                    id,
+                ))
+            }
+            None if object.contains_key("result") || object.contains_key("error") => {
+                if let Some(raw_id) = raw_id {
+                    object.insert("id".to_owned(), raw_id);
+                }
+                return Ok(Message::Response(Value::Object(object)));
+            }
+            None => return Err(DecodeError::invalid("missing `method`", id)),
+        };
+        let params = match object.remove("params") {
+            None | Some(Value::Null) => Value::Null,
+            Some(params @ (Value::Object(_) | Value::Array(_))) => params,
+            Some(other) => {
+                return Err(DecodeError::invalid(
+                    format!("`params` must be an object, got {}", type_name(&other)),
+                    id,
+                ))
+            }
+        };
+        Ok(match id {
+            Some(id) => Message::Request(Request { id, method, params }),
+            None => Message::Notification(Notification { method, params }),
+        })
+    }
+}
+
+/// A JSON-RPC error object.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct ErrorObject {
+    /// One of the codes in this module, or an application code.
+    pub code: i64,
+    /// A sentence that says what went wrong and, where possible, how to fix it.
+    pub message: String,
+    /// Optional structured detail.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub data: Option<Value>,
+}
+
+impl ErrorObject {
+    /// An error with a code and a message.
+    pub fn new(code: i64, message: impl Into<String>) -> Self {
+        ErrorObject { code, message: message.into(), data: None }
+    }
+
+    /// `-32602 Invalid params`.
+    pub fn invalid_params(message: impl Into<String>) -> Self {
+        ErrorObject::new(INVALID_PARAMS, message)
+    }
+
+    /// `-32601 Method not found`.
+    pub fn method_not_found(method: &str) -> Self {
+        ErrorObject::new(METHOD_NOT_FOUND, format!("method `{method}` not found"))
+    }
+
+    /// `-32603 Internal error`.
+    pub fn internal(message: impl Into<String>) -> Self {
+        ErrorObject::new(INTERNAL_ERROR, message)
+    }
+}
+
+/// A JSON-RPC response: a result or an error for one request.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Response {
+    /// The id of the request answered; `None` only for errors about undecodable messages.
+    pub id: Option<RequestId>,
+    /// The outcome.
+    pub outcome: Result<Value, ErrorObject>,
+}
+
+impl Response {
+    /// A successful response.
+    pub fn result(id: RequestId, result: Value) -> Self {
+        Response { id: Some(id), outcome: Ok(result) }
+    }
+
+    /// An error response.
+    pub fn error(id: Option<RequestId>, error: ErrorObject) -> Self {
+        Response { id, outcome: Err(error) }
+    }
+
+    /// The response as JSON text.
+    pub fn to_json(&self) -> String {
+        serde_json::to_string(&self.to_value()).expect("a JSON value always serializes")
+    }
+
+    /// The response as a JSON value.
+    pub fn to_value(&self) -> Value {
+        let mut object = Map::with_capacity(3);
+        object.insert("jsonrpc".to_owned(), Value::String("2.0".to_owned()));
+        object.insert(
+            "id".to_owned(),
+            match &self.id {
+                Some(id) => serde_json::to_value(id).expect("ids serialize"),
+                None => Value::Null,
+            },
+        );
+        match &self.outcome {
+            Ok(result) => object.insert("result".to_owned(), result.clone()),
+            Err(error) => object.insert(
+                "error".to_owned(),
+                serde_json::to_value(error).expect("error objects serialize"),
+            ),
+        };
+        Value::Object(object)
+    }
+}
+
+/// A notification sent by the server, as JSON text.
+pub fn notification_json(method: &str, params: Value) -> String {
+    serde_json::json!({ "jsonrpc": "2.0", "method": method, "params": params }).to_string()
+}
+
+/// The JSON type of a value, for error messages.
+pub(crate) fn type_name(value: &Value) -> &'static str {
+    match value {
+        Value::Null => "null",
+        Value::Bool(_) => "a boolean",
+        Value::Number(_) => "a number",
+        Value::String(_) => "a string",
+        Value::Array(_) => "an array",
+        Value::Object(_) => "an object",
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn decodes_requests_notifications_and_responses() {
+        let request = Message::from_slice(br#"{"jsonrpc":"2.0","id":7,"method":"ping"}"#).unwrap();
+        assert!(matches!(request, Message::Request(Request { id: RequestId::Number(7), .. })));
+        let string_id =
+            Message::from_slice(br#"{"jsonrpc":"2.0","id":"a","method":"ping","params":{}}"#)
+                .unwrap();
+        assert!(matches!(string_id, Message::Request(Request { id: RequestId::String(ref s), .. }) if s == "a"));
+        let note =
+            Message::from_slice(br#"{"jsonrpc":"2.0","method":"notifications/initialized"}"#)
+                .unwrap();
+        assert!(matches!(note, Message::Notification(_)));
+        let response = Message::from_slice(br#"{"jsonrpc":"2.0","id":1,"result":{}}"#).unwrap();
+        match response {
+            Message::Response(value) => assert_eq!(value["id"], 1),
+            other => panic!("expected a response, got {other:?}"),
+        }
+    }
+
+    #[test]
+    fn rejects_malformed_messages_with_actionable_errors() {
+        let cases: &[(&[u8], i64, &str, Option<RequestId>)] = &[
+            (b"{\"jsonrpc\":", PARSE_ERROR, "invalid JSON", None),
+            (b"[]", INVALID_REQUEST, "batches are not supported", None),
+            (b"3", INVALID_REQUEST, "must be a JSON object, got a number", None),
+            (br#"{"jsonrpc":"1.0","id":1,"method":"x"}"#, INVALID_REQUEST, "`jsonrpc` must be \"2.0\"", Some(RequestId::Number(1))),
+            (br#"{"id":1,"method":"x"}"#, INVALID_REQUEST, "missing `jsonrpc`", Some(RequestId::Number(1))),
+            (br#"{"jsonrpc":"2.0","id":2}"#, INVALID_REQUEST, "missing `method`", Some(RequestId::Number(2))),
+            (br#"{"jsonrpc":"2.0","id":null,"method":"x"}"#, INVALID_REQUEST, "`id` must be a string or an integer, got null", None),
+            (br#"{"jsonrpc":"2.0","id":true,"method":"x"}"#, INVALID_REQUEST, "got a boolean", None),
+            (br#"{"jsonrpc":"2.0","id":1.5,"method":"x"}"#, INVALID_REQUEST, "got a number", None),
+            (br#"{"jsonrpc":"2.0","id":3,"method":5}"#, INVALID_REQUEST, "`method` must be a string", Some(RequestId::Number(3))),
+            (br#"{"jsonrpc":"2.0","id":4,"method":"x","params":"p"}"#, INVALID_REQUEST, "`params` must be an object", Some(RequestId::Number(4))),
+        ];
+        for (input, code, needle, id) in cases {
+            let err = Message::from_slice(input).expect_err(std::str::from_utf8(input).unwrap());
+            assert_eq!(err.code, *code, "{err}");
+            assert!(err.message.contains(needle), "{:?} lacks {needle:?}", err.message);
+            assert_eq!(&err.id, id);
+        }
+    }
+
+    #[test]
+    fn responses_serialize_per_spec() {
+        let ok = Response::result(RequestId::String("x".into()), serde_json::json!({"a": 1}));
+        assert_eq!(ok.to_value(), serde_json::json!({"jsonrpc":"2.0","id":"x","result":{"a":1}}));
+        let err = Response::error(None, ErrorObject::method_not_found("nope"));
+        assert_eq!(
+            err.to_value(),
+            serde_json::json!({"jsonrpc":"2.0","id":null,"error":{"code":-32601,"message":"method `nope` not found"}})
+        );
+    }
+}

@@ -1,0 +1,122 @@
+//! Declarative [Model Context Protocol](https://modelcontextprotocol.io) servers: write plain
+//! functions, mark them `#[tool]`, mount one actix-web service.
+//!
+//! ```no_run
+//! use mcp_runtime::tool;
+//!
+//! /// Add two numbers.
+//! #[tool]
+//! async fn add(a: i64, b: i64) -> i64 {
+//!     a + b
+//! }
+//!
+//! #[actix_web::main]
+//! async fn main() -> std::io::Result<()> {
+//!     actix_web::HttpServer::new(|| {
+//!         actix_web::App::new()
+//!             .route("/health", actix_web::web::get().to(|| async { "ok" }))
+//!             .service(actix_web::web::scope("/api/mcp").service(mcp_runtime::sse_app()))
+//!     })
+//!     .bind(("127.0.0.1", 8000))?
+//!     .run()
+//!     .await
+//! }
+//! ```
+//!
+//! Clients then connect to `http://127.0.0.1:8000/api/mcp/sse`, list the tools and call `add`.
+//!
+//! # Writing tools
+//!
+//! `#[tool]` works on free functions, `async` or not. Synchronous tools run on a blocking thread
+//! pool, so they never stall the server.
+//!
+//! - **Name**: the function's, or `#[tool(name = "...")]`; 1 to 128 characters of
+//!   `A-Z a-z 0-9 _ - .`, checked at compile time.
+//! - **Description**: the doc comment, or `#[tool(description = "...")]`.
+//! - **Options**: `title = "..."` and the behaviour hints `read_only`, `destructive`,
+//!   `idempotent`, `open_world`.
+//! - **Parameters**: any type implementing `serde::Deserialize` and `schemars::JsonSchema`:
+//!   numbers, strings, `bool`, `Vec`, `HashMap`, your structs and enums. `Option<T>` parameters
+//!   may be left out by the client; `#[arg(default = <expr>)]` gives a default.
+//! - **Parameter descriptions**: a `# Arguments` list in the doc comment, or
+//!   `#[arg(description = "...")]`.
+//! - **Return**: anything implementing [`IntoToolResult`]: strings, numbers, `()`, [`Content`],
+//!   `Vec<Content>`, [`Json<T>`] for structured output, and `Result<T, E: Display>`, whose `Err`
+//!   becomes an error result the model can read.
+//!
+//! ```
+//! use mcp_runtime::{tool, Json};
+//!
+//! #[derive(serde::Deserialize, schemars::JsonSchema)]
+//! enum Unit { Celsius, Fahrenheit }
+//!
+//! #[derive(serde::Serialize, schemars::JsonSchema)]
+//! struct Reading { value: f64, unit: String }
+//!
+//! /// Convert a temperature.
+//! ///
+//! /// # Arguments
+//! ///
+//! /// * `value` - The temperature to convert.
+//! /// * `to` - The unit to convert to.
+//! #[tool(read_only, idempotent)]
+//! fn convert(value: f64, to: Unit, #[arg(default = 1)] digits: u32) -> Result<Json<Reading>, String> {
+//!     if !value.is_finite() {
+//!         return Err(format!("{value} is not a temperature"));
+//!     }
+//!     let scale = 10f64.powi(digits as i32);
+//!     let (value, unit) = match to {
+//!         Unit::Celsius => ((value - 32.0) * 5.0 / 9.0, "°C"),
+//!         Unit::Fahrenheit => (value * 9.0 / 5.0 + 32.0, "°F"),
+//!     };
+//!     Ok(Json(Reading { value: (value * scale).round() / scale, unit: unit.into() }))
+//! }
+//! ```
+//!
+//! Tools register themselves in a program-wide list; a tool declared in a library crate is served
+//! when that crate is linked into the program (refer to any of its items). Two tools with the
+//! same name are a start-up error naming both locations.
+//!
+//! # Serving
+//!
+//! [`sse_app()`] serves every tool of the program over the HTTP+SSE transport, mounted wherever
+//! you put it. For a name, version, instructions or a chosen subset of tools, build a [`Server`]
+//! and use [`Server::sse_app`].
+
+#![warn(missing_docs)]
+
+extern crate self as mcp_runtime;
+
+mod content;
+mod dispatch;
+pub mod jsonrpc;
+pub mod protocol;
+mod result;
+mod schema;
+mod server;
+mod session;
+mod tool;
+pub mod transport;
+
+#[doc(hidden)]
+#[path = "private.rs"]
+pub mod __private;
+
+pub use content::{Content, ResourceContents};
+pub use mcp_macros::tool;
+pub use result::{CallToolResult, IntoToolResult, Json};
+pub use server::{BuildError, Server, ServerBuilder};
+pub use session::{Negotiated, Session};
+pub use tool::{SourceLocation, Tool, ToolAnnotations};
+pub use transport::sse::SseApp;
+
+/// The HTTP+SSE transport serving every `#[tool]` of the program through [`Server::global`].
+///
+/// Mount it at the root or in any scope; call it inside the `HttpServer::new` factory.
+///
+/// # Panics
+///
+/// On first use, when two tools share a name (see [`Server::global`]).
+pub fn sse_app() -> SseApp {
+    Server::global().sse_app()
+}

@@ -1,0 +1,343 @@
+//! JSON Schemas for tool inputs and outputs, in the shape every real MCP client accepts.
+//!
+//! `schemars` describes each type; this module then reshapes the result, because several clients
+//! reject what plain JSON Schema allows (see `shared/mcp-notes.md`):
+//! - the input root is always `{"type":"object","properties":{..},"required":[..]}`;
+//! - `$ref`/`$defs` are inlined, except where a type refers to itself (it stays a `$ref` into a
+//!   `$defs` at the root, the only finite way to write it);
+//! - an optional value is left out of `required` instead of being a `["T","null"]` union;
+//! - there is no `$schema` key (MCP 2025-11-25 makes 2020-12 the default dialect).
+//!
+//! All of it runs once per tool when a server is built, never per request.
+
+use std::collections::BTreeSet;
+
+use schemars::generate::SchemaSettings;
+use schemars::{Schema, SchemaGenerator};
+use serde_json::{Map, Value};
+
+const DEFS_PATH: &str = "#/$defs/";
+
+/// A generator for input schemas: types as they deserialize.
+pub(crate) fn input_generator() -> SchemaGenerator {
+    SchemaSettings::draft2020_12()
+        .with(|settings| settings.meta_schema = None)
+        .for_deserialize()
+        .into_generator()
+}
+
+/// A generator for output schemas: types as they serialize.
+pub(crate) fn output_generator() -> SchemaGenerator {
+    SchemaSettings::draft2020_12()
+        .with(|settings| settings.meta_schema = None)
+        .for_serialize()
+        .into_generator()
+}
+
+/// One parameter of a tool, as the input schema sees it.
+pub(crate) struct Property<'a> {
+    pub name: &'a str,
+    pub schema: Value,
+    pub description: Option<&'a str>,
+    /// The JSON of the parameter's default value, when it has one and it serializes.
+    pub default: Option<Value>,
+    /// `true` when the parameter has a default, whether or not it could be shown.
+    pub has_default: bool,
+}
+
+/// Builds a tool's `inputSchema` from its parameters' schemas and the generator's definitions.
+pub(crate) fn input_schema(properties: Vec<Property<'_>>, definitions: Map<String, Value>) -> Value {
+    let mut props = Map::with_capacity(properties.len());
+    let mut required = Vec::new();
+    for property in properties {
+        let mut schema = property.schema;
+        let optional = strip_null(&mut schema);
+        if let (Some(text), Value::Object(object)) = (property.description, &mut schema) {
+            object.insert("description".to_owned(), Value::String(text.to_owned()));
+        }
+        if let (Some(default), Value::Object(object)) = (property.default, &mut schema) {
+            object.insert("default".to_owned(), default);
+        }
+        if !optional && !property.has_default {
+            required.push(Value::String(property.name.to_owned()));
+        }
+        props.insert(property.name.to_owned(), schema);
+    }
+    let mut root = Map::new();
+    root.insert("type".to_owned(), Value::String("object".to_owned()));
+    root.insert("properties".to_owned(), Value::Object(props));
+    if !required.is_empty() {
+        root.insert("required".to_owned(), Value::Array(required));
+    }
+    let mut root = Value::Object(root);
+    inline_definitions(&mut root, &definitions);
+    strip_optional_nulls(&mut root);
+    root
+}
+
+/// Builds a tool's `outputSchema`; returns it with `true` when the output had to be wrapped as
+/// `{"result": ..}` because its own schema is not an object.
+pub(crate) fn output_schema(schema: Schema, definitions: Map<String, Value>) -> (Value, bool) {
+    let mut schema = schema.to_value();
+    inline_definitions(&mut schema, &definitions);
+    if let Value::Object(object) = &mut schema {
+        object.remove("$schema");
+    }
+    if schema.get("type").and_then(Value::as_str) == Some("object") {
+        return (schema, false);
+    }
+    // A kept `$defs` must stay at the root for its `#/$defs/..` references to resolve.
+    let defs = schema.as_object_mut().and_then(|object| object.remove("$defs"));
+    let mut wrapped = serde_json::json!({
+        "type": "object",
+        "properties": { "result": schema },
+        "required": ["result"],
+    });
+    if let Some(defs) = defs {
+        wrapped["$defs"] = defs;
+    }
+    (wrapped, true)
+}
+
+/// Replaces every `$ref` into `definitions` by the definition itself; references to a definition
+/// that is being expanded (recursive types) stay, and those definitions go into a root `$defs`.
+fn inline_definitions(root: &mut Value, definitions: &Map<String, Value>) {
+    let mut kept = BTreeSet::new();
+    let mut stack = Vec::new();
+    inline(root, definitions, &mut stack, &mut kept);
+    if kept.is_empty() {
+        return;
+    }
+    let mut defs = Map::new();
+    let mut pending: Vec<String> = kept.iter().cloned().collect();
+    while let Some(name) = pending.pop() {
+        if defs.contains_key(&name) {
+            continue;
+        }
+        let Some(mut body) = definitions.get(&name).cloned() else { continue };
+        let mut newly_kept = BTreeSet::new();
+        let mut stack = vec![name.clone()];
+        inline(&mut body, definitions, &mut stack, &mut newly_kept);
+        strip_optional_nulls(&mut body);
+        pending.extend(newly_kept.into_iter().filter(|n| !defs.contains_key(n)));
+        defs.insert(name, body);
+    }
+    if let Value::Object(object) = root {
+        object.insert("$defs".to_owned(), Value::Object(defs));
+    }
+}
+
+fn inline(
+    value: &mut Value,
+    definitions: &Map<String, Value>,
+    stack: &mut Vec<String>,
+    kept: &mut BTreeSet<String>,
+) {
+    match value {
+        Value::Object(object) => {
+            let target = object
+                .get("$ref")
+                .and_then(Value::as_str)
+                .and_then(|r| r.strip_prefix(DEFS_PATH))
+                .map(str::to_owned);
+            if let Some(name) = target {
+                if stack.contains(&name) || !definitions.contains_key(&name) {
+                    kept.insert(name);
+                } else {
+                    object.remove("$ref");
+                    let Some(Value::Object(body)) = definitions.get(&name) else {
+                        return;
+                    };
+                    // Keywords beside the `$ref` (a description, a default) win over the target's.
+                    for (key, val) in body {
+                        object.entry(key.clone()).or_insert_with(|| val.clone());
+                    }
+                    stack.push(name);
+                    for child in object.values_mut() {
+                        inline(child, definitions, stack, kept);
+                    }
+                    stack.pop();
+                    return;
+                }
+            }
+            for child in object.values_mut() {
+                inline(child, definitions, stack, kept);
+            }
+        }
+        Value::Array(items) => {
+            for item in items {
+                inline(item, definitions, stack, kept);
+            }
+        }
+        _ => {}
+    }
+}
+
+/// Removes `null` from a schema's accepted values; returns `true` if it accepted `null`.
+fn strip_null(schema: &mut Value) -> bool {
+    let Value::Object(object) = schema else { return false };
+    let mut nullable = false;
+    if let Some(Value::Array(types)) = object.get_mut("type") {
+        let before = types.len();
+        types.retain(|t| t != "null");
+        nullable = types.len() != before;
+        if types.len() == 1 {
+            let only = types.pop().expect("one element");
+            object.insert("type".to_owned(), only);
+        }
+    }
+    if let Some(Value::Array(values)) = object.get_mut("enum") {
+        let before = values.len();
+        values.retain(|v| !v.is_null());
+        nullable |= values.len() != before;
+    }
+    if object.get("default") == Some(&Value::Null) {
+        object.remove("default");
+    }
+    for keyword in ["anyOf", "oneOf"] {
+        let Some(Value::Array(variants)) = object.get_mut(keyword) else { continue };
+        let before = variants.len();
+        variants.retain(|v| v.get("type").and_then(Value::as_str) != Some("null"));
+        if variants.len() == before {
+            continue;
+        }
+        nullable = true;
+        if variants.len() == 1 {
+            // `anyOf: [X, null]` becomes X itself, keeping the outer keywords (description).
+            let Some(Value::Object(only)) = variants.pop() else { continue };
+            object.remove(keyword);
+            for (key, val) in only {
+                object.entry(key).or_insert(val);
+            }
+        }
+    }
+    nullable
+}
+
+/// In every object schema, a property that is not required loses its `null` alternative: leaving
+/// it out already says "no value", and `["T","null"]` unions break several clients.
+fn strip_optional_nulls(schema: &mut Value) {
+    match schema {
+        Value::Object(object) => {
+            let required: BTreeSet<String> = match object.get("required") {
+                Some(Value::Array(names)) => {
+                    names.iter().filter_map(Value::as_str).map(str::to_owned).collect()
+                }
+                _ => BTreeSet::new(),
+            };
+            if let Some(Value::Object(properties)) = object.get_mut("properties") {
+                for (name, property) in properties.iter_mut() {
+                    if !required.contains(name) {
+                        strip_null(property);
+                    }
+                }
+            }
+            for child in object.values_mut() {
+                strip_optional_nulls(child);
+            }
+        }
+        Value::Array(items) => items.iter_mut().for_each(strip_optional_nulls),
+        _ => {}
+    }
+}
+
+/// `true` if the schema, anywhere inside, still uses `$ref`.
+#[cfg(test)]
+pub(crate) fn contains_ref(value: &Value) -> bool {
+    match value {
+        Value::Object(object) => object.contains_key("$ref") || object.values().any(contains_ref),
+        Value::Array(items) => items.iter().any(contains_ref),
+        _ => false,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use schemars::JsonSchema;
+    use serde_json::json;
+
+    fn schema_of<T: JsonSchema>(name: &str, description: Option<&str>) -> Value {
+        let mut generator = input_generator();
+        let schema = generator.subschema_for::<T>().to_value();
+        let defs = generator.take_definitions(true);
+        let property = Property { name, schema, description, default: None, has_default: false };
+        input_schema(vec![property], defs)
+    }
+
+    #[allow(dead_code)]
+    #[derive(JsonSchema)]
+    struct Address {
+        /// Street and number.
+        street: String,
+        /// Apartment, if any.
+        unit: Option<u32>,
+        country: Country,
+    }
+
+    #[allow(dead_code)]
+    #[derive(JsonSchema)]
+    enum Country {
+        France,
+        Japan,
+    }
+
+    #[allow(dead_code)]
+    #[derive(JsonSchema)]
+    struct Tree {
+        label: String,
+        children: Vec<Tree>,
+    }
+
+    #[test]
+    fn nested_structs_are_inlined_with_field_docs_and_optional_fields() {
+        let schema = schema_of::<Address>("address", Some("Where to ship."));
+        assert!(!contains_ref(&schema), "{schema:#}");
+        assert!(schema.get("$defs").is_none());
+        let address = &schema["properties"]["address"];
+        assert_eq!(address["type"], "object");
+        assert_eq!(address["description"], "Where to ship.");
+        assert_eq!(address["properties"]["street"]["description"], "Street and number.");
+        assert_eq!(address["properties"]["unit"]["type"], "integer");
+        assert_eq!(address["properties"]["country"]["enum"], json!(["France", "Japan"]));
+        assert_eq!(address["required"], json!(["street", "country"]));
+        assert_eq!(schema["required"], json!(["address"]));
+    }
+
+    #[test]
+    fn option_parameters_are_not_required_and_not_nullable() {
+        let schema = schema_of::<Option<Address>>("address", None);
+        assert_eq!(schema["properties"]["address"]["type"], "object");
+        assert!(schema.get("required").is_none(), "{schema:#}");
+        let number = schema_of::<Option<i64>>("n", None);
+        assert_eq!(number["properties"]["n"]["type"], "integer");
+        assert!(number.get("required").is_none());
+    }
+
+    #[test]
+    fn recursive_types_keep_a_root_defs() {
+        let schema = schema_of::<Tree>("tree", None);
+        let tree = &schema["properties"]["tree"];
+        assert_eq!(tree["type"], "object");
+        assert_eq!(tree["properties"]["children"]["items"]["$ref"], "#/$defs/Tree");
+        assert_eq!(schema["$defs"]["Tree"]["properties"]["label"]["type"], "string");
+    }
+
+    #[test]
+    fn output_schemas_wrap_non_objects() {
+        let mut generator = output_generator();
+        let schema = generator.subschema_for::<Vec<i32>>();
+        let (wrapped, was_wrapped) = output_schema(schema, generator.take_definitions(true));
+        assert!(was_wrapped);
+        assert_eq!(wrapped["type"], "object");
+        assert_eq!(wrapped["properties"]["result"]["type"], "array");
+        assert_eq!(wrapped["required"], json!(["result"]));
+
+        let mut generator = output_generator();
+        let schema = generator.subschema_for::<Address>();
+        let (object, was_wrapped) = output_schema(schema, generator.take_definitions(true));
+        assert!(!was_wrapped);
+        assert!(!contains_ref(&object));
+        assert_eq!(object["properties"]["street"]["type"], "string");
+    }
+}

@@ -1,0 +1,311 @@
+//! The server object: identity, the tools it serves, and its settings.
+
+use std::collections::HashMap;
+use std::fmt;
+use std::sync::{Arc, OnceLock};
+use std::time::Duration;
+
+use crate::tool::{SourceLocation, Tool, ToolDefinition};
+use crate::transport::sse::SseSessions;
+
+/// An MCP server: a name, a version, optional instructions and a set of tools.
+///
+/// Cheap to clone (all clones share one state), so build it once and clone it into the
+/// `HttpServer::new` factory. Most applications use the global server through
+/// [`sse_app()`](crate::sse_app) instead, which serves every `#[tool]` in the program.
+///
+/// ```
+/// use mcp_runtime::{tool, Server};
+///
+/// /// Add two numbers.
+/// #[tool]
+/// fn add(a: i64, b: i64) -> i64 { a + b }
+///
+/// let server = Server::builder()
+///     .name("calculator")
+///     .version("1.2.0")
+///     .instructions("Use `add` for sums.")
+///     .tools(["add"])
+///     .build()
+///     .unwrap();
+/// assert_eq!(server.tools().len(), 1);
+///
+/// // Inside `HttpServer::new(move || App::new().service(server.sse_app()))`.
+/// let _service = server.sse_app();
+/// ```
+#[derive(Clone)]
+pub struct Server {
+    pub(crate) inner: Arc<ServerInner>,
+}
+
+pub(crate) struct ServerInner {
+    pub(crate) name: String,
+    pub(crate) title: Option<String>,
+    pub(crate) version: String,
+    pub(crate) instructions: Option<String>,
+    /// Sorted by name, so listings are stable whatever order the linker chose.
+    pub(crate) tools: Vec<Tool>,
+    pub(crate) tool_index: HashMap<&'static str, usize>,
+    pub(crate) page_size: Option<usize>,
+    pub(crate) sse_keep_alive: Duration,
+    pub(crate) max_body_bytes: usize,
+    pub(crate) outbound_capacity: usize,
+    /// Live SSE sessions, shared by every actix worker that mounted this server.
+    pub(crate) sse_sessions: SseSessions,
+}
+
+impl fmt::Debug for Server {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Server")
+            .field("name", &self.inner.name)
+            .field("version", &self.inner.version)
+            .field("tools", &self.inner.tools)
+            .finish_non_exhaustive()
+    }
+}
+
+impl Server {
+    /// Starts configuring a server. Without further calls it serves every `#[tool]`.
+    pub fn builder() -> ServerBuilder {
+        ServerBuilder::default()
+    }
+
+    /// The process-wide default server: every `#[tool]` in the program, named after the
+    /// executable. Built on first use.
+    ///
+    /// # Panics
+    ///
+    /// When two tools share a name, with both locations in the message: that is a start-up
+    /// error, not something to serve around.
+    pub fn global() -> &'static Server {
+        static GLOBAL: OnceLock<Server> = OnceLock::new();
+        GLOBAL.get_or_init(|| match Server::builder().build() {
+            Ok(server) => server,
+            Err(err) => panic!("cannot start the MCP server: {err}"),
+        })
+    }
+
+    /// The server's name, as sent in `serverInfo`.
+    pub fn name(&self) -> &str {
+        &self.inner.name
+    }
+
+    /// The server's version, as sent in `serverInfo`.
+    pub fn version(&self) -> &str {
+        &self.inner.version
+    }
+
+    /// The tools served, sorted by name.
+    pub fn tools(&self) -> &[Tool] {
+        &self.inner.tools
+    }
+
+    /// The tool with this name.
+    pub fn tool(&self, name: &str) -> Option<&Tool> {
+        self.inner.tool_index.get(name).map(|&i| &self.inner.tools[i])
+    }
+}
+
+/// Configures a [`Server`]; see [`Server::builder`].
+#[derive(Debug, Clone)]
+pub struct ServerBuilder {
+    name: Option<String>,
+    title: Option<String>,
+    version: Option<String>,
+    instructions: Option<String>,
+    tools: Option<Vec<String>>,
+    page_size: Option<usize>,
+    sse_keep_alive: Duration,
+    max_body_bytes: usize,
+    outbound_capacity: usize,
+}
+
+impl Default for ServerBuilder {
+    fn default() -> Self {
+        ServerBuilder {
+            name: None,
+            title: None,
+            version: None,
+            instructions: None,
+            tools: None,
+            page_size: None,
+            sse_keep_alive: Duration::from_secs(15),
+            max_body_bytes: 4 * 1024 * 1024,
+            outbound_capacity: 64,
+        }
+    }
+}
+
+impl ServerBuilder {
+    /// The name sent in `serverInfo`. Default: the executable's file name.
+    pub fn name(mut self, name: impl Into<String>) -> Self {
+        self.name = Some(name.into());
+        self
+    }
+
+    /// A human-readable title sent in `serverInfo`.
+    pub fn title(mut self, title: impl Into<String>) -> Self {
+        self.title = Some(title.into());
+        self
+    }
+
+    /// The version sent in `serverInfo`. Default: this runtime's version.
+    pub fn version(mut self, version: impl Into<String>) -> Self {
+        self.version = Some(version.into());
+        self
+    }
+
+    /// Instructions for the model, sent in the `initialize` result.
+    pub fn instructions(mut self, instructions: impl Into<String>) -> Self {
+        self.instructions = Some(instructions.into());
+        self
+    }
+
+    /// Serves only these `#[tool]`s (by tool name) instead of all of them.
+    pub fn tools<I, S>(mut self, names: I) -> Self
+    where
+        I: IntoIterator<Item = S>,
+        S: Into<String>,
+    {
+        self.tools = Some(names.into_iter().map(Into::into).collect());
+        self
+    }
+
+    /// Splits `tools/list` into pages of this many tools, linked by `nextCursor`.
+    /// Default: one page, because several clients never ask for a second one.
+    pub fn page_size(mut self, tools_per_page: usize) -> Self {
+        self.page_size = Some(tools_per_page);
+        self
+    }
+
+    /// How often an idle SSE stream gets a keep-alive comment. Default: 15 seconds.
+    pub fn sse_keep_alive(mut self, interval: Duration) -> Self {
+        self.sse_keep_alive = interval;
+        self
+    }
+
+    /// The largest request body accepted; larger ones get `413`. Default: 4 MiB.
+    pub fn max_body_bytes(mut self, bytes: usize) -> Self {
+        self.max_body_bytes = bytes;
+        self
+    }
+
+    /// Builds the server, computing every tool's schemas now rather than per request.
+    pub fn build(self) -> Result<Server, BuildError> {
+        if self.page_size == Some(0) {
+            return Err(BuildError::ZeroPageSize);
+        }
+        let definitions = registered_tools()?;
+        let mut chosen: Vec<&'static ToolDefinition> = match &self.tools {
+            None => definitions.values().copied().collect(),
+            Some(names) => {
+                let mut chosen = Vec::with_capacity(names.len());
+                for name in names {
+                    match definitions.get(name.as_str()) {
+                        Some(definition) => chosen.push(*definition),
+                        None => {
+                            let mut available: Vec<&str> = definitions.keys().copied().collect();
+                            available.sort_unstable();
+                            return Err(BuildError::UnknownTool {
+                                name: name.clone(),
+                                available: available.join(", "),
+                            });
+                        }
+                    }
+                }
+                chosen
+            }
+        };
+        chosen.sort_by_key(|definition| definition.name);
+        chosen.dedup_by_key(|definition| definition.name);
+        let tools: Vec<Tool> = chosen.into_iter().map(Tool::from_definition).collect();
+        let tool_index = tools.iter().enumerate().map(|(i, tool)| (tool.name_static(), i)).collect();
+        Ok(Server {
+            inner: Arc::new(ServerInner {
+                name: self.name.unwrap_or_else(default_name),
+                title: self.title,
+                version: self.version.unwrap_or_else(|| env!("CARGO_PKG_VERSION").to_owned()),
+                instructions: self.instructions,
+                tools,
+                tool_index,
+                page_size: self.page_size,
+                sse_keep_alive: self.sse_keep_alive,
+                max_body_bytes: self.max_body_bytes,
+                outbound_capacity: self.outbound_capacity,
+                sse_sessions: SseSessions::default(),
+            }),
+        })
+    }
+}
+
+/// Every `#[tool]` linked into the program, by name; two with one name is an error.
+fn registered_tools() -> Result<HashMap<&'static str, &'static ToolDefinition>, BuildError> {
+    let mut by_name: HashMap<&'static str, &'static ToolDefinition> = HashMap::new();
+    for definition in inventory::iter::<ToolDefinition> {
+        if let Some(first) = by_name.insert(definition.name, definition) {
+            let (first, second) = ordered(first.location, definition.location);
+            return Err(BuildError::DuplicateTool { name: definition.name.to_owned(), first, second });
+        }
+    }
+    Ok(by_name)
+}
+
+/// Two locations in a stable order, so the report does not depend on link order.
+fn ordered(a: SourceLocation, b: SourceLocation) -> (SourceLocation, SourceLocation) {
+    if (a.file, a.line, a.column) <= (b.file, b.line, b.column) {
+        (a, b)
+    } else {
+        (b, a)
+    }
+}
+
+fn default_name() -> String {
+    std::env::current_exe()
+        .ok()
+        .and_then(|path| path.file_stem().map(|stem| stem.to_string_lossy().into_owned()))
+        .unwrap_or_else(|| "mcp-server".to_owned())
+}
+
+/// Why a [`Server`] could not be built.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum BuildError {
+    /// Two `#[tool]` functions declare the same tool name.
+    DuplicateTool {
+        /// The shared name.
+        name: String,
+        /// One declaration.
+        first: SourceLocation,
+        /// The other declaration.
+        second: SourceLocation,
+    },
+    /// [`ServerBuilder::tools`] named a tool that no `#[tool]` declares.
+    UnknownTool {
+        /// The name asked for.
+        name: String,
+        /// The names that exist, comma-separated.
+        available: String,
+    },
+    /// [`ServerBuilder::page_size`] was 0.
+    ZeroPageSize,
+}
+
+impl fmt::Display for BuildError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            BuildError::DuplicateTool { name, first, second } => write!(
+                f,
+                "two tools are named `{name}`: one at {first}, one at {second}; \
+                 rename one with #[tool(name = \"...\")]"
+            ),
+            BuildError::UnknownTool { name, available } => write!(
+                f,
+                "no #[tool] is named `{name}` (available: {available}); check the spelling, \
+                 and that the crate declaring it is linked into this program"
+            ),
+            BuildError::ZeroPageSize => f.write_str("page_size must be at least 1"),
+        }
+    }
+}
+
+impl std::error::Error for BuildError {}

@@ -1,0 +1,212 @@
+//! The HTTP+SSE transport (MCP 2024-11-05), as an actix-web service mountable at any path.
+//!
+//! ```text
+//! GET  <prefix>/sse                        -> 200 text/event-stream
+//!      event: endpoint
+//!      data: <prefix>/messages/?session_id=<id>
+//! POST <prefix>/messages/?session_id=<id>  -> 202; the JSON-RPC reply arrives on the stream
+//!      event: message
+//!      data: {"jsonrpc":"2.0","id":1,"result":{..}}
+//! ```
+
+use std::collections::HashMap;
+use std::convert::Infallible;
+use std::pin::Pin;
+use std::sync::{Arc, Mutex};
+use std::task::{Context, Poll};
+
+use actix_web::dev::{AppService, HttpServiceFactory};
+use actix_web::http::StatusCode;
+use actix_web::{web, HttpRequest, HttpResponse, Responder};
+use actix_web_lab::sse::{self, Sse};
+use futures_core::Stream;
+use serde::Deserialize;
+use tokio::sync::mpsc;
+
+use crate::jsonrpc::{Message, Response};
+use crate::server::Server;
+use crate::session::{new_session_id, Session};
+
+/// The actix-web service returned by [`Server::sse_app`] and [`sse_app`](crate::sse_app).
+///
+/// Mount it with `App::service` or `Scope::service`; it adds the routes `/sse`, `/messages` and
+/// `/messages/` under wherever it is mounted, and announces the right URIs to clients.
+#[must_use = "an SseApp does nothing until it is mounted with App::service or Scope::service"]
+#[derive(Clone)]
+pub struct SseApp {
+    server: Server,
+}
+
+impl Server {
+    /// The HTTP+SSE transport of this server, to mount in an actix-web app or scope.
+    ///
+    /// Call it inside the `HttpServer::new` factory (once per worker): every worker's service
+    /// shares this server's sessions, so a POST finds its stream whichever worker holds it.
+    pub fn sse_app(&self) -> SseApp {
+        SseApp { server: self.clone() }
+    }
+}
+
+impl HttpServiceFactory for SseApp {
+    fn register(self, config: &mut AppService) {
+        let server = self.server.clone();
+        web::resource("/sse")
+            .route(web::get().to(move |req: HttpRequest| open_stream(server.clone(), req)))
+            .register(config);
+        let server = self.server;
+        let max_body_bytes = server.inner.max_body_bytes;
+        web::resource(["/messages", "/messages/"])
+            .app_data(web::PayloadConfig::new(max_body_bytes))
+            .route(web::post().to(move |query: web::Query<SessionQuery>, body: web::Bytes| {
+                post_message(server.clone(), query.into_inner(), body)
+            }))
+            .register(config);
+    }
+}
+
+/// The sessions of one server's SSE transport.
+#[derive(Default)]
+pub(crate) struct SseSessions {
+    map: Mutex<HashMap<String, SseSession>>,
+}
+
+#[derive(Clone)]
+struct SseSession {
+    session: Arc<Session>,
+    outbound: mpsc::Sender<sse::Event>,
+}
+
+impl SseSessions {
+    fn insert(&self, id: String, session: SseSession) {
+        self.lock().insert(id, session);
+    }
+
+    fn get(&self, id: &str) -> Option<SseSession> {
+        self.lock().get(id).cloned()
+    }
+
+    fn remove(&self, id: &str) {
+        self.lock().remove(id);
+    }
+
+    /// How many SSE sessions are open.
+    pub(crate) fn len(&self) -> usize {
+        self.lock().len()
+    }
+
+    fn lock(&self) -> std::sync::MutexGuard<'_, HashMap<String, SseSession>> {
+        // A panic while holding this lock cannot leave the map half-updated (each operation is
+        // one HashMap call), so a poisoned lock is still safe to use.
+        self.map.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
+    }
+}
+
+impl Server {
+    /// How many HTTP+SSE sessions are currently open.
+    pub fn sse_session_count(&self) -> usize {
+        self.inner.sse_sessions.len()
+    }
+}
+
+async fn open_stream(server: Server, req: HttpRequest) -> impl Responder {
+    // The prefix is wherever this service was mounted: the request path minus our own "/sse".
+    let prefix = req.path().strip_suffix("/sse").unwrap_or_default();
+    let id = new_session_id();
+    let (outbound, receiver) = mpsc::channel(server.inner.outbound_capacity);
+    let endpoint = format!("{prefix}/messages/?session_id={id}");
+    outbound
+        .try_send(sse::Event::Data(sse::Data::new(endpoint).event("endpoint")))
+        .expect("a new channel has room for the first event");
+    let session = SseSession { session: Arc::new(Session::new(id.clone())), outbound };
+    server.inner.sse_sessions.insert(id.clone(), session);
+    let keep_alive = server.inner.sse_keep_alive;
+    let stream = SessionStream { receiver, _guard: SessionGuard { server, id } };
+    Sse::from_stream(stream)
+        .with_keep_alive(keep_alive)
+        .customize()
+        .insert_header(("X-Accel-Buffering", "no"))
+}
+
+/// The query of a POST: Python clients send `session_id`, TypeScript and Go ones `sessionId`.
+#[derive(Deserialize)]
+struct SessionQuery {
+    session_id: Option<String>,
+    #[serde(rename = "sessionId")]
+    session_id_camel: Option<String>,
+}
+
+async fn post_message(server: Server, query: SessionQuery, body: web::Bytes) -> HttpResponse {
+    let Some(id) = query.session_id.or(query.session_id_camel) else {
+        return plain(
+            StatusCode::BAD_REQUEST,
+            "missing session_id: POST to the URI announced by the `endpoint` event of the SSE stream"
+                .to_owned(),
+        );
+    };
+    let Some(sse_session) = server.inner.sse_sessions.get(&id) else {
+        return plain(
+            StatusCode::NOT_FOUND,
+            format!("unknown session `{id}`: it has ended or never existed; open a new SSE stream"),
+        );
+    };
+    let message = match Message::from_slice(&body) {
+        Ok(message) => message,
+        Err(err) => {
+            // A client waiting on this id hears about it on the stream too.
+            if err.id.is_some() {
+                send(&sse_session.outbound, err.to_response()).await;
+            }
+            return plain(StatusCode::BAD_REQUEST, format!("{err}"));
+        }
+    };
+    match message {
+        Message::Request(_) => {
+            // Requests run concurrently: a slow tool never holds up a `ping`.
+            tokio::spawn(async move {
+                let SseSession { session, outbound } = sse_session;
+                if let Some(response) = server.handle_message(&session, message).await {
+                    send(&outbound, response).await;
+                }
+            });
+        }
+        other => {
+            let _ = server.handle_message(&sse_session.session, other).await;
+        }
+    }
+    plain(StatusCode::ACCEPTED, "Accepted".to_owned())
+}
+
+async fn send(outbound: &mpsc::Sender<sse::Event>, response: Response) {
+    let event = sse::Event::Data(sse::Data::new(response.to_json()).event("message"));
+    // Fails only when the client has gone: there is nobody left to tell.
+    let _ = outbound.send(event).await;
+}
+
+fn plain(status: StatusCode, text: String) -> HttpResponse {
+    HttpResponse::build(status).content_type("text/plain; charset=utf-8").body(text)
+}
+
+/// The stream of one session's events; dropping it (the client went away) ends the session.
+struct SessionStream {
+    receiver: mpsc::Receiver<sse::Event>,
+    _guard: SessionGuard,
+}
+
+impl Stream for SessionStream {
+    type Item = Result<sse::Event, Infallible>;
+
+    fn poll_next(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Option<Self::Item>> {
+        self.receiver.poll_recv(cx).map(|event| event.map(Ok))
+    }
+}
+
+struct SessionGuard {
+    server: Server,
+    id: String,
+}
+
+impl Drop for SessionGuard {
+    fn drop(&mut self) {
+        self.server.inner.sse_sessions.remove(&self.id);
+    }
+}
