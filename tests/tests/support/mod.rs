@@ -1,0 +1,355 @@
+//! Helpers for the socket-level tests: a real actix server on a free loopback port, and a raw
+//! HTTP/1.1 client that reads SSE streams (chunked) the way clients do, or misbehaves on purpose.
+#![allow(dead_code)]
+
+use std::net::SocketAddr;
+use std::time::Duration;
+
+use serde_json::Value;
+use tokio::io::{AsyncBufReadExt, AsyncReadExt, AsyncWriteExt, BufReader};
+use tokio::net::TcpStream;
+
+/// How long any single wait in these tests may take before the test fails.
+pub const WAIT: Duration = Duration::from_secs(20);
+
+/// An actix-web server running on its own thread; stopped when dropped.
+pub struct TestServer {
+    pub addr: SocketAddr,
+    handle: actix_web::dev::ServerHandle,
+    thread: Option<std::thread::JoinHandle<()>>,
+}
+
+impl TestServer {
+    /// Starts `HttpServer::new(factory)` with `workers` workers on 127.0.0.1:0.
+    pub fn start<F, I, S, B>(workers: usize, factory: F) -> TestServer
+    where
+        F: Fn() -> I + Send + Clone + 'static,
+        I: actix_service::IntoServiceFactory<S, actix_http::Request>,
+        S: actix_web::dev::ServiceFactory<
+                actix_http::Request,
+                Config = actix_web::dev::AppConfig,
+                Response = actix_web::dev::ServiceResponse<B>,
+                Error = actix_web::Error,
+            > + 'static,
+        S::InitError: std::fmt::Debug,
+        B: actix_web::body::MessageBody + 'static,
+    {
+        let (tx, rx) = std::sync::mpsc::channel();
+        let thread = std::thread::spawn(move || {
+            actix_web::rt::System::new().block_on(async move {
+                let server = actix_web::HttpServer::new(factory)
+                    .workers(workers)
+                    .disable_signals()
+                    .shutdown_timeout(1)
+                    .bind(("127.0.0.1", 0))
+                    .expect("bind a loopback port");
+                let addr = server.addrs()[0];
+                let server = server.run();
+                tx.send((addr, server.handle())).expect("test thread waits");
+                server.await.expect("server runs");
+            })
+        });
+        let (addr, handle) = rx.recv_timeout(WAIT).expect("server starts");
+        TestServer { addr, handle, thread: Some(thread) }
+    }
+}
+
+impl Drop for TestServer {
+    fn drop(&mut self) {
+        let handle = self.handle.clone();
+        // Stopping needs an async context; a small runtime of its own keeps Drop synchronous.
+        let _ = std::thread::spawn(move || {
+            tokio::runtime::Builder::new_current_thread()
+                .enable_all()
+                .build()
+                .expect("runtime")
+                .block_on(handle.stop(false))
+        })
+        .join();
+        if let Some(thread) = self.thread.take() {
+            let _ = thread.join();
+        }
+    }
+}
+
+/// A response read whole.
+#[derive(Debug)]
+pub struct Reply {
+    pub status: u16,
+    pub headers: Vec<(String, String)>,
+    pub body: String,
+}
+
+impl Reply {
+    pub fn header(&self, name: &str) -> Option<&str> {
+        header(&self.headers, name)
+    }
+}
+
+fn header<'a>(headers: &'a [(String, String)], name: &str) -> Option<&'a str> {
+    headers.iter().find(|(n, _)| n.eq_ignore_ascii_case(name)).map(|(_, v)| v.as_str())
+}
+
+/// Sends one request on a fresh connection and reads the whole response.
+pub async fn request(
+    addr: SocketAddr,
+    method: &str,
+    path: &str,
+    content_type: Option<&str>,
+    body: &[u8],
+) -> Reply {
+    let mut stream = TcpStream::connect(addr).await.expect("connect");
+    let mut head = format!(
+        "{method} {path} HTTP/1.1\r\nHost: {addr}\r\nConnection: close\r\nContent-Length: {}\r\n",
+        body.len()
+    );
+    if let Some(content_type) = content_type {
+        head.push_str(&format!("Content-Type: {content_type}\r\n"));
+    }
+    head.push_str("\r\n");
+    stream.write_all(head.as_bytes()).await.expect("write head");
+    // The server may answer (413) before reading a large body; a failed write is then expected.
+    let _ = stream.write_all(body).await;
+    let mut reader = BufReader::new(stream);
+    let (status, headers) = read_head(&mut reader).await;
+    let mut raw = Vec::new();
+    let _ = tokio::time::timeout(WAIT, reader.read_to_end(&mut raw)).await.expect("body in time");
+    let body = if header(&headers, "transfer-encoding").is_some_and(|v| v.contains("chunked")) {
+        dechunk(&raw)
+    } else {
+        raw
+    };
+    Reply { status, headers, body: String::from_utf8_lossy(&body).into_owned() }
+}
+
+/// POSTs a JSON-RPC message.
+pub async fn post_json(addr: SocketAddr, path: &str, message: &Value) -> Reply {
+    request(addr, "POST", path, Some("application/json"), message.to_string().as_bytes()).await
+}
+
+async fn read_head(reader: &mut BufReader<TcpStream>) -> (u16, Vec<(String, String)>) {
+    let mut line = String::new();
+    tokio::time::timeout(WAIT, reader.read_line(&mut line)).await.expect("status in time").unwrap();
+    let status = line
+        .split_whitespace()
+        .nth(1)
+        .and_then(|code| code.parse().ok())
+        .unwrap_or_else(|| panic!("bad status line {line:?}"));
+    let mut headers = Vec::new();
+    loop {
+        line.clear();
+        reader.read_line(&mut line).await.expect("header line");
+        let trimmed = line.trim_end();
+        if trimmed.is_empty() {
+            break;
+        }
+        let (name, value) = trimmed.split_once(':').expect("header has a colon");
+        headers.push((name.trim().to_owned(), value.trim().to_owned()));
+    }
+    (status, headers)
+}
+
+fn dechunk(mut raw: &[u8]) -> Vec<u8> {
+    let mut out = Vec::new();
+    while let Some(end) = raw.windows(2).position(|w| w == b"\r\n") {
+        let size_text = std::str::from_utf8(&raw[..end]).expect("chunk size");
+        let size = usize::from_str_radix(size_text.split(';').next().unwrap().trim(), 16)
+            .expect("hex chunk size");
+        raw = &raw[end + 2..];
+        if size == 0 {
+            break;
+        }
+        out.extend_from_slice(&raw[..size]);
+        raw = &raw[size + 2..];
+    }
+    out
+}
+
+/// One server-sent event.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Event {
+    pub event: String,
+    pub data: String,
+}
+
+/// An open SSE stream (HTTP/1.1, chunked), read event by event.
+pub struct SseStream {
+    pub status: u16,
+    pub headers: Vec<(String, String)>,
+    reader: BufReader<TcpStream>,
+    buffer: Vec<u8>,
+    /// Every comment line seen so far (keep-alives).
+    pub comments: Vec<String>,
+}
+
+impl SseStream {
+    pub async fn open(addr: SocketAddr, path: &str) -> SseStream {
+        let mut stream = TcpStream::connect(addr).await.expect("connect");
+        let head = format!(
+            "GET {path} HTTP/1.1\r\nHost: {addr}\r\nAccept: text/event-stream\r\n\r\n"
+        );
+        stream.write_all(head.as_bytes()).await.expect("write");
+        let mut reader = BufReader::new(stream);
+        let (status, headers) = read_head(&mut reader).await;
+        SseStream { status, headers, reader, buffer: Vec::new(), comments: Vec::new() }
+    }
+
+    pub fn header(&self, name: &str) -> Option<&str> {
+        header(&self.headers, name)
+    }
+
+    /// The next event (comments are recorded and skipped); panics after [`WAIT`].
+    pub async fn next_event(&mut self) -> Event {
+        tokio::time::timeout(WAIT, self.next_event_inner()).await.expect("an SSE event in time")
+    }
+
+    async fn next_event_inner(&mut self) -> Event {
+        loop {
+            if let Some(end) = self.buffer.windows(2).position(|w| w == b"\n\n") {
+                let block: Vec<u8> = self.buffer.drain(..end + 2).collect();
+                let text = String::from_utf8(block).expect("UTF-8 event");
+                let mut event = Event { event: "message".to_owned(), data: String::new() };
+                let mut has_data = false;
+                for line in text.lines() {
+                    if let Some(comment) = line.strip_prefix(':') {
+                        self.comments.push(comment.trim().to_owned());
+                    } else if let Some(name) = line.strip_prefix("event:") {
+                        event.event = name.trim().to_owned();
+                    } else if let Some(data) = line.strip_prefix("data:") {
+                        if has_data {
+                            event.data.push('\n');
+                        }
+                        event.data.push_str(data.strip_prefix(' ').unwrap_or(data));
+                        has_data = true;
+                    }
+                }
+                if has_data {
+                    return event;
+                }
+                continue;
+            }
+            self.read_chunk().await;
+        }
+    }
+
+    async fn read_chunk(&mut self) {
+        let mut line = String::new();
+        let read = self.reader.read_line(&mut line).await.expect("chunk size line");
+        assert!(read > 0, "the server closed the SSE stream");
+        let size = usize::from_str_radix(line.trim().split(';').next().unwrap(), 16)
+            .unwrap_or_else(|_| panic!("bad chunk size {line:?}"));
+        assert!(size > 0, "the server ended the SSE stream");
+        let mut chunk = vec![0; size + 2];
+        self.reader.read_exact(&mut chunk).await.expect("chunk");
+        chunk.truncate(size);
+        self.buffer.extend_from_slice(&chunk);
+    }
+
+    /// Reads until a keep-alive comment arrives.
+    pub async fn wait_for_comment(&mut self) -> String {
+        tokio::time::timeout(WAIT, async {
+            while self.comments.is_empty() {
+                if let Some(end) = self.buffer.windows(2).position(|w| w == b"\n\n") {
+                    let block: Vec<u8> = self.buffer.drain(..end + 2).collect();
+                    let text = String::from_utf8(block).unwrap();
+                    self.comments.extend(
+                        text.lines().filter_map(|l| l.strip_prefix(':')).map(|c| c.trim().to_owned()),
+                    );
+                } else {
+                    self.read_chunk().await;
+                }
+            }
+            self.comments.remove(0)
+        })
+        .await
+        .expect("a comment in time")
+    }
+}
+
+/// An MCP client over one SSE session: the stream plus the POST endpoint it announced.
+pub struct SseClient {
+    pub addr: SocketAddr,
+    pub stream: SseStream,
+    /// The URI from the `endpoint` event.
+    pub endpoint: String,
+    next_id: i64,
+}
+
+impl SseClient {
+    /// Opens `<prefix>/sse` and reads the `endpoint` event.
+    pub async fn connect(addr: SocketAddr, sse_path: &str) -> SseClient {
+        let mut stream = SseStream::open(addr, sse_path).await;
+        assert_eq!(stream.status, 200, "GET {sse_path}");
+        let first = stream.next_event().await;
+        assert_eq!(first.event, "endpoint");
+        SseClient { addr, stream, endpoint: first.data, next_id: 0 }
+    }
+
+    /// Connects and completes the `initialize` handshake.
+    pub async fn initialized(addr: SocketAddr, sse_path: &str) -> SseClient {
+        let mut client = SseClient::connect(addr, sse_path).await;
+        let result = client
+            .request(
+                "initialize",
+                serde_json::json!({
+                    "protocolVersion": "2025-06-18",
+                    "capabilities": {},
+                    "clientInfo": { "name": "socket-test", "version": "0" },
+                }),
+            )
+            .await;
+        assert_eq!(result["result"]["protocolVersion"], "2025-06-18", "{result}");
+        client.notify("notifications/initialized").await;
+        client
+    }
+
+    /// POSTs a message and asserts it was accepted (202).
+    pub async fn send(&mut self, message: &Value) {
+        let reply = post_json(self.addr, &self.endpoint, message).await;
+        assert_eq!(reply.status, 202, "POST {message}: {reply:?}");
+    }
+
+    /// Sends a request without waiting; returns its id.
+    pub async fn start_request(&mut self, method: &str, params: Value) -> i64 {
+        self.next_id += 1;
+        let id = self.next_id;
+        self.send(&serde_json::json!({"jsonrpc": "2.0", "id": id, "method": method, "params": params}))
+            .await;
+        id
+    }
+
+    /// The next JSON-RPC message from the stream.
+    pub async fn receive(&mut self) -> Value {
+        let event = self.stream.next_event().await;
+        assert_eq!(event.event, "message");
+        serde_json::from_str(&event.data).expect("JSON in a message event")
+    }
+
+    /// Sends a request and waits for its response (no other traffic is expected meanwhile).
+    pub async fn request(&mut self, method: &str, params: Value) -> Value {
+        let id = self.start_request(method, params).await;
+        let response = self.receive().await;
+        assert_eq!(response["id"], id, "{response}");
+        response
+    }
+
+    pub async fn notify(&mut self, method: &str) {
+        self.send(&serde_json::json!({"jsonrpc": "2.0", "method": method})).await;
+    }
+
+    /// Calls a tool and returns the `result` object.
+    pub async fn call_tool(&mut self, name: &str, arguments: Value) -> Value {
+        let response =
+            self.request("tools/call", serde_json::json!({"name": name, "arguments": arguments})).await;
+        response.get("result").cloned().unwrap_or_else(|| panic!("no result: {response}"))
+    }
+}
+
+/// Polls `condition` until it holds, failing after [`WAIT`].
+pub async fn eventually(what: &str, mut condition: impl FnMut() -> bool) {
+    let deadline = tokio::time::Instant::now() + WAIT;
+    while !condition() {
+        assert!(tokio::time::Instant::now() < deadline, "timed out waiting until {what}");
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+}
