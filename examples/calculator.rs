@@ -97,9 +97,12 @@ fn statistics(numbers: Vec<f64>) -> Result<Json<Statistics>, String> {
 #[actix_web::main]
 async fn main() -> std::io::Result<()> {
     let bind = std::env::var("MCP_BIND").unwrap_or_else(|_| "127.0.0.1:8000".to_owned());
-    let workers = std::env::var("MCP_WORKERS").ok().and_then(|w| w.parse().ok());
+    let workers = std::env::var("MCP_WORKERS")
+        .ok()
+        .and_then(|w| w.parse().ok());
     eprintln!("calculator: MCP over SSE at http://{bind}/sse");
-    let server = actix_web::HttpServer::new(|| actix_web::App::new().service(mcp_runtime::sse_app()));
+    let server =
+        actix_web::HttpServer::new(|| actix_web::App::new().service(mcp_runtime::sse_app()));
     let server = match workers {
         Some(workers) => server.workers(workers),
         None => server,

@@ -26,7 +26,9 @@ fn greet(name: String, #[arg(default = "Hello")] greeting: String) -> String {
 #[actix_web::main]
 async fn main() -> std::io::Result<()> {
     let bind = std::env::var("MCP_BIND").unwrap_or_else(|_| "127.0.0.1:8000".to_owned());
-    let workers = std::env::var("MCP_WORKERS").ok().and_then(|w| w.parse().ok());
+    let workers = std::env::var("MCP_WORKERS")
+        .ok()
+        .and_then(|w| w.parse().ok());
     eprintln!("mount_existing: app at http://{bind}/, MCP over SSE at http://{bind}/api/mcp/sse");
     let server = HttpServer::new(|| {
         App::new()

@@ -94,7 +94,12 @@ impl ToolFn {
                 default: arg.default,
             });
         }
-        ToolFn { item, attr, docs, params }
+        ToolFn {
+            item,
+            attr,
+            docs,
+            params,
+        }
     }
 
     /// The tool's name: `#[tool(name)]` or the function's.
@@ -107,7 +112,10 @@ impl ToolFn {
 
     /// The description: `#[tool(description)]` or the doc comment.
     pub fn description(&self) -> Option<String> {
-        self.attr.description.clone().or_else(|| self.docs.description.clone())
+        self.attr
+            .description
+            .clone()
+            .or_else(|| self.docs.description.clone())
     }
 
     /// A parameter's description: `#[arg(description)]` or its `# Arguments` entry.

@@ -32,7 +32,14 @@ impl ToolAttr {
             let path = &meta.path;
             if path.is_ident("name") {
                 let lit: LitStr = meta.value()?.parse()?;
-                set(&meta, &mut attr.name, Spanned { value: lit.value(), span: lit.span() })
+                set(
+                    &meta,
+                    &mut attr.name,
+                    Spanned {
+                        value: lit.value(),
+                        span: lit.span(),
+                    },
+                )
             } else if path.is_ident("title") {
                 let lit: LitStr = meta.value()?.parse()?;
                 set(&meta, &mut attr.title, lit.value())
@@ -84,7 +91,14 @@ impl ArgAttr {
                 set(&meta, &mut self.default, expr)
             } else if path.is_ident("name") {
                 let lit: LitStr = meta.value()?.parse()?;
-                set(&meta, &mut self.name, Spanned { value: lit.value(), span: lit.span() })
+                set(
+                    &meta,
+                    &mut self.name,
+                    Spanned {
+                        value: lit.value(),
+                        span: lit.span(),
+                    },
+                )
             } else {
                 Err(meta.error(format!(
                     "unknown #[arg] option `{}`; the options are: description, default, name",

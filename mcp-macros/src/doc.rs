@@ -29,8 +29,14 @@ impl Docs {
             if !attr.path().is_ident("doc") {
                 continue;
             }
-            let syn::Meta::NameValue(nv) = &attr.meta else { continue };
-            let syn::Expr::Lit(syn::ExprLit { lit: syn::Lit::Str(lit), .. }) = &nv.value else {
+            let syn::Meta::NameValue(nv) = &attr.meta else {
+                continue;
+            };
+            let syn::Expr::Lit(syn::ExprLit {
+                lit: syn::Lit::Str(lit),
+                ..
+            }) = &nv.value
+            else {
                 continue;
             };
             // A `/** .. */` block holds several lines in one attribute.
@@ -76,16 +82,25 @@ impl Docs {
             }
         }
         let description = description.join("\n").trim().to_owned();
-        Docs { description: (!description.is_empty()).then_some(description), arguments }
+        Docs {
+            description: (!description.is_empty()).then_some(description),
+            arguments,
+        }
     }
 }
 
 /// Reads `` * `name` - text `` (also with `-` bullets and `:` separators).
 fn argument_item(line: &str) -> Option<(String, String)> {
-    let rest = line.strip_prefix('*').or_else(|| line.strip_prefix('-'))?.trim_start();
+    let rest = line
+        .strip_prefix('*')
+        .or_else(|| line.strip_prefix('-'))?
+        .trim_start();
     let rest = rest.strip_prefix('`')?;
     let (name, rest) = rest.split_once('`')?;
-    let text = rest.trim_start().trim_start_matches(['-', ':', '\u{2013}', '\u{2014}']).trim();
+    let text = rest
+        .trim_start()
+        .trim_start_matches(['-', ':', '\u{2013}', '\u{2014}'])
+        .trim();
     Some((name.trim().to_owned(), text.to_owned()))
 }
 
@@ -106,16 +121,33 @@ mod tests {
         let d = docs(
             " Adds two numbers.\n\n # Arguments\n\n * `a` - The first number.\n * `b` - The second,\n   on two lines.\n\n # Errors\n Never.",
         );
-        assert_eq!(d.description.as_deref(), Some("Adds two numbers.\n\n# Errors\nNever."));
-        let args: Vec<_> = d.arguments.iter().map(|(n, t, _)| (n.as_str(), t.as_str())).collect();
-        assert_eq!(args, [("a", "The first number."), ("b", "The second, on two lines.")]);
+        assert_eq!(
+            d.description.as_deref(),
+            Some("Adds two numbers.\n\n# Errors\nNever.")
+        );
+        let args: Vec<_> = d
+            .arguments
+            .iter()
+            .map(|(n, t, _)| (n.as_str(), t.as_str()))
+            .collect();
+        assert_eq!(
+            args,
+            [
+                ("a", "The first number."),
+                ("b", "The second, on two lines.")
+            ]
+        );
     }
 
     #[test]
     fn accepts_dash_bullets_and_colons() {
         let d = docs(" # Parameters\n - `x`: the x\n - `y` \u{2014} the y");
         assert!(d.description.is_none());
-        let args: Vec<_> = d.arguments.iter().map(|(n, t, _)| (n.as_str(), t.as_str())).collect();
+        let args: Vec<_> = d
+            .arguments
+            .iter()
+            .map(|(n, t, _)| (n.as_str(), t.as_str()))
+            .collect();
         assert_eq!(args, [("x", "the x"), ("y", "the y")]);
     }
 
@@ -123,6 +155,9 @@ mod tests {
     fn headings_inside_code_blocks_are_text() {
         let d = docs(" Run it:\n ```sh\n # Arguments are positional\n ```");
         assert!(d.arguments.is_empty());
-        assert!(d.description.unwrap().contains("# Arguments are positional"));
+        assert!(d
+            .description
+            .unwrap()
+            .contains("# Arguments are positional"));
     }
 }

@@ -114,7 +114,9 @@ fn registration(tool: &ToolFn) -> TokenStream {
     let unpack = if values.is_empty() {
         quote!()
     } else {
-        let somes = values.iter().map(|v| quote!(::core::option::Option::Some(#v)));
+        let somes = values
+            .iter()
+            .map(|v| quote!(::core::option::Option::Some(#v)));
         quote! {
             let (#(#somes,)*) = (#(#values,)*) else {
                 ::core::unreachable!("every missing argument was reported above")
@@ -178,7 +180,10 @@ fn registration(tool: &ToolFn) -> TokenStream {
 /// other expressions are used as written, so `default = 3` works for any integer type.
 fn default_expr(expr: &Expr) -> TokenStream {
     match expr {
-        Expr::Lit(syn::ExprLit { lit: syn::Lit::Str(_), .. }) => {
+        Expr::Lit(syn::ExprLit {
+            lit: syn::Lit::Str(_),
+            ..
+        }) => {
             quote_spanned!(expr.span()=> ::core::convert::Into::into(#expr))
         }
         _ => expr.to_token_stream(),

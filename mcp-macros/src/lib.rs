@@ -1,9 +1,9 @@
 //! Procedural macros of [`mcp-runtime`](https://docs.rs/mcp-runtime). Use them through that crate
 //! (`use mcp_runtime::tool;`): the generated code names its hidden helpers there.
 //!
-//! The implementation follows the usual split: [`ast`] parses the input into plain structs,
-//! [`attr`] reads attribute options, [`doc`] reads doc comments, [`valid`] checks everything with
-//! errors on the offending tokens, and [`expand`] generates code.
+//! The implementation follows the usual split: `ast` parses the input into plain structs,
+//! `attr` reads attribute options, `doc` reads doc comments, `valid` checks everything with
+//! errors on the offending tokens, and `expand` generates code.
 
 mod ast;
 mod attr;

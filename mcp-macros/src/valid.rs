@@ -9,7 +9,10 @@ use crate::ast::{Errors, ToolFn};
 pub fn check(tool: &ToolFn, errors: &mut Errors) {
     let sig = &tool.item.sig;
     if let Some(constness) = &sig.constness {
-        errors.at(constness, "#[tool] functions cannot be `const fn`: remove `const`");
+        errors.at(
+            constness,
+            "#[tool] functions cannot be `const fn`: remove `const`",
+        );
     }
     if let Some(unsafety) = &sig.unsafety {
         errors.at(
@@ -19,7 +22,10 @@ pub fn check(tool: &ToolFn, errors: &mut Errors) {
         );
     }
     if let Some(abi) = &sig.abi {
-        errors.at(abi, "#[tool] functions cannot have an `extern` ABI: remove it");
+        errors.at(
+            abi,
+            "#[tool] functions cannot have an `extern` ABI: remove it",
+        );
     }
     if !sig.generics.params.is_empty() {
         errors.at(
@@ -28,7 +34,10 @@ pub fn check(tool: &ToolFn, errors: &mut Errors) {
              concrete parameter types; use concrete types (or one #[tool] per type)",
         );
     } else if let Some(where_clause) = &sig.generics.where_clause {
-        errors.at(where_clause, "#[tool] functions cannot have a `where` clause: remove it");
+        errors.at(
+            where_clause,
+            "#[tool] functions cannot have a `where` clause: remove it",
+        );
     }
     if let Some(variadic) = &sig.variadic {
         errors.at(variadic, "#[tool] functions cannot be variadic");
@@ -67,7 +76,10 @@ pub fn check(tool: &ToolFn, errors: &mut Errors) {
         } else if !seen.insert(param.name.clone()) {
             errors.push(syn::Error::new(
                 param.name_span,
-                format!("two parameters are named `{}`; rename one with #[arg(name = \"...\")]", param.name),
+                format!(
+                    "two parameters are named `{}`; rename one with #[arg(name = \"...\")]",
+                    param.name
+                ),
             ));
         }
         check_param_type(&param.ty, errors);
@@ -76,7 +88,10 @@ pub fn check(tool: &ToolFn, errors: &mut Errors) {
     for (doc_name, _, span) in &tool.docs.arguments {
         let documented = tool.params.iter().any(|param| {
             param.name == *doc_name
-                || param.ident.as_ref().is_some_and(|ident| ident == doc_name.as_str())
+                || param
+                    .ident
+                    .as_ref()
+                    .is_some_and(|ident| ident == doc_name.as_str())
         });
         if !documented {
             errors.push(syn::Error::new(
@@ -104,7 +119,11 @@ fn check_param_type(ty: &Type, errors: &mut Errors) {
     match ty {
         Type::Reference(reference) => {
             let is_str = matches!(&*reference.elem, Type::Path(p) if p.path.is_ident("str"));
-            let fix = if is_str { "use `String` instead of `&str`" } else { "use an owned type" };
+            let fix = if is_str {
+                "use `String` instead of `&str`"
+            } else {
+                "use an owned type"
+            };
             errors.at(
                 ty,
                 format!(
@@ -131,5 +150,7 @@ fn typed(input: &FnArg) -> Option<&syn::PatType> {
 /// The MCP tool-name rule (2025-11-25): 1 to 128 characters of `A-Z a-z 0-9 _ - .`.
 fn is_valid_tool_name(name: &str) -> bool {
     (1..=128).contains(&name.len())
-        && name.bytes().all(|b| b.is_ascii_alphanumeric() || matches!(b, b'_' | b'-' | b'.'))
+        && name
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'_' | b'-' | b'.'))
 }

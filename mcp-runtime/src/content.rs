@@ -92,12 +92,18 @@ impl Content {
 
     /// An image block from raw bytes (encoded to base64 here).
     pub fn image(bytes: impl AsRef<[u8]>, mime_type: impl Into<String>) -> Self {
-        Content::Image { data: base64_encode(bytes.as_ref()), mime_type: mime_type.into() }
+        Content::Image {
+            data: base64_encode(bytes.as_ref()),
+            mime_type: mime_type.into(),
+        }
     }
 
     /// An audio block from raw bytes (encoded to base64 here).
     pub fn audio(bytes: impl AsRef<[u8]>, mime_type: impl Into<String>) -> Self {
-        Content::Audio { data: base64_encode(bytes.as_ref()), mime_type: mime_type.into() }
+        Content::Audio {
+            data: base64_encode(bytes.as_ref()),
+            mime_type: mime_type.into(),
+        }
     }
 
     /// An embedded text resource.

@@ -41,7 +41,10 @@ impl Server {
             "tools/call" => self.call_tool(params).await,
             _ => Err(ErrorObject::method_not_found(&method)),
         };
-        Response { id: Some(id), outcome }
+        Response {
+            id: Some(id),
+            outcome,
+        }
     }
 
     fn handle_notification(&self, _session: &Session, notification: Notification) {
@@ -51,9 +54,14 @@ impl Server {
     }
 
     fn initialize(&self, session: &Session, params: Value) -> Result<Value, ErrorObject> {
-        let requested = params.get("protocolVersion").and_then(Value::as_str).ok_or_else(|| {
-            ErrorObject::invalid_params("`initialize` needs a `protocolVersion` string in params")
-        })?;
+        let requested = params
+            .get("protocolVersion")
+            .and_then(Value::as_str)
+            .ok_or_else(|| {
+                ErrorObject::invalid_params(
+                    "`initialize` needs a `protocolVersion` string in params",
+                )
+            })?;
         let protocol_version = negotiate_version(requested);
         let negotiated = Negotiated {
             protocol_version,
@@ -93,11 +101,9 @@ impl Server {
             None | Some(Value::Null) => 0,
             Some(Value::String(cursor)) => match cursor.parse::<usize>() {
                 Ok(start) if start <= tools.len() => start,
-                _ => {
-                    return Err(ErrorObject::invalid_params(format!(
-                        "invalid cursor {cursor:?}: pass the `nextCursor` of a previous `tools/list`"
-                    )))
-                }
+                _ => return Err(ErrorObject::invalid_params(format!(
+                    "invalid cursor {cursor:?}: pass the `nextCursor` of a previous `tools/list`"
+                ))),
             },
             Some(other) => {
                 return Err(ErrorObject::invalid_params(format!(
@@ -109,7 +115,10 @@ impl Server {
             Some(size) => start.saturating_add(size).min(tools.len()),
             None => tools.len(),
         };
-        let page: Vec<&Value> = tools[start..end].iter().map(|tool| tool.listing()).collect();
+        let page: Vec<&Value> = tools[start..end]
+            .iter()
+            .map(|tool| tool.listing())
+            .collect();
         let mut result = json!({ "tools": page });
         if end < tools.len() {
             result["nextCursor"] = Value::String(end.to_string());
@@ -125,7 +134,11 @@ impl Server {
         };
         let name = match params.remove("name") {
             Some(Value::String(name)) => name,
-            _ => return Err(ErrorObject::invalid_params("`tools/call` needs a `name` string")),
+            _ => {
+                return Err(ErrorObject::invalid_params(
+                    "`tools/call` needs a `name` string",
+                ))
+            }
         };
         let Some(tool) = self.tool(&name) else {
             return Err(ErrorObject::invalid_params(format!(
@@ -140,8 +153,9 @@ impl Server {
                 crate::jsonrpc::type_name(&other)
             )),
         };
-        serde_json::to_value(result)
-            .map_err(|err| ErrorObject::internal(format!("the tool result did not serialize: {err}")))
+        serde_json::to_value(result).map_err(|err| {
+            ErrorObject::internal(format!("the tool result did not serialize: {err}"))
+        })
     }
 }
 

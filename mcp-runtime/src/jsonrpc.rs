@@ -107,12 +107,19 @@ impl std::error::Error for DecodeError {}
 
 impl DecodeError {
     fn invalid(message: impl Into<String>, id: Option<RequestId>) -> Self {
-        DecodeError { code: INVALID_REQUEST, message: message.into(), id }
+        DecodeError {
+            code: INVALID_REQUEST,
+            message: message.into(),
+            id,
+        }
     }
 
     /// The JSON-RPC error response that answers this decoding failure.
     pub fn to_response(&self) -> Response {
-        Response::error(self.id.clone(), ErrorObject::new(self.code, self.message.clone()))
+        Response::error(
+            self.id.clone(),
+            ErrorObject::new(self.code, self.message.clone()),
+        )
     }
 }
 
@@ -139,7 +146,10 @@ impl Message {
             }
             other => {
                 return Err(DecodeError::invalid(
-                    format!("a JSON-RPC message must be a JSON object, got {}", type_name(&other)),
+                    format!(
+                        "a JSON-RPC message must be a JSON object, got {}",
+                        type_name(&other)
+                    ),
                     None,
                 ))
             }
@@ -168,7 +178,12 @@ impl Message {
                     id,
                 ))
             }
-            None => return Err(DecodeError::invalid("missing `jsonrpc`: it must be \"2.0\"", id)),
+            None => {
+                return Err(DecodeError::invalid(
+                    "missing `jsonrpc`: it must be \"2.0\"",
+                    id,
+                ))
+            }
         }
         let method = match object.remove("method") {
             Some(Value::String(method)) => method,
@@ -218,7 +233,11 @@ pub struct ErrorObject {
 impl ErrorObject {
     /// An error with a code and a message.
     pub fn new(code: i64, message: impl Into<String>) -> Self {
-        ErrorObject { code, message: message.into(), data: None }
+        ErrorObject {
+            code,
+            message: message.into(),
+            data: None,
+        }
     }
 
     /// `-32602 Invalid params`.
@@ -249,12 +268,18 @@ pub struct Response {
 impl Response {
     /// A successful response.
     pub fn result(id: RequestId, result: Value) -> Self {
-        Response { id: Some(id), outcome: Ok(result) }
+        Response {
+            id: Some(id),
+            outcome: Ok(result),
+        }
     }
 
     /// An error response.
     pub fn error(id: Option<RequestId>, error: ErrorObject) -> Self {
-        Response { id, outcome: Err(error) }
+        Response {
+            id,
+            outcome: Err(error),
+        }
     }
 
     /// The response as JSON text.
@@ -308,11 +333,19 @@ mod tests {
     #[test]
     fn decodes_requests_notifications_and_responses() {
         let request = Message::from_slice(br#"{"jsonrpc":"2.0","id":7,"method":"ping"}"#).unwrap();
-        assert!(matches!(request, Message::Request(Request { id: RequestId::Number(7), .. })));
+        assert!(matches!(
+            request,
+            Message::Request(Request {
+                id: RequestId::Number(7),
+                ..
+            })
+        ));
         let string_id =
             Message::from_slice(br#"{"jsonrpc":"2.0","id":"a","method":"ping","params":{}}"#)
                 .unwrap();
-        assert!(matches!(string_id, Message::Request(Request { id: RequestId::String(ref s), .. }) if s == "a"));
+        assert!(
+            matches!(string_id, Message::Request(Request { id: RequestId::String(ref s), .. }) if s == "a")
+        );
         let note =
             Message::from_slice(br#"{"jsonrpc":"2.0","method":"notifications/initialized"}"#)
                 .unwrap();
@@ -329,20 +362,69 @@ mod tests {
         let cases: &[(&[u8], i64, &str, Option<RequestId>)] = &[
             (b"{\"jsonrpc\":", PARSE_ERROR, "invalid JSON", None),
             (b"[]", INVALID_REQUEST, "batches are not supported", None),
-            (b"3", INVALID_REQUEST, "must be a JSON object, got a number", None),
-            (br#"{"jsonrpc":"1.0","id":1,"method":"x"}"#, INVALID_REQUEST, "`jsonrpc` must be \"2.0\"", Some(RequestId::Number(1))),
-            (br#"{"id":1,"method":"x"}"#, INVALID_REQUEST, "missing `jsonrpc`", Some(RequestId::Number(1))),
-            (br#"{"jsonrpc":"2.0","id":2}"#, INVALID_REQUEST, "missing `method`", Some(RequestId::Number(2))),
-            (br#"{"jsonrpc":"2.0","id":null,"method":"x"}"#, INVALID_REQUEST, "`id` must be a string or an integer, got null", None),
-            (br#"{"jsonrpc":"2.0","id":true,"method":"x"}"#, INVALID_REQUEST, "got a boolean", None),
-            (br#"{"jsonrpc":"2.0","id":1.5,"method":"x"}"#, INVALID_REQUEST, "got a number", None),
-            (br#"{"jsonrpc":"2.0","id":3,"method":5}"#, INVALID_REQUEST, "`method` must be a string", Some(RequestId::Number(3))),
-            (br#"{"jsonrpc":"2.0","id":4,"method":"x","params":"p"}"#, INVALID_REQUEST, "`params` must be an object", Some(RequestId::Number(4))),
+            (
+                b"3",
+                INVALID_REQUEST,
+                "must be a JSON object, got a number",
+                None,
+            ),
+            (
+                br#"{"jsonrpc":"1.0","id":1,"method":"x"}"#,
+                INVALID_REQUEST,
+                "`jsonrpc` must be \"2.0\"",
+                Some(RequestId::Number(1)),
+            ),
+            (
+                br#"{"id":1,"method":"x"}"#,
+                INVALID_REQUEST,
+                "missing `jsonrpc`",
+                Some(RequestId::Number(1)),
+            ),
+            (
+                br#"{"jsonrpc":"2.0","id":2}"#,
+                INVALID_REQUEST,
+                "missing `method`",
+                Some(RequestId::Number(2)),
+            ),
+            (
+                br#"{"jsonrpc":"2.0","id":null,"method":"x"}"#,
+                INVALID_REQUEST,
+                "`id` must be a string or an integer, got null",
+                None,
+            ),
+            (
+                br#"{"jsonrpc":"2.0","id":true,"method":"x"}"#,
+                INVALID_REQUEST,
+                "got a boolean",
+                None,
+            ),
+            (
+                br#"{"jsonrpc":"2.0","id":1.5,"method":"x"}"#,
+                INVALID_REQUEST,
+                "got a number",
+                None,
+            ),
+            (
+                br#"{"jsonrpc":"2.0","id":3,"method":5}"#,
+                INVALID_REQUEST,
+                "`method` must be a string",
+                Some(RequestId::Number(3)),
+            ),
+            (
+                br#"{"jsonrpc":"2.0","id":4,"method":"x","params":"p"}"#,
+                INVALID_REQUEST,
+                "`params` must be an object",
+                Some(RequestId::Number(4)),
+            ),
         ];
         for (input, code, needle, id) in cases {
             let err = Message::from_slice(input).expect_err(std::str::from_utf8(input).unwrap());
             assert_eq!(err.code, *code, "{err}");
-            assert!(err.message.contains(needle), "{:?} lacks {needle:?}", err.message);
+            assert!(
+                err.message.contains(needle),
+                "{:?} lacks {needle:?}",
+                err.message
+            );
             assert_eq!(&err.id, id);
         }
     }
@@ -350,7 +432,10 @@ mod tests {
     #[test]
     fn responses_serialize_per_spec() {
         let ok = Response::result(RequestId::String("x".into()), serde_json::json!({"a": 1}));
-        assert_eq!(ok.to_value(), serde_json::json!({"jsonrpc":"2.0","id":"x","result":{"a":1}}));
+        assert_eq!(
+            ok.to_value(),
+            serde_json::json!({"jsonrpc":"2.0","id":"x","result":{"a":1}})
+        );
         let err = Response::error(None, ErrorObject::method_not_found("nope"));
         assert_eq!(
             err.to_value(),

@@ -28,7 +28,11 @@ pub struct CallToolResult {
 impl CallToolResult {
     /// A successful result with the given content.
     pub fn success(content: Vec<Content>) -> Self {
-        CallToolResult { content, structured_content: None, is_error: false }
+        CallToolResult {
+            content,
+            structured_content: None,
+            is_error: false,
+        }
     }
 
     /// A failed result whose text explains the failure to the model.

@@ -46,7 +46,10 @@ pub(crate) struct Property<'a> {
 }
 
 /// Builds a tool's `inputSchema` from its parameters' schemas and the generator's definitions.
-pub(crate) fn input_schema(properties: Vec<Property<'_>>, definitions: Map<String, Value>) -> Value {
+pub(crate) fn input_schema(
+    properties: Vec<Property<'_>>,
+    definitions: Map<String, Value>,
+) -> Value {
     let mut props = Map::with_capacity(properties.len());
     let mut required = Vec::new();
     for property in properties {
@@ -87,7 +90,9 @@ pub(crate) fn output_schema(schema: Schema, definitions: Map<String, Value>) -> 
         return (schema, false);
     }
     // A kept `$defs` must stay at the root for its `#/$defs/..` references to resolve.
-    let defs = schema.as_object_mut().and_then(|object| object.remove("$defs"));
+    let defs = schema
+        .as_object_mut()
+        .and_then(|object| object.remove("$defs"));
     let mut wrapped = serde_json::json!({
         "type": "object",
         "properties": { "result": schema },
@@ -114,7 +119,9 @@ fn inline_definitions(root: &mut Value, definitions: &Map<String, Value>) {
         if defs.contains_key(&name) {
             continue;
         }
-        let Some(mut body) = definitions.get(&name).cloned() else { continue };
+        let Some(mut body) = definitions.get(&name).cloned() else {
+            continue;
+        };
         let mut newly_kept = BTreeSet::new();
         let mut stack = vec![name.clone()];
         inline(&mut body, definitions, &mut stack, &mut newly_kept);
@@ -175,7 +182,9 @@ fn inline(
 
 /// Removes `null` from a schema's accepted values; returns `true` if it accepted `null`.
 fn strip_null(schema: &mut Value) -> bool {
-    let Value::Object(object) = schema else { return false };
+    let Value::Object(object) = schema else {
+        return false;
+    };
     let mut nullable = false;
     if let Some(Value::Array(types)) = object.get_mut("type") {
         let before = types.len();
@@ -195,7 +204,9 @@ fn strip_null(schema: &mut Value) -> bool {
         object.remove("default");
     }
     for keyword in ["anyOf", "oneOf"] {
-        let Some(Value::Array(variants)) = object.get_mut(keyword) else { continue };
+        let Some(Value::Array(variants)) = object.get_mut(keyword) else {
+            continue;
+        };
         let before = variants.len();
         variants.retain(|v| v.get("type").and_then(Value::as_str) != Some("null"));
         if variants.len() == before {
@@ -204,7 +215,9 @@ fn strip_null(schema: &mut Value) -> bool {
         nullable = true;
         if variants.len() == 1 {
             // `anyOf: [X, null]` becomes X itself, keeping the outer keywords (description).
-            let Some(Value::Object(only)) = variants.pop() else { continue };
+            let Some(Value::Object(only)) = variants.pop() else {
+                continue;
+            };
             object.remove(keyword);
             for (key, val) in only {
                 object.entry(key).or_insert(val);
@@ -220,9 +233,11 @@ fn strip_optional_nulls(schema: &mut Value) {
     match schema {
         Value::Object(object) => {
             let required: BTreeSet<String> = match object.get("required") {
-                Some(Value::Array(names)) => {
-                    names.iter().filter_map(Value::as_str).map(str::to_owned).collect()
-                }
+                Some(Value::Array(names)) => names
+                    .iter()
+                    .filter_map(Value::as_str)
+                    .map(str::to_owned)
+                    .collect(),
                 _ => BTreeSet::new(),
             };
             if let Some(Value::Object(properties)) = object.get_mut("properties") {
@@ -261,7 +276,13 @@ mod tests {
         let mut generator = input_generator();
         let schema = generator.subschema_for::<T>().to_value();
         let defs = generator.take_definitions(true);
-        let property = Property { name, schema, description, default: None, has_default: false };
+        let property = Property {
+            name,
+            schema,
+            description,
+            default: None,
+            has_default: false,
+        };
         input_schema(vec![property], defs)
     }
 
@@ -297,9 +318,15 @@ mod tests {
         let address = &schema["properties"]["address"];
         assert_eq!(address["type"], "object");
         assert_eq!(address["description"], "Where to ship.");
-        assert_eq!(address["properties"]["street"]["description"], "Street and number.");
+        assert_eq!(
+            address["properties"]["street"]["description"],
+            "Street and number."
+        );
         assert_eq!(address["properties"]["unit"]["type"], "integer");
-        assert_eq!(address["properties"]["country"]["enum"], json!(["France", "Japan"]));
+        assert_eq!(
+            address["properties"]["country"]["enum"],
+            json!(["France", "Japan"])
+        );
         assert_eq!(address["required"], json!(["street", "country"]));
         assert_eq!(schema["required"], json!(["address"]));
     }
@@ -319,8 +346,14 @@ mod tests {
         let schema = schema_of::<Tree>("tree", None);
         let tree = &schema["properties"]["tree"];
         assert_eq!(tree["type"], "object");
-        assert_eq!(tree["properties"]["children"]["items"]["$ref"], "#/$defs/Tree");
-        assert_eq!(schema["$defs"]["Tree"]["properties"]["label"]["type"], "string");
+        assert_eq!(
+            tree["properties"]["children"]["items"]["$ref"],
+            "#/$defs/Tree"
+        );
+        assert_eq!(
+            schema["$defs"]["Tree"]["properties"]["label"]["type"],
+            "string"
+        );
     }
 
     #[test]

@@ -102,7 +102,10 @@ impl Server {
 
     /// The tool with this name.
     pub fn tool(&self, name: &str) -> Option<&Tool> {
-        self.inner.tool_index.get(name).map(|&i| &self.inner.tools[i])
+        self.inner
+            .tool_index
+            .get(name)
+            .map(|&i| &self.inner.tools[i])
     }
 }
 
@@ -219,12 +222,18 @@ impl ServerBuilder {
         chosen.sort_by_key(|definition| definition.name);
         chosen.dedup_by_key(|definition| definition.name);
         let tools: Vec<Tool> = chosen.into_iter().map(Tool::from_definition).collect();
-        let tool_index = tools.iter().enumerate().map(|(i, tool)| (tool.name_static(), i)).collect();
+        let tool_index = tools
+            .iter()
+            .enumerate()
+            .map(|(i, tool)| (tool.name_static(), i))
+            .collect();
         Ok(Server {
             inner: Arc::new(ServerInner {
                 name: self.name.unwrap_or_else(default_name),
                 title: self.title,
-                version: self.version.unwrap_or_else(|| env!("CARGO_PKG_VERSION").to_owned()),
+                version: self
+                    .version
+                    .unwrap_or_else(|| env!("CARGO_PKG_VERSION").to_owned()),
                 instructions: self.instructions,
                 tools,
                 tool_index,
@@ -244,7 +253,11 @@ fn registered_tools() -> Result<HashMap<&'static str, &'static ToolDefinition>, 
     for definition in inventory::iter::<ToolDefinition> {
         if let Some(first) = by_name.insert(definition.name, definition) {
             let (first, second) = ordered(first.location, definition.location);
-            return Err(BuildError::DuplicateTool { name: definition.name.to_owned(), first, second });
+            return Err(BuildError::DuplicateTool {
+                name: definition.name.to_owned(),
+                first,
+                second,
+            });
         }
     }
     Ok(by_name)
@@ -262,7 +275,10 @@ fn ordered(a: SourceLocation, b: SourceLocation) -> (SourceLocation, SourceLocat
 fn default_name() -> String {
     std::env::current_exe()
         .ok()
-        .and_then(|path| path.file_stem().map(|stem| stem.to_string_lossy().into_owned()))
+        .and_then(|path| {
+            path.file_stem()
+                .map(|stem| stem.to_string_lossy().into_owned())
+        })
         .unwrap_or_else(|| "mcp-server".to_owned())
 }
 
@@ -293,7 +309,11 @@ pub enum BuildError {
 impl fmt::Display for BuildError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
-            BuildError::DuplicateTool { name, first, second } => write!(
+            BuildError::DuplicateTool {
+                name,
+                first,
+                second,
+            } => write!(
                 f,
                 "two tools are named `{name}`: one at {first}, one at {second}; \
                  rename one with #[tool(name = \"...\")]"

@@ -28,7 +28,10 @@ pub struct Negotiated {
 impl Session {
     /// A new session with a transport-chosen id (empty when the transport has none).
     pub fn new(id: impl Into<String>) -> Self {
-        Session { id: id.into(), negotiated: OnceLock::new() }
+        Session {
+            id: id.into(),
+            negotiated: OnceLock::new(),
+        }
     }
 
     /// The transport's id for this session.

@@ -90,7 +90,10 @@ pub struct Tool {
 
 impl fmt::Debug for Tool {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("Tool").field("name", &self.name).field("location", &self.location).finish()
+        f.debug_struct("Tool")
+            .field("name", &self.name)
+            .field("location", &self.location)
+            .finish()
     }
 }
 
@@ -172,7 +175,9 @@ impl Tool {
                     structured
                 };
                 if result.content.is_empty() {
-                    result.content.push(crate::Content::text(structured.to_string()));
+                    result
+                        .content
+                        .push(crate::Content::text(structured.to_string()));
                 }
                 result.structured_content = Some(structured);
             }
@@ -214,7 +219,12 @@ pub struct Arguments {
 
 impl Arguments {
     pub fn new(tool: &'static str, params: &'static [ParamDefinition], call: ToolCall) -> Self {
-        Arguments { tool, params, map: call.arguments, problems: Vec::new() }
+        Arguments {
+            tool,
+            params,
+            map: call.arguments,
+            problems: Vec::new(),
+        }
     }
 
     /// Takes a parameter without a default; a missing one is accepted only by types that
@@ -225,7 +235,8 @@ impl Arguments {
             None => match T::deserialize(Value::Null) {
                 Ok(value) => Some(value),
                 Err(_) => {
-                    self.problems.push(format!("missing required argument `{name}`"));
+                    self.problems
+                        .push(format!("missing required argument `{name}`"));
                     None
                 }
             },
@@ -249,7 +260,8 @@ impl Arguments {
         match serde_json::from_value(value) {
             Ok(value) => Some(value),
             Err(err) => {
-                self.problems.push(format!("argument `{name}` (got {got}): {err}"));
+                self.problems
+                    .push(format!("argument `{name}` (got {got}): {err}"));
                 None
             }
         }

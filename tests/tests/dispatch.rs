@@ -95,7 +95,11 @@ fn maybe_fail(fail: bool) -> Result<Json<Point>, String> {
 /// Several content blocks.
 #[tool(name = "mixed.content-v2")]
 fn mixed() -> Vec<Content> {
-    vec![Content::text("a"), Content::image([1u8, 2, 3], "image/png"), Content::audio([0u8], "audio/wav")]
+    vec![
+        Content::text("a"),
+        Content::image([1u8, 2, 3], "image/png"),
+        Content::audio([0u8], "audio/wav"),
+    ]
 }
 
 /// Returns a hand-built result.
@@ -128,7 +132,11 @@ async fn initialized(server: &Server, version: &str) -> (Session, Value) {
 
 async fn send(server: &Server, session: &Session, message: Value) -> Value {
     let message = Message::from_value(message).expect("valid message");
-    server.handle_message(session, message).await.expect("a response").to_value()
+    server
+        .handle_message(session, message)
+        .await
+        .expect("a response")
+        .to_value()
 }
 
 async fn call(server: &Server, session: &Session, name: &str, arguments: Value) -> Value {
@@ -142,12 +150,18 @@ async fn call(server: &Server, session: &Session, name: &str, arguments: Value) 
 }
 
 fn listing(server: &Server, name: &str) -> Value {
-    server.tool(name).unwrap_or_else(|| panic!("tool {name}")).listing().clone()
+    server
+        .tool(name)
+        .unwrap_or_else(|| panic!("tool {name}"))
+        .listing()
+        .clone()
 }
 
 fn contains_key(value: &Value, key: &str) -> bool {
     match value {
-        Value::Object(object) => object.contains_key(key) || object.values().any(|v| contains_key(v, key)),
+        Value::Object(object) => {
+            object.contains_key(key) || object.values().any(|v| contains_key(v, key))
+        }
         Value::Array(items) => items.iter().any(|v| contains_key(v, key)),
         _ => false,
     }
@@ -162,17 +176,30 @@ fn schema_of_nested_struct_enum_option_vec_is_client_safe() {
     for key in ["$ref", "$defs", "$schema", "definitions"] {
         assert!(!contains_key(schema, key), "{key} in {schema:#}");
     }
-    assert!(!schema.to_string().contains("\"null\""), "no null unions: {schema:#}");
+    assert!(
+        !schema.to_string().contains("\"null\""),
+        "no null unions: {schema:#}"
+    );
     assert_eq!(schema["required"], json!(["address", "weights", "labels"]));
     let names: Vec<&String> = schema["properties"].as_object().unwrap().keys().collect();
-    assert_eq!(names, ["address", "weights", "wrapping", "labels", "copies"], "parameter order");
+    assert_eq!(
+        names,
+        ["address", "weights", "wrapping", "labels", "copies"],
+        "parameter order"
+    );
 
     let address = &schema["properties"]["address"];
     assert_eq!(address["type"], "object");
     assert_eq!(address["description"], "Where to ship.");
-    assert_eq!(address["properties"]["street"]["description"], "Street and number.");
+    assert_eq!(
+        address["properties"]["street"]["description"],
+        "Street and number."
+    );
     assert_eq!(address["properties"]["unit"]["type"], "integer");
-    assert_eq!(address["properties"]["country"]["enum"], json!(["France", "Japan"]));
+    assert_eq!(
+        address["properties"]["country"]["enum"],
+        json!(["France", "Japan"])
+    );
     assert_eq!(address["required"], json!(["street", "country"]));
 
     let weights = &schema["properties"]["weights"];
@@ -181,10 +208,17 @@ fn schema_of_nested_struct_enum_option_vec_is_client_safe() {
     assert_eq!(weights["description"], "Weight of each parcel, in grams.");
 
     let wrapping = &schema["properties"]["wrapping"];
-    assert_eq!(wrapping["oneOf"].as_array().map(Vec::len), Some(2), "{wrapping:#}");
+    assert_eq!(
+        wrapping["oneOf"].as_array().map(Vec::len),
+        Some(2),
+        "{wrapping:#}"
+    );
 
     assert_eq!(schema["properties"]["labels"]["type"], "object");
-    assert_eq!(schema["properties"]["labels"]["description"], "Labels by parcel number.");
+    assert_eq!(
+        schema["properties"]["labels"]["description"],
+        "Labels by parcel number."
+    );
     assert_eq!(schema["properties"]["copies"]["default"], 1);
 
     assert_eq!(tool["title"], "Ship parcels");
@@ -198,8 +232,14 @@ fn schema_of_nested_struct_enum_option_vec_is_client_safe() {
 #[test]
 fn a_tool_without_parameters_still_has_properties() {
     let server = Server::builder().build().unwrap();
-    assert_eq!(listing(&server, "nothing")["inputSchema"], json!({"type": "object", "properties": {}}));
-    assert_eq!(listing(&server, "kind")["inputSchema"]["required"], json!(["type"]));
+    assert_eq!(
+        listing(&server, "nothing")["inputSchema"],
+        json!({"type": "object", "properties": {}})
+    );
+    assert_eq!(
+        listing(&server, "kind")["inputSchema"]["required"],
+        json!(["type"])
+    );
 }
 
 #[tokio::test]
@@ -229,8 +269,14 @@ async fn arguments_deserialize_with_defaults_options_and_nested_values() {
         json!({"address": {"street": "2 Main", "country": "Japan"}, "weights": [], "labels": {}, "copies": 3}),
     )
     .await;
-    assert_eq!(minimal["content"][0]["text"], "0 parcels (0 g) x3 to 2 Main in Japan, 0 labels");
-    assert_eq!(call(&server, &session, "kind", json!({"type": "t"})).await["content"][0]["text"], "t");
+    assert_eq!(
+        minimal["content"][0]["text"],
+        "0 parcels (0 g) x3 to 2 Main in Japan, 0 labels"
+    );
+    assert_eq!(
+        call(&server, &session, "kind", json!({"type": "t"})).await["content"][0]["text"],
+        "t"
+    );
 }
 
 #[tokio::test]
@@ -262,7 +308,10 @@ async fn bad_arguments_are_error_results_naming_each_problem() {
     )
     .await;
     assert_eq!(not_object["result"]["isError"], true);
-    assert!(not_object["result"]["content"][0]["text"].as_str().unwrap().contains("must be an object, got an array"));
+    assert!(not_object["result"]["content"][0]["text"]
+        .as_str()
+        .unwrap()
+        .contains("must be an object, got an array"));
 }
 
 #[tokio::test]
@@ -275,17 +324,29 @@ async fn structured_output_matches_the_output_schema() {
     assert_eq!(origin["outputSchema"]["required"], json!(["x", "y"]));
     let result = call(&server, &session, "origin", json!({})).await;
     assert_eq!(result["structuredContent"], json!({"x": 0, "y": 0}));
-    assert_eq!(result["content"], json!([{"type": "text", "text": "{\"x\":0,\"y\":0}"}]));
+    assert_eq!(
+        result["content"],
+        json!([{"type": "text", "text": "{\"x\":0,\"y\":0}"}])
+    );
 
     let primes = listing(&server, "primes");
-    assert_eq!(primes["outputSchema"]["properties"]["result"]["type"], "array");
+    assert_eq!(
+        primes["outputSchema"]["properties"]["result"]["type"],
+        "array"
+    );
     assert_eq!(primes["outputSchema"]["required"], json!(["result"]));
     let result = call(&server, &session, "primes", json!({"below": 10})).await;
     assert_eq!(result["structuredContent"], json!({"result": [2, 3, 5, 7]}));
 
-    assert_eq!(listing(&server, "maybe_fail")["outputSchema"]["type"], "object");
+    assert_eq!(
+        listing(&server, "maybe_fail")["outputSchema"]["type"],
+        "object"
+    );
     let failed = call(&server, &session, "maybe_fail", json!({"fail": true})).await;
-    assert_eq!(failed, json!({"content": [{"type": "text", "text": "failed as asked"}], "isError": true}));
+    assert_eq!(
+        failed,
+        json!({"content": [{"type": "text", "text": "failed as asked"}], "isError": true})
+    );
     let ok = call(&server, &session, "maybe_fail", json!({"fail": false})).await;
     assert_eq!(ok["structuredContent"], json!({"x": 1, "y": 2}));
 
@@ -305,8 +366,14 @@ async fn content_types_and_custom_results_pass_through() {
             {"type": "audio", "data": "AA==", "mimeType": "audio/wav"},
         ])
     );
-    assert_eq!(call(&server, &session, "custom", json!({})).await["isError"], true);
-    assert_eq!(call(&server, &session, "nothing", json!(null)).await, json!({"content": [], "isError": false}));
+    assert_eq!(
+        call(&server, &session, "custom", json!({})).await["isError"],
+        true
+    );
+    assert_eq!(
+        call(&server, &session, "nothing", json!(null)).await,
+        json!({"content": [], "isError": false})
+    );
 }
 
 #[tokio::test]
@@ -327,48 +394,91 @@ async fn initialize_negotiates_every_known_revision_and_answers_others_with_the_
     let (_, response) = initialized(&server, "1999-01-01").await;
     let result = &response["result"];
     assert_eq!(result["protocolVersion"], "2025-11-25");
-    assert_eq!(result["serverInfo"], json!({"name": "negotiator", "version": "9.9.9", "title": "The Negotiator"}));
+    assert_eq!(
+        result["serverInfo"],
+        json!({"name": "negotiator", "version": "9.9.9", "title": "The Negotiator"})
+    );
     assert_eq!(result["instructions"], "Be brief.");
-    assert_eq!(result["capabilities"], json!({"tools": {"listChanged": false}}));
+    assert_eq!(
+        result["capabilities"],
+        json!({"tools": {"listChanged": false}})
+    );
 
     let (session, _) = initialized(&server, "2025-11-25").await;
     let again = send(&server, &session, json!({"jsonrpc": "2.0", "id": 2, "method": "initialize", "params": {"protocolVersion": "2025-11-25"}})).await;
     assert_eq!(again["error"]["code"], -32600);
-    let no_version = send(&server, &Session::new(""), json!({"jsonrpc": "2.0", "id": 3, "method": "initialize", "params": {}})).await;
+    let no_version = send(
+        &server,
+        &Session::new(""),
+        json!({"jsonrpc": "2.0", "id": 3, "method": "initialize", "params": {}}),
+    )
+    .await;
     assert_eq!(no_version["error"]["code"], -32602);
 }
 
 #[tokio::test]
 async fn tools_list_paginates_with_opaque_cursors() {
-    let server = Server::builder().tools(["add_one", "origin", "primes", "kind", "nothing"]).page_size(2);
+    let server = Server::builder()
+        .tools(["add_one", "origin", "primes", "kind", "nothing"])
+        .page_size(2);
     let server = server.build();
     assert!(server.is_err(), "add_one does not exist");
     let err = server.unwrap_err().to_string();
-    assert!(err.contains("no #[tool] is named `add_one`") && err.contains("origin"), "{err}");
+    assert!(
+        err.contains("no #[tool] is named `add_one`") && err.contains("origin"),
+        "{err}"
+    );
 
-    let server = Server::builder().tools(["origin", "primes", "kind", "nothing", "mixed.content-v2"]).page_size(2).build().unwrap();
+    let server = Server::builder()
+        .tools(["origin", "primes", "kind", "nothing", "mixed.content-v2"])
+        .page_size(2)
+        .build()
+        .unwrap();
     let (session, _) = initialized(&server, "2025-11-25").await;
     let mut names = Vec::new();
     let mut cursor = Value::Null;
     let mut pages = 0;
     loop {
-        let params = if cursor.is_null() { json!({}) } else { json!({"cursor": cursor}) };
-        let response = send(&server, &session, json!({"jsonrpc": "2.0", "id": 1, "method": "tools/list", "params": params})).await;
+        let params = if cursor.is_null() {
+            json!({})
+        } else {
+            json!({"cursor": cursor})
+        };
+        let response = send(
+            &server,
+            &session,
+            json!({"jsonrpc": "2.0", "id": 1, "method": "tools/list", "params": params}),
+        )
+        .await;
         let page = response["result"]["tools"].as_array().unwrap();
         assert!(page.len() <= 2);
         names.extend(page.iter().map(|t| t["name"].as_str().unwrap().to_owned()));
         pages += 1;
-        cursor = response["result"].get("nextCursor").cloned().unwrap_or(Value::Null);
+        cursor = response["result"]
+            .get("nextCursor")
+            .cloned()
+            .unwrap_or(Value::Null);
         if cursor.is_null() {
             break;
         }
     }
     assert_eq!(pages, 3);
-    assert_eq!(names, ["kind", "mixed.content-v2", "nothing", "origin", "primes"]);
+    assert_eq!(
+        names,
+        ["kind", "mixed.content-v2", "nothing", "origin", "primes"]
+    );
 
-    let bad = send(&server, &session, json!({"jsonrpc": "2.0", "id": 1, "method": "tools/list", "params": {"cursor": "zzz"}})).await;
+    let bad = send(
+        &server,
+        &session,
+        json!({"jsonrpc": "2.0", "id": 1, "method": "tools/list", "params": {"cursor": "zzz"}}),
+    )
+    .await;
     assert_eq!(bad["error"]["code"], -32602);
-    assert!(bad["error"]["message"].as_str().unwrap().contains("invalid cursor"));
+    assert!(bad["error"]["message"]
+        .as_str()
+        .unwrap()
+        .contains("invalid cursor"));
 }
 
 #[tokio::test]

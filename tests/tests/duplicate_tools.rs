@@ -17,7 +17,12 @@ fn second() -> i32 {
 #[test]
 fn building_reports_both_locations() {
     let err = Server::builder().build().unwrap_err();
-    let BuildError::DuplicateTool { name, first, second } = &err else {
+    let BuildError::DuplicateTool {
+        name,
+        first,
+        second,
+    } = &err
+    else {
         panic!("expected a duplicate-tool error, got {err:?}");
     };
     assert_eq!(name, "same");
@@ -25,7 +30,10 @@ fn building_reports_both_locations() {
     assert_eq!((first.line, second.line), (6, 12));
     let message = err.to_string();
     assert!(message.contains("two tools are named `same`"), "{message}");
-    assert!(message.contains("duplicate_tools.rs:6:") && message.contains("duplicate_tools.rs:12:"), "{message}");
+    assert!(
+        message.contains("duplicate_tools.rs:6:") && message.contains("duplicate_tools.rs:12:"),
+        "{message}"
+    );
     assert!(message.contains("#[tool(name = \"...\")]"), "{message}");
 }
 

@@ -64,9 +64,9 @@ fn server() -> Server {
 /// The usual mount: inside a scope of an existing app, next to its own routes.
 fn nested_app(server: Server) -> TestServer {
     TestServer::start(2, move || {
-        App::new().route("/health", web::get().to(|| async { "ok" })).service(
-            web::scope("/api").service(web::scope("/mcp").service(server.sse_app())),
-        )
+        App::new()
+            .route("/health", web::get().to(|| async { "ok" }))
+            .service(web::scope("/api").service(web::scope("/mcp").service(server.sse_app())))
     })
 }
 
@@ -75,9 +75,16 @@ async fn root_mount_announces_root_endpoint_and_answers_calls() {
     let server = server();
     let app = TestServer::start(1, move || App::new().service(server.sse_app()));
     let mut client = SseClient::initialized(app.addr, "/sse").await;
-    assert!(client.endpoint.starts_with("/messages/?session_id="), "{}", client.endpoint);
+    assert!(
+        client.endpoint.starts_with("/messages/?session_id="),
+        "{}",
+        client.endpoint
+    );
     let result = client.call_tool("add", json!({"a": 2, "b": 3})).await;
-    assert_eq!(result, json!({"content": [{"type": "text", "text": "5"}], "isError": false}));
+    assert_eq!(
+        result,
+        json!({"content": [{"type": "text", "text": "5"}], "isError": false})
+    );
 }
 
 #[actix_web::test]
@@ -87,14 +94,24 @@ async fn nested_scope_mount_keeps_prefix_and_user_routes() {
     assert_eq!((health.status, health.body.as_str()), (200, "ok"));
 
     let mut client = SseClient::initialized(app.addr, "/api/mcp/sse").await;
-    let id = client.endpoint.strip_prefix("/api/mcp/messages/?session_id=").expect("prefixed");
+    let id = client
+        .endpoint
+        .strip_prefix("/api/mcp/messages/?session_id=")
+        .expect("prefixed");
     assert_eq!(id.len(), 32, "128-bit hex id: {id}");
     assert!(id.bytes().all(|b| b.is_ascii_hexdigit()));
     let tools = client.request("tools/list", json!({})).await;
-    let names: Vec<&str> =
-        tools["result"]["tools"].as_array().unwrap().iter().map(|t| t["name"].as_str().unwrap()).collect();
+    let names: Vec<&str> = tools["result"]["tools"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|t| t["name"].as_str().unwrap())
+        .collect();
     assert!(names.contains(&"add"), "{names:?}");
-    assert!(SseStream::open(app.addr, "/sse").await.status == 404, "not mounted at the root");
+    assert!(
+        SseStream::open(app.addr, "/sse").await.status == 404,
+        "not mounted at the root"
+    );
 }
 
 #[actix_web::test]
@@ -122,7 +139,10 @@ async fn messages_without_slash_and_camel_case_session_id_work_without_redirect(
     ] {
         let reply = post_json(app.addr, &path, &ping).await;
         assert_eq!(reply.status, 202, "{path}: {reply:?}");
-        assert_eq!(client.receive().await, json!({"jsonrpc": "2.0", "id": 1, "result": {}}));
+        assert_eq!(
+            client.receive().await,
+            json!({"jsonrpc": "2.0", "id": 1, "result": {}})
+        );
     }
 }
 
@@ -134,30 +154,68 @@ async fn every_error_status_has_a_clear_text() {
 
     let missing = post_json(app.addr, "/api/mcp/messages/", &ping).await;
     assert_eq!(missing.status, 400);
-    assert!(missing.body.contains("missing session_id"), "{}", missing.body);
+    assert!(
+        missing.body.contains("missing session_id"),
+        "{}",
+        missing.body
+    );
 
     let unknown = post_json(app.addr, "/api/mcp/messages/?session_id=0123abcd", &ping).await;
     assert_eq!(unknown.status, 404);
-    assert!(unknown.body.contains("unknown session `0123abcd`"), "{}", unknown.body);
+    assert!(
+        unknown.body.contains("unknown session `0123abcd`"),
+        "{}",
+        unknown.body
+    );
 
     let endpoint = client.endpoint.clone();
-    let garbage = request(app.addr, "POST", &endpoint, Some("application/json"), b"{\"jsonrpc\":").await;
+    let garbage = request(
+        app.addr,
+        "POST",
+        &endpoint,
+        Some("application/json"),
+        b"{\"jsonrpc\":",
+    )
+    .await;
     assert_eq!(garbage.status, 400);
     assert!(garbage.body.starts_with("invalid JSON"), "{}", garbage.body);
 
-    let not_utf8 = request(app.addr, "POST", &endpoint, Some("application/json"), b"\xff\xfe").await;
+    let not_utf8 = request(
+        app.addr,
+        "POST",
+        &endpoint,
+        Some("application/json"),
+        b"\xff\xfe",
+    )
+    .await;
     assert_eq!(not_utf8.status, 400, "{not_utf8:?}");
 
     // Valid JSON but not JSON-RPC: 400, and the client waiting on id 9 hears about it too.
-    let invalid = post_json(app.addr, &endpoint, &json!({"jsonrpc": "1.0", "id": 9, "method": "ping"})).await;
+    let invalid = post_json(
+        app.addr,
+        &endpoint,
+        &json!({"jsonrpc": "1.0", "id": 9, "method": "ping"}),
+    )
+    .await;
     assert_eq!(invalid.status, 400);
-    assert!(invalid.body.contains("`jsonrpc` must be \"2.0\""), "{}", invalid.body);
+    assert!(
+        invalid.body.contains("`jsonrpc` must be \"2.0\""),
+        "{}",
+        invalid.body
+    );
     let error = client.receive().await;
     assert_eq!(error["id"], 9);
     assert_eq!(error["error"]["code"], -32600);
 
     let oversized = vec![b' '; 65 * 1024];
-    let too_big = request(app.addr, "POST", &endpoint, Some("application/json"), &oversized).await;
+    let too_big = request(
+        app.addr,
+        "POST",
+        &endpoint,
+        Some("application/json"),
+        &oversized,
+    )
+    .await;
     assert_eq!(too_big.status, 413, "{too_big:?}");
 
     let get = request(app.addr, "GET", &endpoint, None, b"").await;
@@ -173,24 +231,37 @@ async fn protocol_errors_arrive_on_the_stream() {
     let mut client = SseClient::connect(app.addr, "/api/mcp/sse").await;
     let early = client.request("tools/list", json!({})).await;
     assert_eq!(early["error"]["code"], -32600, "{early}");
-    assert!(early["error"]["message"].as_str().unwrap().contains("before `initialize`"));
+    assert!(early["error"]["message"]
+        .as_str()
+        .unwrap()
+        .contains("before `initialize`"));
 
     let mut client = SseClient::initialized(app.addr, "/api/mcp/sse").await;
     let unknown_method = client.request("resources/lisst", json!({})).await;
     assert_eq!(unknown_method["error"]["code"], -32601);
-    let unknown_tool = client.request("tools/call", json!({"name": "nope", "arguments": {}})).await;
+    let unknown_tool = client
+        .request("tools/call", json!({"name": "nope", "arguments": {}}))
+        .await;
     assert_eq!(unknown_tool["error"]["code"], -32602);
-    assert!(unknown_tool["error"]["message"].as_str().unwrap().contains("unknown tool `nope`"));
+    assert!(unknown_tool["error"]["message"]
+        .as_str()
+        .unwrap()
+        .contains("unknown tool `nope`"));
 }
 
 #[actix_web::test]
 async fn a_panicking_tool_is_an_error_result_and_the_server_keeps_serving() {
     let app = nested_app(server());
     let mut client = SseClient::initialized(app.addr, "/api/mcp/sse").await;
-    let result = client.call_tool("explode", json!({"message": "kaboom"})).await;
+    let result = client
+        .call_tool("explode", json!({"message": "kaboom"}))
+        .await;
     assert_eq!(result["isError"], true);
     assert_eq!(result["content"][0]["text"], "the tool panicked: kaboom");
-    assert_eq!(client.call_tool("add", json!({"a": 1, "b": 1})).await["content"][0]["text"], "2");
+    assert_eq!(
+        client.call_tool("add", json!({"a": 1, "b": 1})).await["content"][0]["text"],
+        "2"
+    );
     let mut other = SseClient::initialized(app.addr, "/api/mcp/sse").await;
     assert_eq!(other.request("ping", json!({})).await["result"], json!({}));
 }
@@ -199,9 +270,15 @@ async fn a_panicking_tool_is_an_error_result_and_the_server_keeps_serving() {
 async fn a_ping_is_answered_while_a_slow_tool_runs() {
     let app = nested_app(server());
     let mut client = SseClient::initialized(app.addr, "/api/mcp/sse").await;
-    let slow = client.start_request("tools/call", json!({"name": "wait_for_release"})).await;
+    let slow = client
+        .start_request("tools/call", json!({"name": "wait_for_release"}))
+        .await;
     let ping = client.start_request("ping", json!({})).await;
-    assert_eq!(client.receive().await["id"], ping, "the ping overtakes the waiting tool");
+    assert_eq!(
+        client.receive().await["id"],
+        ping,
+        "the ping overtakes the waiting tool"
+    );
     // Release from another session: notify_waiters only wakes calls already waiting, so retry
     // until the slow call answers.
     let mut releaser = SseClient::initialized(app.addr, "/api/mcp/sse").await;
@@ -225,9 +302,14 @@ async fn a_blocking_sync_tool_does_not_stall_its_worker() {
     // One worker: if the sync tool ran on it, nothing else could be answered.
     let app = TestServer::start(1, move || App::new().service(server.sse_app()));
     let mut client = SseClient::initialized(app.addr, "/sse").await;
-    let blocked = client.start_request("tools/call", json!({"name": "block_thread"})).await;
+    let blocked = client
+        .start_request("tools/call", json!({"name": "block_thread"}))
+        .await;
     let mut other = SseClient::initialized(app.addr, "/sse").await;
-    assert_eq!(other.call_tool("add", json!({"a": 20, "b": 22})).await["content"][0]["text"], "42");
+    assert_eq!(
+        other.call_tool("add", json!({"a": 20, "b": 22})).await["content"][0]["text"],
+        "42"
+    );
     let ping = client.start_request("ping", json!({})).await;
     assert_eq!(client.receive().await["id"], ping);
     {
@@ -266,8 +348,13 @@ async fn many_sessions_across_four_workers_each_get_their_own_replies() {
                 for _ in 0..5 {
                     let response = client.receive().await;
                     let id = response["id"].as_i64().unwrap();
-                    let want = expected.remove(&id).expect("a reply to one of our own requests");
-                    assert_eq!(response["result"]["content"][0]["text"], Value::String(want));
+                    let want = expected
+                        .remove(&id)
+                        .expect("a reply to one of our own requests");
+                    assert_eq!(
+                        response["result"]["content"][0]["text"],
+                        Value::String(want)
+                    );
                 }
                 client
             })
@@ -279,7 +366,10 @@ async fn many_sessions_across_four_workers_each_get_their_own_replies() {
     }
     assert_eq!(counter.sse_session_count(), 24);
     drop(clients);
-    eventually("every disconnected session is removed", || counter.sse_session_count() == 0).await;
+    eventually("every disconnected session is removed", || {
+        counter.sse_session_count() == 0
+    })
+    .await;
 }
 
 #[actix_web::test]
@@ -291,7 +381,15 @@ async fn a_session_ends_when_its_client_disconnects() {
     let endpoint = client.endpoint.clone();
     assert_eq!(counter.sse_session_count(), 1);
     drop(client);
-    eventually("the session is removed", || counter.sse_session_count() == 0).await;
-    let gone = post_json(app.addr, &endpoint, &json!({"jsonrpc": "2.0", "id": 1, "method": "ping"})).await;
+    eventually("the session is removed", || {
+        counter.sse_session_count() == 0
+    })
+    .await;
+    let gone = post_json(
+        app.addr,
+        &endpoint,
+        &json!({"jsonrpc": "2.0", "id": 1, "method": "ping"}),
+    )
+    .await;
     assert_eq!(gone.status, 404);
 }

@@ -1,4 +1,4 @@
-//! Transports: they move JSON-RPC messages between a client and the [dispatcher](crate::dispatch)
-//! and nothing else.
+//! Transports: they move JSON-RPC messages between a client and
+//! [`Server::handle_message`](crate::Server::handle_message), and nothing else.
 
 pub mod sse;

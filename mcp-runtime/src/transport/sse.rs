@@ -43,7 +43,9 @@ impl Server {
     /// Call it inside the `HttpServer::new` factory (once per worker): every worker's service
     /// shares this server's sessions, so a POST finds its stream whichever worker holds it.
     pub fn sse_app(&self) -> SseApp {
-        SseApp { server: self.clone() }
+        SseApp {
+            server: self.clone(),
+        }
     }
 }
 
@@ -57,9 +59,11 @@ impl HttpServiceFactory for SseApp {
         let max_body_bytes = server.inner.max_body_bytes;
         web::resource(["/messages", "/messages/"])
             .app_data(web::PayloadConfig::new(max_body_bytes))
-            .route(web::post().to(move |query: web::Query<SessionQuery>, body: web::Bytes| {
-                post_message(server.clone(), query.into_inner(), body)
-            }))
+            .route(
+                web::post().to(move |query: web::Query<SessionQuery>, body: web::Bytes| {
+                    post_message(server.clone(), query.into_inner(), body)
+                }),
+            )
             .register(config);
     }
 }
@@ -97,7 +101,9 @@ impl SseSessions {
     fn lock(&self) -> std::sync::MutexGuard<'_, HashMap<String, SseSession>> {
         // A panic while holding this lock cannot leave the map half-updated (each operation is
         // one HashMap call), so a poisoned lock is still safe to use.
-        self.map.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
+        self.map
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
     }
 }
 
@@ -117,10 +123,16 @@ async fn open_stream(server: Server, req: HttpRequest) -> impl Responder {
     outbound
         .try_send(sse::Event::Data(sse::Data::new(endpoint).event("endpoint")))
         .expect("a new channel has room for the first event");
-    let session = SseSession { session: Arc::new(Session::new(id.clone())), outbound };
+    let session = SseSession {
+        session: Arc::new(Session::new(id.clone())),
+        outbound,
+    };
     server.inner.sse_sessions.insert(id.clone(), session);
     let keep_alive = server.inner.sse_keep_alive;
-    let stream = SessionStream { receiver, _guard: SessionGuard { server, id } };
+    let stream = SessionStream {
+        receiver,
+        _guard: SessionGuard { server, id },
+    };
     Sse::from_stream(stream)
         .with_keep_alive(keep_alive)
         .customize()
@@ -183,7 +195,9 @@ async fn send(outbound: &mpsc::Sender<sse::Event>, response: Response) {
 }
 
 fn plain(status: StatusCode, text: String) -> HttpResponse {
-    HttpResponse::build(status).content_type("text/plain; charset=utf-8").body(text)
+    HttpResponse::build(status)
+        .content_type("text/plain; charset=utf-8")
+        .body(text)
 }
 
 /// The stream of one session's events; dropping it (the client went away) ends the session.

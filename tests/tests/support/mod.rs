@@ -50,7 +50,11 @@ impl TestServer {
             })
         });
         let (addr, handle) = rx.recv_timeout(WAIT).expect("server starts");
-        TestServer { addr, handle, thread: Some(thread) }
+        TestServer {
+            addr,
+            handle,
+            thread: Some(thread),
+        }
     }
 }
 
@@ -87,7 +91,10 @@ impl Reply {
 }
 
 fn header<'a>(headers: &'a [(String, String)], name: &str) -> Option<&'a str> {
-    headers.iter().find(|(n, _)| n.eq_ignore_ascii_case(name)).map(|(_, v)| v.as_str())
+    headers
+        .iter()
+        .find(|(n, _)| n.eq_ignore_ascii_case(name))
+        .map(|(_, v)| v.as_str())
 }
 
 /// Sends one request on a fresh connection and reads the whole response.
@@ -113,23 +120,39 @@ pub async fn request(
     let mut reader = BufReader::new(stream);
     let (status, headers) = read_head(&mut reader).await;
     let mut raw = Vec::new();
-    let _ = tokio::time::timeout(WAIT, reader.read_to_end(&mut raw)).await.expect("body in time");
+    let _ = tokio::time::timeout(WAIT, reader.read_to_end(&mut raw))
+        .await
+        .expect("body in time");
     let body = if header(&headers, "transfer-encoding").is_some_and(|v| v.contains("chunked")) {
         dechunk(&raw)
     } else {
         raw
     };
-    Reply { status, headers, body: String::from_utf8_lossy(&body).into_owned() }
+    Reply {
+        status,
+        headers,
+        body: String::from_utf8_lossy(&body).into_owned(),
+    }
 }
 
 /// POSTs a JSON-RPC message.
 pub async fn post_json(addr: SocketAddr, path: &str, message: &Value) -> Reply {
-    request(addr, "POST", path, Some("application/json"), message.to_string().as_bytes()).await
+    request(
+        addr,
+        "POST",
+        path,
+        Some("application/json"),
+        message.to_string().as_bytes(),
+    )
+    .await
 }
 
 async fn read_head(reader: &mut BufReader<TcpStream>) -> (u16, Vec<(String, String)>) {
     let mut line = String::new();
-    tokio::time::timeout(WAIT, reader.read_line(&mut line)).await.expect("status in time").unwrap();
+    tokio::time::timeout(WAIT, reader.read_line(&mut line))
+        .await
+        .expect("status in time")
+        .unwrap();
     let status = line
         .split_whitespace()
         .nth(1)
@@ -185,13 +208,18 @@ pub struct SseStream {
 impl SseStream {
     pub async fn open(addr: SocketAddr, path: &str) -> SseStream {
         let mut stream = TcpStream::connect(addr).await.expect("connect");
-        let head = format!(
-            "GET {path} HTTP/1.1\r\nHost: {addr}\r\nAccept: text/event-stream\r\n\r\n"
-        );
+        let head =
+            format!("GET {path} HTTP/1.1\r\nHost: {addr}\r\nAccept: text/event-stream\r\n\r\n");
         stream.write_all(head.as_bytes()).await.expect("write");
         let mut reader = BufReader::new(stream);
         let (status, headers) = read_head(&mut reader).await;
-        SseStream { status, headers, reader, buffer: Vec::new(), comments: Vec::new() }
+        SseStream {
+            status,
+            headers,
+            reader,
+            buffer: Vec::new(),
+            comments: Vec::new(),
+        }
     }
 
     pub fn header(&self, name: &str) -> Option<&str> {
@@ -200,7 +228,9 @@ impl SseStream {
 
     /// The next event (comments are recorded and skipped); panics after [`WAIT`].
     pub async fn next_event(&mut self) -> Event {
-        tokio::time::timeout(WAIT, self.next_event_inner()).await.expect("an SSE event in time")
+        tokio::time::timeout(WAIT, self.next_event_inner())
+            .await
+            .expect("an SSE event in time")
     }
 
     async fn next_event_inner(&mut self) -> Event {
@@ -208,7 +238,10 @@ impl SseStream {
             if let Some(end) = self.buffer.windows(2).position(|w| w == b"\n\n") {
                 let block: Vec<u8> = self.buffer.drain(..end + 2).collect();
                 let text = String::from_utf8(block).expect("UTF-8 event");
-                let mut event = Event { event: "message".to_owned(), data: String::new() };
+                let mut event = Event {
+                    event: "message".to_owned(),
+                    data: String::new(),
+                };
                 let mut has_data = false;
                 for line in text.lines() {
                     if let Some(comment) = line.strip_prefix(':') {
@@ -234,7 +267,11 @@ impl SseStream {
 
     async fn read_chunk(&mut self) {
         let mut line = String::new();
-        let read = self.reader.read_line(&mut line).await.expect("chunk size line");
+        let read = self
+            .reader
+            .read_line(&mut line)
+            .await
+            .expect("chunk size line");
         assert!(read > 0, "the server closed the SSE stream");
         let size = usize::from_str_radix(line.trim().split(';').next().unwrap(), 16)
             .unwrap_or_else(|_| panic!("bad chunk size {line:?}"));
@@ -253,7 +290,9 @@ impl SseStream {
                     let block: Vec<u8> = self.buffer.drain(..end + 2).collect();
                     let text = String::from_utf8(block).unwrap();
                     self.comments.extend(
-                        text.lines().filter_map(|l| l.strip_prefix(':')).map(|c| c.trim().to_owned()),
+                        text.lines()
+                            .filter_map(|l| l.strip_prefix(':'))
+                            .map(|c| c.trim().to_owned()),
                     );
                 } else {
                     self.read_chunk().await;
@@ -282,7 +321,12 @@ impl SseClient {
         assert_eq!(stream.status, 200, "GET {sse_path}");
         let first = stream.next_event().await;
         assert_eq!(first.event, "endpoint");
-        SseClient { addr, stream, endpoint: first.data, next_id: 0 }
+        SseClient {
+            addr,
+            stream,
+            endpoint: first.data,
+            next_id: 0,
+        }
     }
 
     /// Connects and completes the `initialize` handshake.
@@ -298,7 +342,10 @@ impl SseClient {
                 }),
             )
             .await;
-        assert_eq!(result["result"]["protocolVersion"], "2025-06-18", "{result}");
+        assert_eq!(
+            result["result"]["protocolVersion"], "2025-06-18",
+            "{result}"
+        );
         client.notify("notifications/initialized").await;
         client
     }
@@ -313,8 +360,10 @@ impl SseClient {
     pub async fn start_request(&mut self, method: &str, params: Value) -> i64 {
         self.next_id += 1;
         let id = self.next_id;
-        self.send(&serde_json::json!({"jsonrpc": "2.0", "id": id, "method": method, "params": params}))
-            .await;
+        self.send(
+            &serde_json::json!({"jsonrpc": "2.0", "id": id, "method": method, "params": params}),
+        )
+        .await;
         id
     }
 
@@ -334,14 +383,22 @@ impl SseClient {
     }
 
     pub async fn notify(&mut self, method: &str) {
-        self.send(&serde_json::json!({"jsonrpc": "2.0", "method": method})).await;
+        self.send(&serde_json::json!({"jsonrpc": "2.0", "method": method}))
+            .await;
     }
 
     /// Calls a tool and returns the `result` object.
     pub async fn call_tool(&mut self, name: &str, arguments: Value) -> Value {
-        let response =
-            self.request("tools/call", serde_json::json!({"name": name, "arguments": arguments})).await;
-        response.get("result").cloned().unwrap_or_else(|| panic!("no result: {response}"))
+        let response = self
+            .request(
+                "tools/call",
+                serde_json::json!({"name": name, "arguments": arguments}),
+            )
+            .await;
+        response
+            .get("result")
+            .cloned()
+            .unwrap_or_else(|| panic!("no result: {response}"))
     }
 }
 
@@ -349,7 +406,10 @@ impl SseClient {
 pub async fn eventually(what: &str, mut condition: impl FnMut() -> bool) {
     let deadline = tokio::time::Instant::now() + WAIT;
     while !condition() {
-        assert!(tokio::time::Instant::now() < deadline, "timed out waiting until {what}");
+        assert!(
+            tokio::time::Instant::now() < deadline,
+            "timed out waiting until {what}"
+        );
         tokio::time::sleep(Duration::from_millis(20)).await;
     }
 }
