@@ -5,7 +5,7 @@
 use std::fmt;
 
 use serde::Serialize;
-use serde_json::{Map, Value};
+use serde_json::Value;
 
 /// Invalid JSON was received.
 pub const PARSE_ERROR: i64 = -32700;
@@ -282,30 +282,28 @@ impl Response {
         }
     }
 
-    /// The response as JSON text.
+    /// The response as JSON text, serialized straight from the result (no intermediate copy).
     pub fn to_json(&self) -> String {
-        serde_json::to_string(&self.to_value()).expect("a JSON value always serializes")
+        serde_json::to_string(self).expect("a JSON-RPC response always serializes")
     }
 
     /// The response as a JSON value.
     pub fn to_value(&self) -> Value {
-        let mut object = Map::with_capacity(3);
-        object.insert("jsonrpc".to_owned(), Value::String("2.0".to_owned()));
-        object.insert(
-            "id".to_owned(),
-            match &self.id {
-                Some(id) => serde_json::to_value(id).expect("ids serialize"),
-                None => Value::Null,
-            },
-        );
+        serde_json::to_value(self).expect("a JSON-RPC response always serializes")
+    }
+}
+
+impl Serialize for Response {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut map = serializer.serialize_map(Some(3))?;
+        map.serialize_entry("jsonrpc", "2.0")?;
+        map.serialize_entry("id", &self.id)?;
         match &self.outcome {
-            Ok(result) => object.insert("result".to_owned(), result.clone()),
-            Err(error) => object.insert(
-                "error".to_owned(),
-                serde_json::to_value(error).expect("error objects serialize"),
-            ),
-        };
-        Value::Object(object)
+            Ok(result) => map.serialize_entry("result", result)?,
+            Err(error) => map.serialize_entry("error", error)?,
+        }
+        map.end()
     }
 }
 
