@@ -1,4 +1,5 @@
-//! A calculator served over MCP (HTTP+SSE): the seed example, in Rust.
+//! A calculator served over MCP: the seed example, in Rust. HTTP+SSE at `/sse`, Streamable HTTP
+//! at `/mcp`, both sharing the same tools.
 //!
 //! ```sh
 //! cargo run -p mcp-examples --bin calculator
@@ -100,9 +101,14 @@ async fn main() -> std::io::Result<()> {
     let workers = std::env::var("MCP_WORKERS")
         .ok()
         .and_then(|w| w.parse().ok());
-    eprintln!("calculator: MCP over SSE at http://{bind}/sse");
-    let server =
-        actix_web::HttpServer::new(|| actix_web::App::new().service(mcp_runtime::sse_app()));
+    eprintln!(
+        "calculator: MCP over SSE at http://{bind}/sse, Streamable HTTP at http://{bind}/mcp"
+    );
+    let server = actix_web::HttpServer::new(|| {
+        actix_web::App::new()
+            .service(mcp_runtime::sse_app())
+            .service(actix_web::web::scope("/mcp").service(mcp_runtime::streamable_http_app()))
+    });
     let server = match workers {
         Some(workers) => server.workers(workers),
         None => server,

@@ -101,9 +101,11 @@ impl Server {
             None | Some(Value::Null) => 0,
             Some(Value::String(cursor)) => match cursor.parse::<usize>() {
                 Ok(start) if start <= tools.len() => start,
-                _ => return Err(ErrorObject::invalid_params(format!(
+                _ => {
+                    return Err(ErrorObject::invalid_params(format!(
                     "invalid cursor {cursor:?}: pass the `nextCursor` of a previous `tools/list`"
-                ))),
+                )))
+                }
             },
             Some(other) => {
                 return Err(ErrorObject::invalid_params(format!(

@@ -109,6 +109,18 @@ pub use server::{BuildError, Server, ServerBuilder};
 pub use session::{Negotiated, Session};
 pub use tool::{SourceLocation, Tool, ToolAnnotations};
 pub use transport::sse::SseApp;
+pub use transport::streamable_http::StreamableHttpApp;
+
+/// The Streamable HTTP transport serving every `#[tool]` of the program through
+/// [`Server::global`]; mount it in a scope named after the endpoint, such as
+/// `web::scope("/mcp")`, inside the `HttpServer::new` factory.
+///
+/// # Panics
+///
+/// On first use, when two tools share a name (see [`Server::global`]).
+pub fn streamable_http_app() -> StreamableHttpApp {
+    Server::global().streamable_http_app()
+}
 
 /// The HTTP+SSE transport serving every `#[tool]` of the program through [`Server::global`].
 ///

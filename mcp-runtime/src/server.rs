@@ -6,7 +6,9 @@ use std::sync::{Arc, OnceLock};
 use std::time::Duration;
 
 use crate::tool::{SourceLocation, Tool, ToolDefinition};
+use crate::transport::http::HostPolicy;
 use crate::transport::sse::SseSessions;
+use crate::transport::streamable_http::HttpSessions;
 
 /// An MCP server: a name, a version, optional instructions and a set of tools.
 ///
@@ -50,8 +52,13 @@ pub(crate) struct ServerInner {
     pub(crate) sse_keep_alive: Duration,
     pub(crate) max_body_bytes: usize,
     pub(crate) outbound_capacity: usize,
-    /// Live SSE sessions, shared by every actix worker that mounted this server.
+    pub(crate) host_policy: HostPolicy,
+    pub(crate) session_idle_timeout: Duration,
+    pub(crate) stream_history: usize,
+    pub(crate) sse_retry: Duration,
+    /// Live sessions, shared by every actix worker that mounted this server.
     pub(crate) sse_sessions: SseSessions,
+    pub(crate) http_sessions: HttpSessions,
 }
 
 impl fmt::Debug for Server {
@@ -100,6 +107,20 @@ impl Server {
         &self.inner.tools
     }
 
+    /// Sends a notification to every connected session, on every transport; returns how many
+    /// sessions it reached.
+    pub fn notify_all(&self, method: &str, params: serde_json::Value) -> usize {
+        let mut sessions: Vec<Arc<crate::Session>> = self.inner.sse_sessions.sessions();
+        let http = self.inner.http_sessions.lock();
+        let reached_http = http
+            .values()
+            .filter(|http| http.session.notify(method, params.clone()))
+            .count();
+        drop(http);
+        sessions.retain(|session| session.notify(method, params.clone()));
+        sessions.len() + reached_http
+    }
+
     /// The tool with this name.
     pub fn tool(&self, name: &str) -> Option<&Tool> {
         self.inner
@@ -121,6 +142,10 @@ pub struct ServerBuilder {
     sse_keep_alive: Duration,
     max_body_bytes: usize,
     outbound_capacity: usize,
+    host_policy: HostPolicy,
+    session_idle_timeout: Duration,
+    stream_history: usize,
+    sse_retry: Duration,
 }
 
 impl Default for ServerBuilder {
@@ -135,6 +160,10 @@ impl Default for ServerBuilder {
             sse_keep_alive: Duration::from_secs(15),
             max_body_bytes: 4 * 1024 * 1024,
             outbound_capacity: 64,
+            host_policy: HostPolicy::default(),
+            session_idle_timeout: Duration::from_secs(30 * 60),
+            stream_history: 256,
+            sse_retry: Duration::from_secs(1),
         }
     }
 }
@@ -193,6 +222,55 @@ impl ServerBuilder {
         self
     }
 
+    /// Also accepts requests whose `Host` is one of these (`name` for any port, or
+    /// `name:port`). DNS-rebinding protection is on by default when the server listens on a
+    /// loopback address, and then only loopback names are accepted; naming hosts here turns it
+    /// on whatever the address.
+    pub fn allowed_hosts<I, S>(mut self, hosts: I) -> Self
+    where
+        I: IntoIterator<Item = S>,
+        S: Into<String>,
+    {
+        self.host_policy
+            .allowed_hosts
+            .extend(hosts.into_iter().map(Into::into));
+        self
+    }
+
+    /// Also accepts browser requests from these origins (for example
+    /// `https://app.example.com`); see [`allowed_hosts`](Self::allowed_hosts).
+    pub fn allowed_origins<I, S>(mut self, origins: I) -> Self
+    where
+        I: IntoIterator<Item = S>,
+        S: Into<String>,
+    {
+        self.host_policy
+            .allowed_origins
+            .extend(origins.into_iter().map(Into::into));
+        self
+    }
+
+    /// Forces the `Host`/`Origin` checks on or off, instead of on-when-on-loopback.
+    pub fn dns_rebinding_protection(mut self, enabled: bool) -> Self {
+        self.host_policy.enforce = Some(enabled);
+        self
+    }
+
+    /// How long a Streamable HTTP session may stay without requests (and without an open
+    /// stream) before it expires; its client then gets `404` and initializes again.
+    /// Default: 30 minutes.
+    pub fn session_idle_timeout(mut self, timeout: Duration) -> Self {
+        self.session_idle_timeout = timeout;
+        self
+    }
+
+    /// How many recent server-initiated messages a Streamable HTTP session keeps for clients
+    /// that resume their stream with `Last-Event-ID`. Default: 256.
+    pub fn stream_history(mut self, messages: usize) -> Self {
+        self.stream_history = messages.max(1);
+        self
+    }
+
     /// Builds the server, computing every tool's schemas now rather than per request.
     pub fn build(self) -> Result<Server, BuildError> {
         if self.page_size == Some(0) {
@@ -241,7 +319,12 @@ impl ServerBuilder {
                 sse_keep_alive: self.sse_keep_alive,
                 max_body_bytes: self.max_body_bytes,
                 outbound_capacity: self.outbound_capacity,
+                host_policy: self.host_policy,
+                session_idle_timeout: self.session_idle_timeout,
+                stream_history: self.stream_history,
+                sse_retry: self.sse_retry,
                 sse_sessions: SseSessions::default(),
+                http_sessions: HttpSessions::default(),
             }),
         })
     }

@@ -1,17 +1,34 @@
 //! The protocol state of one client connection, whatever transport carries it.
 
+use std::fmt;
 use std::sync::OnceLock;
 
 use serde_json::Value;
+
+use crate::protocol::negotiate_version;
+
+/// How a transport delivers messages the server starts on its own (not responses): `false` when
+/// the client cannot take one now (no open stream, or its queue is full).
+pub(crate) type Outbound = Box<dyn Fn(String) -> bool + Send + Sync>;
 
 /// One client's session: what the `initialize` handshake settled.
 ///
 /// Transports create one per connection (an SSE stream, an HTTP session, a stdio process) and
 /// hand it to [`Server::handle_message`](crate::Server::handle_message) with every message.
-#[derive(Debug, Default)]
+#[derive(Default)]
 pub struct Session {
     id: String,
     negotiated: OnceLock<Negotiated>,
+    outbound: Option<Outbound>,
+}
+
+impl fmt::Debug for Session {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Session")
+            .field("id", &self.id)
+            .field("negotiated", &self.negotiated.get())
+            .finish_non_exhaustive()
+    }
 }
 
 /// What `initialize` settled.
@@ -31,6 +48,37 @@ impl Session {
         Session {
             id: id.into(),
             negotiated: OnceLock::new(),
+            outbound: None,
+        }
+    }
+
+    /// A session whose server-initiated messages go to `outbound`.
+    pub(crate) fn with_outbound(id: impl Into<String>, outbound: Outbound) -> Self {
+        Session {
+            id: id.into(),
+            negotiated: OnceLock::new(),
+            outbound: Some(outbound),
+        }
+    }
+
+    /// A session for one stateless request: there is no handshake, so it counts as initialized
+    /// at the revision the request's `MCP-Protocol-Version` header names.
+    pub(crate) fn stateless(protocol_version: &str) -> Self {
+        let session = Session::new("");
+        session.set_negotiated(Negotiated {
+            protocol_version: negotiate_version(protocol_version),
+            client_info: Value::Null,
+            client_capabilities: Value::Null,
+        });
+        session
+    }
+
+    /// Sends a notification to this session's client, outside any request; returns `false`
+    /// when it could not be delivered (the transport has no stream open for it, or is full).
+    pub fn notify(&self, method: &str, params: Value) -> bool {
+        match &self.outbound {
+            Some(outbound) => outbound(crate::jsonrpc::notification_json(method, params)),
+            None => false,
         }
     }
 

@@ -59,11 +59,11 @@ impl HttpServiceFactory for SseApp {
         let max_body_bytes = server.inner.max_body_bytes;
         web::resource(["/messages", "/messages/"])
             .app_data(web::PayloadConfig::new(max_body_bytes))
-            .route(
-                web::post().to(move |query: web::Query<SessionQuery>, body: web::Bytes| {
-                    post_message(server.clone(), query.into_inner(), body)
-                }),
-            )
+            .route(web::post().to(
+                move |req: HttpRequest, query: web::Query<SessionQuery>, body: web::Bytes| {
+                    post_message(server.clone(), req, query.into_inner(), body)
+                },
+            ))
             .register(config);
     }
 }
@@ -87,6 +87,14 @@ impl SseSessions {
 
     fn get(&self, id: &str) -> Option<SseSession> {
         self.lock().get(id).cloned()
+    }
+
+    /// Every open session.
+    pub(crate) fn sessions(&self) -> Vec<Arc<Session>> {
+        self.lock()
+            .values()
+            .map(|entry| Arc::clone(&entry.session))
+            .collect()
     }
 
     fn remove(&self, id: &str) {
@@ -114,7 +122,10 @@ impl Server {
     }
 }
 
-async fn open_stream(server: Server, req: HttpRequest) -> impl Responder {
+async fn open_stream(server: Server, req: HttpRequest) -> HttpResponse {
+    if let Err(reason) = server.inner.host_policy.check(&req) {
+        return plain(StatusCode::FORBIDDEN, format!("Forbidden: {reason}"));
+    }
     // The prefix is wherever this service was mounted: the request path minus our own "/sse".
     let prefix = req.path().strip_suffix("/sse").unwrap_or_default();
     let id = new_session_id();
@@ -123,8 +134,16 @@ async fn open_stream(server: Server, req: HttpRequest) -> impl Responder {
     outbound
         .try_send(sse::Event::Data(sse::Data::new(endpoint).event("endpoint")))
         .expect("a new channel has room for the first event");
+    let notifications = outbound.clone();
+    let session = Session::with_outbound(
+        id.clone(),
+        Box::new(move |message| {
+            let event = sse::Event::Data(sse::Data::new(message).event("message"));
+            notifications.try_send(event).is_ok()
+        }),
+    );
     let session = SseSession {
-        session: Arc::new(Session::new(id.clone())),
+        session: Arc::new(session),
         outbound,
     };
     server.inner.sse_sessions.insert(id.clone(), session);
@@ -137,6 +156,8 @@ async fn open_stream(server: Server, req: HttpRequest) -> impl Responder {
         .with_keep_alive(keep_alive)
         .customize()
         .insert_header(("X-Accel-Buffering", "no"))
+        .respond_to(&req)
+        .map_into_boxed_body()
 }
 
 /// The query of a POST: Python clients send `session_id`, TypeScript and Go ones `sessionId`.
@@ -147,7 +168,15 @@ struct SessionQuery {
     session_id_camel: Option<String>,
 }
 
-async fn post_message(server: Server, query: SessionQuery, body: web::Bytes) -> HttpResponse {
+async fn post_message(
+    server: Server,
+    req: HttpRequest,
+    query: SessionQuery,
+    body: web::Bytes,
+) -> HttpResponse {
+    if let Err(reason) = server.inner.host_policy.check(&req) {
+        return plain(StatusCode::FORBIDDEN, format!("Forbidden: {reason}"));
+    }
     let Some(id) = query.session_id.or(query.session_id_camel) else {
         return plain(
             StatusCode::BAD_REQUEST,

@@ -1,0 +1,548 @@
+//! The Streamable HTTP transport (MCP 2025-03-26 to 2025-11-25), as an actix-web service
+//! serving one endpoint wherever it is mounted.
+//!
+//! ```text
+//! POST <endpoint>    one JSON-RPC message; a request is answered with a JSON body (or an SSE
+//!                    stream), a notification or response with 202
+//! GET  <endpoint>    the session's stream of server-initiated messages (resumable)
+//! DELETE <endpoint>  ends the session
+//! ```
+
+use std::collections::{HashMap, VecDeque};
+use std::convert::Infallible;
+use std::pin::Pin;
+use std::sync::{Arc, Mutex, MutexGuard};
+use std::task::{Context, Poll};
+use std::time::{Duration, Instant};
+
+use actix_web::dev::{AppService, HttpServiceFactory};
+use actix_web::http::{header, StatusCode};
+use actix_web::{web, HttpRequest, HttpResponse, Responder};
+use actix_web_lab::sse::{self, Sse};
+use futures_core::Stream;
+use tokio::sync::mpsc;
+
+use crate::jsonrpc::{ErrorObject, Message, Response, INVALID_REQUEST};
+use crate::protocol::SUPPORTED_VERSIONS;
+use crate::server::Server;
+use crate::session::{new_session_id, Session};
+use crate::transport::http::accepts;
+
+const SESSION_HEADER: &str = "mcp-session-id";
+const VERSION_HEADER: &str = "mcp-protocol-version";
+/// The revision to assume when a request has no `MCP-Protocol-Version` header.
+const DEFAULT_HEADER_VERSION: &str = "2025-03-26";
+
+/// The actix-web service returned by [`Server::streamable_http_app`] and
+/// [`streamable_http_app`](crate::streamable_http_app).
+///
+/// Mount it in a scope named after the endpoint, for example
+/// `web::scope("/mcp").service(server.streamable_http_app())`: it answers at `/mcp` and `/mcp/`.
+#[must_use = "a StreamableHttpApp does nothing until it is mounted with App::service or Scope::service"]
+#[derive(Clone)]
+pub struct StreamableHttpApp {
+    server: Server,
+    stateless: bool,
+    sse_responses: bool,
+}
+
+impl Server {
+    /// The Streamable HTTP transport of this server, to mount in an actix-web scope.
+    ///
+    /// Call it inside the `HttpServer::new` factory; every worker shares this server's sessions.
+    pub fn streamable_http_app(&self) -> StreamableHttpApp {
+        StreamableHttpApp {
+            server: self.clone(),
+            stateless: false,
+            sse_responses: false,
+        }
+    }
+
+    /// How many Streamable HTTP sessions are open.
+    pub fn streamable_http_session_count(&self) -> usize {
+        self.inner.http_sessions.lock().len()
+    }
+}
+
+impl StreamableHttpApp {
+    /// Serves without sessions: no `Mcp-Session-Id`, no GET stream, plain JSON responses. Any
+    /// replica behind a load balancer can answer any request.
+    pub fn stateless(mut self, stateless: bool) -> Self {
+        self.stateless = stateless;
+        self
+    }
+
+    /// Answers every request with an SSE stream instead of a JSON body (for clients that want
+    /// one); by default a request is answered with JSON.
+    pub fn sse_responses(mut self, sse_responses: bool) -> Self {
+        self.sse_responses = sse_responses;
+        self
+    }
+}
+
+impl HttpServiceFactory for StreamableHttpApp {
+    fn register(self, config: &mut AppService) {
+        let max_body_bytes = self.server.inner.max_body_bytes;
+        let (post_app, get_app, delete_app) = (self.clone(), self.clone(), self);
+        web::resource(["", "/"])
+            .app_data(web::PayloadConfig::new(max_body_bytes))
+            .route(web::post().to(move |req: HttpRequest, body: web::Bytes| {
+                post_message(post_app.clone(), req, body)
+            }))
+            .route(web::get().to(move |req: HttpRequest| open_stream(get_app.clone(), req)))
+            .route(web::delete().to(move |req: HttpRequest| end_session(delete_app.clone(), req)))
+            .default_service(web::to(|| async {
+                HttpResponse::MethodNotAllowed()
+                    .insert_header((header::ALLOW, "GET, POST, DELETE"))
+                    .json(error_body(None, INVALID_REQUEST, "use POST, GET or DELETE"))
+            }))
+            .register(config);
+    }
+}
+
+/// The Streamable HTTP sessions of one server.
+#[derive(Default)]
+pub(crate) struct HttpSessions {
+    map: Mutex<HashMap<String, Arc<HttpSession>>>,
+}
+
+impl HttpSessions {
+    pub(crate) fn lock(&self) -> MutexGuard<'_, HashMap<String, Arc<HttpSession>>> {
+        // Each operation is one HashMap call, so a poisoned lock holds no half-done update.
+        self.map
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
+    }
+}
+
+pub(crate) struct HttpSession {
+    pub(crate) session: Session,
+    stream: Arc<Mutex<ServerStream>>,
+    last_seen: Mutex<Instant>,
+}
+
+/// The GET stream of a session and the recent history it can be resumed from.
+struct ServerStream {
+    sender: Option<mpsc::Sender<sse::Event>>,
+    /// Counts the streams opened, so a closing stream only clears its own sender.
+    generation: u64,
+    last_id: u64,
+    history: VecDeque<(u64, String)>,
+    history_limit: usize,
+}
+
+impl ServerStream {
+    /// Records a server-initiated message and sends it if a stream is open; a stream that cannot
+    /// keep up is closed, and its client resumes from the history with `Last-Event-ID`.
+    fn push(&mut self, message: String) -> bool {
+        self.last_id += 1;
+        let event = sse::Data::new(message.clone())
+            .event("message")
+            .id(self.last_id.to_string());
+        if self.history.len() == self.history_limit {
+            self.history.pop_front();
+        }
+        self.history.push_back((self.last_id, message));
+        match &self.sender {
+            Some(sender) => {
+                let sent = sender.try_send(sse::Event::Data(event)).is_ok();
+                if !sent {
+                    self.sender = None;
+                }
+                sent
+            }
+            None => false,
+        }
+    }
+}
+
+impl HttpSession {
+    fn new(id: String, history_limit: usize) -> Arc<HttpSession> {
+        let stream = Arc::new(Mutex::new(ServerStream {
+            sender: None,
+            generation: 0,
+            last_id: 0,
+            history: VecDeque::new(),
+            history_limit,
+        }));
+        let outbound = Arc::clone(&stream);
+        let session =
+            Session::with_outbound(id, Box::new(move |message| lock(&outbound).push(message)));
+        Arc::new(HttpSession {
+            session,
+            stream,
+            last_seen: Mutex::new(Instant::now()),
+        })
+    }
+
+    fn touch(&self) {
+        *self.last_seen.lock().unwrap_or_else(|p| p.into_inner()) = Instant::now();
+    }
+
+    /// Idle: no request for `timeout` and no open stream.
+    fn is_expired(&self, timeout: Duration) -> bool {
+        let idle = self
+            .last_seen
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .elapsed()
+            > timeout;
+        idle && lock(&self.stream)
+            .sender
+            .as_ref()
+            .is_none_or(|sender| sender.is_closed())
+    }
+}
+
+fn lock<T>(mutex: &Mutex<T>) -> MutexGuard<'_, T> {
+    mutex
+        .lock()
+        .unwrap_or_else(|poisoned| poisoned.into_inner())
+}
+
+/// A JSON-RPC error object as an HTTP body.
+fn error_body(id: Option<crate::jsonrpc::RequestId>, code: i64, message: &str) -> Response {
+    Response::error(id, ErrorObject::new(code, message))
+}
+
+fn error(status: StatusCode, message: &str) -> HttpResponse {
+    HttpResponse::build(status).json(error_body(None, INVALID_REQUEST, message))
+}
+
+/// An error response, boxed so that `Result`s carrying one stay small.
+fn rejection(status: StatusCode, message: &str) -> Box<HttpResponse> {
+    Box::new(error(status, message))
+}
+
+fn header_str<'a>(req: &'a HttpRequest, name: &str) -> Option<&'a str> {
+    req.headers()
+        .get(name)
+        .and_then(|value| value.to_str().ok())
+}
+
+/// Checks shared by every method: Host/Origin, then the protocol-version header.
+fn check_request(app: &StreamableHttpApp, req: &HttpRequest) -> Result<(), Box<HttpResponse>> {
+    if let Err(reason) = app.server.inner.host_policy.check(req) {
+        return Err(rejection(
+            StatusCode::FORBIDDEN,
+            &format!("Forbidden: {reason}"),
+        ));
+    }
+    if let Some(version) = req.headers().get(VERSION_HEADER) {
+        let version = version.to_str().unwrap_or("");
+        if !SUPPORTED_VERSIONS.contains(&version) {
+            return Err(rejection(
+                StatusCode::BAD_REQUEST,
+                &format!(
+                    "unsupported MCP-Protocol-Version `{version}`; this server speaks {}",
+                    SUPPORTED_VERSIONS.join(", ")
+                ),
+            ));
+        }
+    }
+    Ok(())
+}
+
+/// Finds the session a request names, or the response that explains why it cannot.
+fn find_session(server: &Server, req: &HttpRequest) -> Result<Arc<HttpSession>, Box<HttpResponse>> {
+    let Some(id) = header_str(req, SESSION_HEADER) else {
+        return Err(rejection(
+            StatusCode::BAD_REQUEST,
+            "missing Mcp-Session-Id header: send the id the server returned with `initialize`",
+        ));
+    };
+    let inner = &server.inner;
+    let mut sessions = inner.http_sessions.lock();
+    match sessions.get(id) {
+        Some(session) if session.is_expired(inner.session_idle_timeout) => {
+            sessions.remove(id);
+        }
+        Some(session) => {
+            session.touch();
+            return Ok(Arc::clone(session));
+        }
+        None => {}
+    }
+    Err(rejection(
+        StatusCode::NOT_FOUND,
+        "unknown or expired session: send `initialize` again to start a new one",
+    ))
+}
+
+fn insert_session(server: &Server, session: Arc<HttpSession>) {
+    let timeout = server.inner.session_idle_timeout;
+    let mut sessions = server.inner.http_sessions.lock();
+    // Expired sessions are swept whenever a session starts, so the table never holds more
+    // than the sessions of the last idle period.
+    sessions.retain(|_, existing| !existing.is_expired(timeout));
+    sessions.insert(session.session.id().to_owned(), session);
+}
+
+async fn post_message(app: StreamableHttpApp, req: HttpRequest, body: web::Bytes) -> HttpResponse {
+    if let Err(response) = check_request(&app, &req) {
+        return *response;
+    }
+    if !(accepts(&req, "application/json") && accepts(&req, "text/event-stream")) {
+        return error(
+            StatusCode::NOT_ACCEPTABLE,
+            "Not Acceptable: the Accept header must list both application/json and text/event-stream",
+        );
+    }
+    let is_json = header_str(&req, "content-type")
+        .and_then(|value| value.split(';').next())
+        .is_some_and(|mime| mime.trim().eq_ignore_ascii_case("application/json"));
+    if !is_json {
+        return error(
+            StatusCode::UNSUPPORTED_MEDIA_TYPE,
+            "Unsupported Media Type: send the JSON-RPC message with Content-Type: application/json",
+        );
+    }
+    let message = match Message::from_slice(&body) {
+        Ok(message) => message,
+        Err(err) => return HttpResponse::BadRequest().json(err.to_response()),
+    };
+    let server = &app.server;
+    let is_initialize = matches!(&message, Message::Request(r) if r.method == "initialize");
+
+    let (session, new_session) = if app.stateless {
+        let version = header_str(&req, VERSION_HEADER).unwrap_or(DEFAULT_HEADER_VERSION);
+        let session = if is_initialize {
+            Session::new("")
+        } else {
+            Session::stateless(version)
+        };
+        (SessionRef::Owned(Arc::new(session)), false)
+    } else if is_initialize {
+        let session = HttpSession::new(new_session_id(), server.inner.stream_history);
+        (SessionRef::Http(session), true)
+    } else {
+        match find_session(server, &req) {
+            Ok(session) => (SessionRef::Http(session), false),
+            Err(response) => return *response,
+        }
+    };
+
+    let Message::Request(_) = &message else {
+        let _ = server.handle_message(session.session(), message).await;
+        return HttpResponse::Accepted().finish();
+    };
+
+    // The request runs as its own task: a client that disconnects does not cancel it (MCP says
+    // only `notifications/cancelled` does), and its messages travel through a bounded channel.
+    let (sender, mut receiver) = mpsc::channel::<String>(server.inner.outbound_capacity);
+    let task_server = server.clone();
+    let task_session = session.clone();
+    tokio::spawn(async move {
+        let response = task_server
+            .handle_message(task_session.session(), message)
+            .await;
+        if let Some(response) = response {
+            // A failed `initialize` leaves no session behind.
+            if let (true, Ok(_), SessionRef::Http(http)) =
+                (new_session, &response.outcome, &task_session)
+            {
+                insert_session(&task_server, Arc::clone(http));
+            }
+            let _ = sender.send(response.to_json()).await;
+        }
+    });
+    let Some(first) = receiver.recv().await else {
+        return error(
+            StatusCode::INTERNAL_SERVER_ERROR,
+            "the request ended without a response",
+        );
+    };
+
+    let mut response = if new_session {
+        let mut builder = HttpResponse::Ok();
+        builder.insert_header((SESSION_HEADER, session.session().id().to_owned()));
+        builder
+    } else {
+        HttpResponse::Ok()
+    };
+    if !app.sse_responses {
+        return response.content_type("application/json").body(first);
+    }
+    let first = sse::Event::Data(sse::Data::new(first).event("message"));
+    let stream = RequestStream {
+        first: Some(first),
+        receiver,
+    };
+    response
+        .content_type("text/event-stream")
+        .insert_header((header::CACHE_CONTROL, "no-cache"))
+        .insert_header(("X-Accel-Buffering", "no"))
+        .body(Sse::from_stream(stream))
+}
+
+/// The session a POST runs in: a stored one, or one made for this request alone (stateless).
+#[derive(Clone)]
+enum SessionRef {
+    Http(Arc<HttpSession>),
+    Owned(Arc<Session>),
+}
+
+impl SessionRef {
+    fn session(&self) -> &Session {
+        match self {
+            SessionRef::Http(http) => &http.session,
+            SessionRef::Owned(session) => session,
+        }
+    }
+}
+
+/// The SSE stream answering one POST: its messages, the response last.
+struct RequestStream {
+    first: Option<sse::Event>,
+    receiver: mpsc::Receiver<String>,
+}
+
+impl Stream for RequestStream {
+    type Item = Result<sse::Event, Infallible>;
+
+    fn poll_next(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Option<Self::Item>> {
+        if let Some(first) = self.first.take() {
+            return Poll::Ready(Some(Ok(first)));
+        }
+        self.receiver.poll_recv(cx).map(|message| {
+            message.map(|json| Ok(sse::Event::Data(sse::Data::new(json).event("message"))))
+        })
+    }
+}
+
+async fn open_stream(app: StreamableHttpApp, req: HttpRequest) -> HttpResponse {
+    if let Err(response) = check_request(&app, &req) {
+        return *response;
+    }
+    if app.stateless {
+        return HttpResponse::MethodNotAllowed()
+            .insert_header((header::ALLOW, "POST"))
+            .json(error_body(
+                None,
+                INVALID_REQUEST,
+                "this endpoint is stateless: it has no GET stream",
+            ));
+    }
+    if !accepts(&req, "text/event-stream") {
+        return error(
+            StatusCode::NOT_ACCEPTABLE,
+            "Not Acceptable: the Accept header must list text/event-stream",
+        );
+    }
+    let http = match find_session(&app.server, &req) {
+        Ok(http) => http,
+        Err(response) => return *response,
+    };
+    let resume_after =
+        header_str(&req, "last-event-id").and_then(|id| id.trim().parse::<u64>().ok());
+    let inner = &app.server.inner;
+    let (sender, receiver) = mpsc::channel(inner.outbound_capacity);
+    let mut backlog = VecDeque::new();
+    let generation = {
+        let mut stream = lock(&http.stream);
+        if stream
+            .sender
+            .as_ref()
+            .is_some_and(|sender| !sender.is_closed())
+        {
+            return error(
+                StatusCode::CONFLICT,
+                "Conflict: this session already has an open GET stream; close it first",
+            );
+        }
+        let primes = http
+            .session
+            .negotiated()
+            .is_some_and(|n| n.protocol_version >= "2025-11-25");
+        if primes {
+            // The priming event gives the client an id to resume from before anything is sent.
+            let id = stream.last_id.to_string();
+            backlog.push_back(sse::Event::Data(sse::Data::new("").id(id)));
+        }
+        if let Some(after) = resume_after {
+            for (id, message) in stream.history.iter().filter(|(id, _)| *id > after) {
+                let data = sse::Data::new(message.clone())
+                    .event("message")
+                    .id(id.to_string());
+                backlog.push_back(sse::Event::Data(data));
+            }
+        }
+        stream.sender = Some(sender);
+        stream.generation += 1;
+        stream.generation
+    };
+    let events = ServerEvents {
+        backlog,
+        receiver,
+        _guard: StreamGuard { http, generation },
+    };
+    Sse::from_stream(events)
+        .with_keep_alive(inner.sse_keep_alive)
+        .with_retry_duration(inner.sse_retry)
+        .customize()
+        .insert_header(("X-Accel-Buffering", "no"))
+        .respond_to(&req)
+        .map_into_boxed_body()
+}
+
+/// The GET stream: replayed history first, then live messages.
+struct ServerEvents {
+    backlog: VecDeque<sse::Event>,
+    receiver: mpsc::Receiver<sse::Event>,
+    _guard: StreamGuard,
+}
+
+impl Stream for ServerEvents {
+    type Item = Result<sse::Event, Infallible>;
+
+    fn poll_next(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Option<Self::Item>> {
+        if let Some(event) = self.backlog.pop_front() {
+            return Poll::Ready(Some(Ok(event)));
+        }
+        self.receiver.poll_recv(cx).map(|event| event.map(Ok))
+    }
+}
+
+/// Marks the session's stream closed when the client goes away (unless a newer one replaced it).
+struct StreamGuard {
+    http: Arc<HttpSession>,
+    generation: u64,
+}
+
+impl Drop for StreamGuard {
+    fn drop(&mut self) {
+        let mut stream = lock(&self.http.stream);
+        if stream.generation == self.generation {
+            stream.sender = None;
+        }
+        self.http.touch();
+    }
+}
+
+async fn end_session(app: StreamableHttpApp, req: HttpRequest) -> HttpResponse {
+    if let Err(response) = check_request(&app, &req) {
+        return *response;
+    }
+    if app.stateless {
+        return HttpResponse::MethodNotAllowed()
+            .insert_header((header::ALLOW, "POST"))
+            .json(error_body(
+                None,
+                INVALID_REQUEST,
+                "this endpoint is stateless: there is no session to end",
+            ));
+    }
+    match find_session(&app.server, &req) {
+        Ok(http) => {
+            app.server
+                .inner
+                .http_sessions
+                .lock()
+                .remove(http.session.id());
+            // Closing the stream ends the client's GET request too.
+            lock(&http.stream).sender = None;
+            HttpResponse::Ok().finish()
+        }
+        Err(response) => *response,
+    }
+}
