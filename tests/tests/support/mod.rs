@@ -88,6 +88,11 @@ impl Reply {
     pub fn header(&self, name: &str) -> Option<&str> {
         header(&self.headers, name)
     }
+
+    /// The body as JSON.
+    pub fn json(&self) -> Value {
+        serde_json::from_str(&self.body).unwrap_or_else(|e| panic!("{e}: {:?}", self.body))
+    }
 }
 
 fn header<'a>(headers: &'a [(String, String)], name: &str) -> Option<&'a str> {
@@ -105,15 +110,23 @@ pub async fn request(
     content_type: Option<&str>,
     body: &[u8],
 ) -> Reply {
+    let headers: Vec<(&str, &str)> = content_type
+        .map(|c| ("Content-Type", c))
+        .into_iter()
+        .collect();
+    request_with(addr, method, path, &headers, body).await
+}
+
+/// Sends one request with these headers (a `Host` among them replaces the default one).
+pub async fn request_with(
+    addr: SocketAddr,
+    method: &str,
+    path: &str,
+    headers: &[(&str, &str)],
+    body: &[u8],
+) -> Reply {
     let mut stream = TcpStream::connect(addr).await.expect("connect");
-    let mut head = format!(
-        "{method} {path} HTTP/1.1\r\nHost: {addr}\r\nConnection: close\r\nContent-Length: {}\r\n",
-        body.len()
-    );
-    if let Some(content_type) = content_type {
-        head.push_str(&format!("Content-Type: {content_type}\r\n"));
-    }
-    head.push_str("\r\n");
+    let head = request_head(addr, method, path, headers, Some(body.len()));
     stream.write_all(head.as_bytes()).await.expect("write head");
     // The server may answer (413) before reading a large body; a failed write is then expected.
     let _ = stream.write_all(body).await;
@@ -133,6 +146,32 @@ pub async fn request(
         headers,
         body: String::from_utf8_lossy(&body).into_owned(),
     }
+}
+
+fn request_head(
+    addr: SocketAddr,
+    method: &str,
+    path: &str,
+    headers: &[(&str, &str)],
+    content_length: Option<usize>,
+) -> String {
+    let mut head = format!("{method} {path} HTTP/1.1\r\n");
+    if !headers
+        .iter()
+        .any(|(name, _)| name.eq_ignore_ascii_case("host"))
+    {
+        head.push_str(&format!("Host: {addr}\r\n"));
+    }
+    if let Some(length) = content_length {
+        head.push_str(&format!(
+            "Connection: close\r\nContent-Length: {length}\r\n"
+        ));
+    }
+    for (name, value) in headers {
+        head.push_str(&format!("{name}: {value}\r\n"));
+    }
+    head.push_str("\r\n");
+    head
 }
 
 /// POSTs a JSON-RPC message.
@@ -191,8 +230,37 @@ fn dechunk(mut raw: &[u8]) -> Vec<u8> {
 /// One server-sent event.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Event {
+    pub id: Option<String>,
     pub event: String,
     pub data: String,
+}
+
+/// Parses the events of a whole SSE body (comments and blocks without data are skipped).
+pub fn parse_events(body: &str) -> Vec<Event> {
+    body.split("\n\n").filter_map(parse_event).collect()
+}
+
+fn parse_event(block: &str) -> Option<Event> {
+    let mut event = Event {
+        id: None,
+        event: "message".to_owned(),
+        data: String::new(),
+    };
+    let mut has_data = false;
+    for line in block.lines() {
+        if let Some(id) = line.strip_prefix("id:") {
+            event.id = Some(id.trim().to_owned());
+        } else if let Some(name) = line.strip_prefix("event:") {
+            event.event = name.trim().to_owned();
+        } else if let Some(data) = line.strip_prefix("data:") {
+            if has_data {
+                event.data.push('\n');
+            }
+            event.data.push_str(data.strip_prefix(' ').unwrap_or(data));
+            has_data = true;
+        }
+    }
+    has_data.then_some(event)
 }
 
 /// An open SSE stream (HTTP/1.1, chunked), read event by event.
@@ -203,13 +271,21 @@ pub struct SseStream {
     buffer: Vec<u8>,
     /// Every comment line seen so far (keep-alives).
     pub comments: Vec<String>,
+    /// Every `retry:` value seen so far.
+    pub retries: Vec<String>,
 }
 
 impl SseStream {
     pub async fn open(addr: SocketAddr, path: &str) -> SseStream {
+        SseStream::open_with(addr, path, &[]).await
+    }
+
+    /// Opens a stream with extra request headers.
+    pub async fn open_with(addr: SocketAddr, path: &str, headers: &[(&str, &str)]) -> SseStream {
         let mut stream = TcpStream::connect(addr).await.expect("connect");
-        let head =
-            format!("GET {path} HTTP/1.1\r\nHost: {addr}\r\nAccept: text/event-stream\r\n\r\n");
+        let mut all = vec![("Accept", "text/event-stream")];
+        all.extend_from_slice(headers);
+        let head = request_head(addr, "GET", path, &all, None);
         stream.write_all(head.as_bytes()).await.expect("write");
         let mut reader = BufReader::new(stream);
         let (status, headers) = read_head(&mut reader).await;
@@ -219,6 +295,7 @@ impl SseStream {
             reader,
             buffer: Vec::new(),
             comments: Vec::new(),
+            retries: Vec::new(),
         }
     }
 
@@ -226,43 +303,61 @@ impl SseStream {
         header(&self.headers, name)
     }
 
-    /// The next event (comments are recorded and skipped); panics after [`WAIT`].
+    /// The next event with data (comments and `retry:` lines are recorded and skipped);
+    /// panics after [`WAIT`].
     pub async fn next_event(&mut self) -> Event {
-        tokio::time::timeout(WAIT, self.next_event_inner())
-            .await
-            .expect("an SSE event in time")
-    }
-
-    async fn next_event_inner(&mut self) -> Event {
-        loop {
-            if let Some(end) = self.buffer.windows(2).position(|w| w == b"\n\n") {
-                let block: Vec<u8> = self.buffer.drain(..end + 2).collect();
-                let text = String::from_utf8(block).expect("UTF-8 event");
-                let mut event = Event {
-                    event: "message".to_owned(),
-                    data: String::new(),
-                };
-                let mut has_data = false;
-                for line in text.lines() {
-                    if let Some(comment) = line.strip_prefix(':') {
-                        self.comments.push(comment.trim().to_owned());
-                    } else if let Some(name) = line.strip_prefix("event:") {
-                        event.event = name.trim().to_owned();
-                    } else if let Some(data) = line.strip_prefix("data:") {
-                        if has_data {
-                            event.data.push('\n');
-                        }
-                        event.data.push_str(data.strip_prefix(' ').unwrap_or(data));
-                        has_data = true;
+        tokio::time::timeout(WAIT, async {
+            loop {
+                if let Some(event) = self.take_block() {
+                    match event {
+                        Some(event) => return event,
+                        None => continue,
                     }
                 }
-                if has_data {
-                    return event;
-                }
-                continue;
+                self.read_chunk().await;
             }
-            self.read_chunk().await;
+        })
+        .await
+        .expect("an SSE event in time")
+    }
+
+    /// The next whole block from the buffer: `Some(Some(event))` for an event with data,
+    /// `Some(None)` for anything else, `None` when no block is complete yet.
+    fn take_block(&mut self) -> Option<Option<Event>> {
+        let end = self.buffer.windows(2).position(|w| w == b"\n\n")?;
+        let block: Vec<u8> = self.buffer.drain(..end + 2).collect();
+        let text = String::from_utf8(block).expect("UTF-8 event");
+        for line in text.lines() {
+            if let Some(comment) = line.strip_prefix(':') {
+                self.comments.push(comment.trim().to_owned());
+            } else if let Some(retry) = line.strip_prefix("retry:") {
+                self.retries.push(retry.trim().to_owned());
+            }
         }
+        Some(parse_event(&text))
+    }
+
+    /// Waits until the server ends the stream (the last chunk, or the connection closing),
+    /// skipping whatever else arrives first; panics after [`WAIT`].
+    pub async fn wait_until_ended(&mut self) {
+        tokio::time::timeout(WAIT, async {
+            loop {
+                let mut line = String::new();
+                if self.reader.read_line(&mut line).await.unwrap_or(0) == 0 {
+                    return;
+                }
+                let size = usize::from_str_radix(line.trim(), 16).unwrap_or(0);
+                if size == 0 {
+                    return;
+                }
+                let mut chunk = vec![0; size + 2];
+                if self.reader.read_exact(&mut chunk).await.is_err() {
+                    return;
+                }
+            }
+        })
+        .await
+        .expect("the server ends the stream in time")
     }
 
     async fn read_chunk(&mut self) {
@@ -286,15 +381,7 @@ impl SseStream {
     pub async fn wait_for_comment(&mut self) -> String {
         tokio::time::timeout(WAIT, async {
             while self.comments.is_empty() {
-                if let Some(end) = self.buffer.windows(2).position(|w| w == b"\n\n") {
-                    let block: Vec<u8> = self.buffer.drain(..end + 2).collect();
-                    let text = String::from_utf8(block).unwrap();
-                    self.comments.extend(
-                        text.lines()
-                            .filter_map(|l| l.strip_prefix(':'))
-                            .map(|c| c.trim().to_owned()),
-                    );
-                } else {
+                if self.take_block().is_none() {
                     self.read_chunk().await;
                 }
             }
