@@ -178,7 +178,9 @@ async fn every_status_code_comes_with_a_json_rpc_error_body() {
         headers.extend_from_slice(extra);
         headers
     };
-    let cases: Vec<(&str, Vec<(&str, &str)>, Vec<u8>, u16, &str)> = vec![
+    // (what, request headers, body, expected status, text the error message contains)
+    type Case<'a> = (&'a str, Vec<(&'a str, &'a str)>, Vec<u8>, u16, &'a str);
+    let cases: Vec<Case> = vec![
         (
             "only JSON accepted",
             with(&[("Accept", "application/json"), JSON]),
