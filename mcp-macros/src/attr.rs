@@ -31,7 +31,7 @@ impl ToolAttr {
         let parser = syn::meta::parser(|meta| {
             let path = &meta.path;
             if path.is_ident("name") {
-                let lit: LitStr = meta.value()?.parse()?;
+                let lit = string(&meta)?;
                 set(
                     &meta,
                     &mut attr.name,
@@ -41,10 +41,10 @@ impl ToolAttr {
                     },
                 )
             } else if path.is_ident("title") {
-                let lit: LitStr = meta.value()?.parse()?;
+                let lit = string(&meta)?;
                 set(&meta, &mut attr.title, lit.value())
             } else if path.is_ident("description") {
-                let lit: LitStr = meta.value()?.parse()?;
+                let lit = string(&meta)?;
                 set(&meta, &mut attr.description, lit.value())
             } else if path.is_ident("read_only") {
                 let value = flag(&meta)?;
@@ -84,13 +84,13 @@ impl ArgAttr {
         attr.parse_nested_meta(|meta| {
             let path = &meta.path;
             if path.is_ident("description") {
-                let lit: LitStr = meta.value()?.parse()?;
+                let lit = string(&meta)?;
                 set(&meta, &mut self.description, lit.value())
             } else if path.is_ident("default") {
-                let expr: Expr = meta.value()?.parse()?;
+                let expr = default_value(&meta)?;
                 set(&meta, &mut self.default, expr)
             } else if path.is_ident("name") {
-                let lit: LitStr = meta.value()?.parse()?;
+                let lit = string(&meta)?;
                 set(
                     &meta,
                     &mut self.name,
@@ -109,14 +109,46 @@ impl ArgAttr {
     }
 }
 
+/// `name = "..."`: a string literal, with an error saying so for anything else.
+fn string(meta: &ParseNestedMeta) -> syn::Result<LitStr> {
+    let name = path_text(&meta.path);
+    let message = || format!("`{name}` takes a string: write `{name} = \"...\"`");
+    if !meta.input.peek(Token![=]) {
+        return Err(meta.error(message()));
+    }
+    let value = meta.value()?;
+    if value.peek(LitStr) {
+        value.parse()
+    } else {
+        Err(value.error(message()))
+    }
+}
+
+/// `default = <expression>`.
+fn default_value(meta: &ParseNestedMeta) -> syn::Result<Expr> {
+    if !meta.input.peek(Token![=]) {
+        return Err(meta.error(
+            "`default` takes the default value: write `default = <expression>`, or make the \
+             parameter an `Option` to leave it out without a default",
+        ));
+    }
+    meta.value()?.parse()
+}
+
 /// `read_only` alone means `true`; `read_only = false` is accepted too.
 fn flag(meta: &ParseNestedMeta) -> syn::Result<bool> {
-    if meta.input.peek(Token![=]) {
-        let lit: LitBool = meta.value()?.parse()?;
-        Ok(lit.value)
-    } else {
-        Ok(true)
+    if !meta.input.peek(Token![=]) {
+        return Ok(true);
     }
+    let value = meta.value()?;
+    if value.peek(LitBool) {
+        let lit: LitBool = value.parse()?;
+        return Ok(lit.value);
+    }
+    let name = path_text(&meta.path);
+    Err(value.error(format!(
+        "`{name}` is `true` or `false`: write `{name}`, `{name} = true` or `{name} = false`"
+    )))
 }
 
 fn set<T>(meta: &ParseNestedMeta, slot: &mut Option<T>, value: T) -> syn::Result<()> {

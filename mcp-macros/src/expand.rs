@@ -12,11 +12,7 @@ pub fn tool(args: TokenStream, input: TokenStream) -> TokenStream {
     let item: ItemFn = match syn::parse2(input.clone()) {
         Ok(item) => item,
         Err(_) => {
-            let error = syn::Error::new(
-                Span::call_site(),
-                "#[tool] goes on a function: `#[tool] async fn name(arg: Type) -> Output { .. }`",
-            )
-            .to_compile_error();
+            let error = not_a_function(&input).to_compile_error();
             // Keep the item so that its other uses do not cascade into more errors.
             return quote!(#error #input);
         }
@@ -24,12 +20,15 @@ pub fn tool(args: TokenStream, input: TokenStream) -> TokenStream {
     let mut errors = Errors::default();
     let tool = ToolFn::parse(args, item, &mut errors);
     valid::check(&tool, &mut errors);
-    let item = &tool.item;
     if !errors.is_empty() {
         // The function still exists, so callers compile; only the registration is withheld.
+        // A variadic `...` is dropped too: rustc would report it again, with its own errors.
+        let mut item = tool.item;
+        item.sig.variadic = None;
         let errors = errors.into_compile_errors();
         return quote!(#errors #item);
     }
+    let item = &tool.item;
     let registration = registration(&tool);
     quote! {
         #item
@@ -66,14 +65,26 @@ fn registration(tool: &ToolFn) -> TokenStream {
             Some(expr) => {
                 let expr = default_expr(expr);
                 let default_fn = format_ident!("__mcp_default_{}", index);
+                let default_value_fn = format_ident!("__mcp_default_value_{}", index);
+                // The expression is written once, so a type error in it is reported once. It is
+                // passed out through a parameter: a return type `Cow<str>` would need a lifetime.
                 default_fns.push(quote_spanned! {expr.span()=>
-                    fn #default_fn() -> ::core::option::Option<__mcp::serde_json::Value> {
+                    fn #default_value_fn(out: &mut ::core::option::Option<#ty>) {
                         let value: #ty = #expr;
-                        (&__mcp::DefaultJson(&value)).default_json()
+                        *out = ::core::option::Option::Some(value);
+                    }
+                    fn #default_fn() -> ::core::option::Option<__mcp::serde_json::Value> {
+                        let mut value = ::core::option::Option::None;
+                        #default_value_fn(&mut value);
+                        (&__mcp::DefaultJson(&value?)).default_json()
                     }
                 });
                 takes.push(quote_spanned! {ty.span()=>
-                    let #value = __args.take_or::<#ty>(#param_name, || #expr);
+                    let #value = __args.take_or::<#ty>(#param_name, || {
+                        let mut value = ::core::option::Option::None;
+                        #default_value_fn(&mut value);
+                        value.expect("the default function sets its value")
+                    });
                 });
                 quote!(::core::option::Option::Some(#default_fn))
             }
@@ -173,6 +184,37 @@ fn registration(tool: &ToolFn) -> TokenStream {
                 }
             }
         };
+    }
+}
+
+/// The error for `#[tool]` on something other than a function, on the item's keyword and name
+/// (`struct Point`), or on the whole item when it is not one `syn` knows.
+fn not_a_function(input: &TokenStream) -> syn::Error {
+    use syn::Item;
+    fn head(keyword: impl ToTokens, name: &syn::Ident) -> TokenStream {
+        quote!(#keyword #name)
+    }
+    let (kind, tokens) = match syn::parse2::<Item>(input.clone()) {
+        Ok(Item::Struct(item)) => ("a struct", head(item.struct_token, &item.ident)),
+        Ok(Item::Enum(item)) => ("an enum", head(item.enum_token, &item.ident)),
+        Ok(Item::Union(item)) => ("a union", head(item.union_token, &item.ident)),
+        Ok(Item::Trait(item)) => ("a trait", head(item.trait_token, &item.ident)),
+        Ok(Item::Type(item)) => ("a type alias", head(item.type_token, &item.ident)),
+        Ok(Item::Const(item)) => ("a constant", head(item.const_token, &item.ident)),
+        Ok(Item::Static(item)) => ("a static", head(item.static_token, &item.ident)),
+        Ok(Item::Mod(item)) => ("a module", head(item.mod_token, &item.ident)),
+        Ok(Item::Impl(item)) => ("an `impl` block", item.impl_token.to_token_stream()),
+        Ok(Item::Use(item)) => ("a `use` declaration", item.use_token.to_token_stream()),
+        _ => ("this item", input.clone()),
+    };
+    let message = format!(
+        "#[tool] goes on a free function, not on {kind}: \
+         `#[tool] async fn name(arg: Type) -> Output {{ .. }}`"
+    );
+    if tokens.is_empty() {
+        syn::Error::new(Span::call_site(), message)
+    } else {
+        syn::Error::new_spanned(tokens, message)
     }
 }
 

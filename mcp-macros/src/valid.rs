@@ -40,7 +40,11 @@ pub fn check(tool: &ToolFn, errors: &mut Errors) {
         );
     }
     if let Some(variadic) = &sig.variadic {
-        errors.at(variadic, "#[tool] functions cannot be variadic");
+        errors.at(
+            variadic,
+            "#[tool] functions cannot be variadic: remove `...` and take the values as one \
+             `Vec` parameter",
+        );
     }
     for input in &sig.inputs {
         if let FnArg::Receiver(receiver) = input {
@@ -54,10 +58,10 @@ pub fn check(tool: &ToolFn, errors: &mut Errors) {
     }
 
     let name = tool.name();
-    if !is_valid_tool_name(&name) {
+    if let Some(problem) = tool_name_problem(&name) {
         let message = format!(
-            "invalid tool name `{name}`: a tool name is 1 to 128 characters of A-Z, a-z, 0-9, \
-             `_`, `-` and `.`; choose another with #[tool(name = \"...\")]"
+            "{problem}: a tool name is 1 to 128 characters of A-Z, a-z, 0-9, `_`, `-` and `.`; \
+             choose another with #[tool(name = \"...\")]"
         );
         match &tool.attr.name {
             Some(attr_name) => errors.push(syn::Error::new(attr_name.span, message)),
@@ -147,10 +151,16 @@ fn typed(input: &FnArg) -> Option<&syn::PatType> {
     }
 }
 
-/// The MCP tool-name rule (2025-11-25): 1 to 128 characters of `A-Z a-z 0-9 _ - .`.
-fn is_valid_tool_name(name: &str) -> bool {
-    (1..=128).contains(&name.len())
-        && name
-            .bytes()
-            .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'_' | b'-' | b'.'))
+/// What breaks the MCP tool-name rule (2025-11-25): 1 to 128 characters of `A-Z a-z 0-9 _ - .`.
+fn tool_name_problem(name: &str) -> Option<String> {
+    let allowed = |c: char| c.is_ascii_alphanumeric() || matches!(c, '_' | '-' | '.');
+    if name.is_empty() {
+        Some("the tool name is empty".to_owned())
+    } else if let Some(c) = name.chars().find(|&c| !allowed(c)) {
+        Some(format!("invalid tool name `{name}` ({c:?} is not allowed)"))
+    } else if name.len() > 128 {
+        Some(format!("the tool name is {} characters long", name.len()))
+    } else {
+        None
+    }
 }

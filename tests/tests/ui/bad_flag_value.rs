@@ -1,0 +1,8 @@
+use mcp_runtime::tool;
+
+#[tool(read_only = "yes")]
+fn look() -> String {
+    String::new()
+}
+
+fn main() {}

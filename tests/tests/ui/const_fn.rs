@@ -1,0 +1,8 @@
+use mcp_runtime::tool;
+
+#[tool]
+const fn double(value: i64) -> i64 {
+    value * 2
+}
+
+fn main() {}

@@ -1,0 +1,8 @@
+use mcp_runtime::tool;
+
+#[tool(name = "")]
+fn nameless() -> String {
+    String::new()
+}
+
+fn main() {}

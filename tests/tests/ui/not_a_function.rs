@@ -1,0 +1,8 @@
+use mcp_runtime::tool;
+
+#[tool]
+struct Adder {
+    total: i64,
+}
+
+fn main() {}

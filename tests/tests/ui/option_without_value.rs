@@ -1,0 +1,8 @@
+use mcp_runtime::tool;
+
+#[tool(description)]
+fn look() -> String {
+    String::new()
+}
+
+fn main() {}

@@ -1,0 +1,8 @@
+use mcp_runtime::tool;
+
+#[tool]
+fn greet(name: &str) -> String {
+    format!("Hello, {name}!")
+}
+
+fn main() {}
