@@ -1,0 +1,294 @@
+//! End to end with the official MCP Inspector CLI (npm `@modelcontextprotocol/inspector`, pinned
+//! in tests/e2e/package.json): the example binaries run as real servers on free loopback ports,
+//! and `mcp-inspector --cli <url> --transport sse --method ...` talks to them over HTTP+SSE. Its
+//! JSON output is parsed and checked.
+//!
+//! Needs `scripts/setup-e2e.sh` to have been run; fails (never skips) when it has not.
+
+mod e2e_support;
+
+use std::process::Command;
+use std::time::Duration;
+
+use e2e_support::{inspector_bin, run, Server};
+use serde_json::{json, Value};
+
+/// One Inspector CLI run (two Node processes starting, connect, one request) may take this long.
+const INSPECTOR_TIMEOUT: Duration = Duration::from_secs(40);
+
+/// Runs the Inspector CLI against the SSE endpoint `url` with `args`; returns its JSON output.
+fn inspector(server: &Server, url: &str, args: &[&str]) -> Value {
+    let mut command = Command::new(inspector_bin());
+    command
+        .current_dir(e2e_support::e2e_dir())
+        .args(["--cli", url, "--transport", "sse"])
+        .args(args);
+    let output = run(&mut command, INSPECTOR_TIMEOUT);
+    assert!(
+        output.status.success(),
+        "mcp-inspector --cli {url} {args:?} failed:\n{}\n--- server output ---\n{}",
+        output.describe(),
+        server.log()
+    );
+    serde_json::from_str(&output.stdout).unwrap_or_else(|err| {
+        panic!(
+            "mcp-inspector --cli {url} {args:?} printed no JSON ({err}):\n{}",
+            output.describe()
+        )
+    })
+}
+
+fn list_tools(server: &Server, url: &str) -> Vec<Value> {
+    let listed = inspector(server, url, &["--method", "tools/list"]);
+    listed["tools"]
+        .as_array()
+        .unwrap_or_else(|| panic!("tools/list has no tools array: {listed:#}"))
+        .clone()
+}
+
+fn call_tool(server: &Server, url: &str, tool: &str, args: &[&str]) -> Value {
+    let mut all = vec!["--method", "tools/call", "--tool-name", tool];
+    if !args.is_empty() {
+        all.push("--tool-arg");
+        all.extend_from_slice(args);
+    }
+    inspector(server, url, &all)
+}
+
+fn tool<'a>(tools: &'a [Value], name: &str) -> &'a Value {
+    tools
+        .iter()
+        .find(|tool| tool["name"] == name)
+        .unwrap_or_else(|| panic!("tools/list lacks `{name}`: {tools:#?}"))
+}
+
+fn names(tools: &[Value]) -> Vec<&str> {
+    let mut names: Vec<&str> = tools
+        .iter()
+        .filter_map(|tool| tool["name"].as_str())
+        .collect();
+    names.sort_unstable();
+    names
+}
+
+/// The only text of a tool result's content.
+fn text(result: &Value) -> &str {
+    let content = result["content"]
+        .as_array()
+        .unwrap_or_else(|| panic!("the result has no content array: {result:#}"));
+    assert_eq!(content.len(), 1, "expected one content block: {result:#}");
+    assert_eq!(
+        content[0]["type"], "text",
+        "expected a text block: {result:#}"
+    );
+    content[0]["text"]
+        .as_str()
+        .unwrap_or_else(|| panic!("text block without text: {result:#}"))
+}
+
+fn assert_ok(result: &Value) {
+    assert_ne!(result["isError"], true, "expected success: {result:#}");
+}
+
+fn assert_error_naming(result: &Value, argument: &str) {
+    assert_eq!(
+        result["isError"], true,
+        "expected an isError result: {result:#}"
+    );
+    let message = text(result);
+    assert!(
+        message.contains(&format!("`{argument}`")),
+        "the error should name the argument `{argument}`: {message:?}"
+    );
+}
+
+/// `add(a: i64, b: i64)` as both examples declare it.
+fn assert_add_schema(add: &Value) {
+    assert_eq!(add["description"], "Add two numbers.", "{add:#}");
+    let schema = &add["inputSchema"];
+    assert_eq!(schema["type"], "object", "{add:#}");
+    assert_eq!(schema["required"], json!(["a", "b"]), "{add:#}");
+    let properties = schema["properties"].as_object().expect("properties");
+    assert_eq!(properties.keys().collect::<Vec<_>>(), ["a", "b"], "{add:#}");
+    for parameter in ["a", "b"] {
+        assert_eq!(properties[parameter]["type"], "integer", "{add:#}");
+    }
+}
+
+// ---- calculator, mounted at the root: /sse -----------------------------------------------
+
+#[test]
+fn calculator_tools_list() {
+    let server = Server::start("calculator", None);
+    let tools = list_tools(&server, &server.url("/sse"));
+    assert_eq!(
+        names(&tools),
+        [
+            "add",
+            "divide",
+            "multiply",
+            "power",
+            "statistics",
+            "subtract"
+        ]
+    );
+    let add = tool(&tools, "add");
+    assert_add_schema(add);
+    assert_eq!(add["annotations"]["readOnlyHint"], true, "{add:#}");
+
+    let power = &tool(&tools, "power")["inputSchema"];
+    assert_eq!(
+        power["required"],
+        json!(["base"]),
+        "defaults are not required: {power:#}"
+    );
+    assert_eq!(power["properties"]["exponent"]["default"], 2, "{power:#}");
+
+    let statistics = tool(&tools, "statistics");
+    let output = &statistics["outputSchema"];
+    assert_eq!(
+        output["type"], "object",
+        "statistics declares its output: {statistics:#}"
+    );
+    for field in ["count", "sum", "mean", "min", "max"] {
+        assert!(
+            output["properties"].get(field).is_some(),
+            "outputSchema lacks {field}: {output:#}"
+        );
+    }
+}
+
+#[test]
+fn calculator_add_answers_5() {
+    let server = Server::start("calculator", None);
+    let result = call_tool(&server, &server.url("/sse"), "add", &["a=2", "b=3"]);
+    assert_ok(&result);
+    assert_eq!(text(&result), "5", "{result:#}");
+}
+
+#[test]
+fn calculator_divide_by_zero_is_an_error_result() {
+    let server = Server::start("calculator", None);
+    let url = server.url("/sse");
+    let result = call_tool(&server, &url, "divide", &["dividend=1", "divisor=0"]);
+    assert_eq!(result["isError"], true, "{result:#}");
+    assert_eq!(
+        text(&result),
+        "cannot divide by zero: pass a non-zero divisor"
+    );
+    // ...and the session's next call still works.
+    let result = call_tool(&server, &url, "divide", &["dividend=7", "divisor=2"]);
+    assert_ok(&result);
+    assert_eq!(text(&result), "3.5", "{result:#}");
+}
+
+#[test]
+fn calculator_wrong_argument_types_are_error_results_naming_the_argument() {
+    let server = Server::start("calculator", None);
+    let url = server.url("/sse");
+    // The Inspector converts by the schema: 2.5 stays a float, for an integer parameter.
+    assert_error_naming(&call_tool(&server, &url, "add", &["a=2.5", "b=3"]), "a");
+    // Not JSON, so the Inspector sends the string "oops" for an array parameter.
+    assert_error_naming(
+        &call_tool(&server, &url, "statistics", &["numbers=oops"]),
+        "numbers",
+    );
+}
+
+#[test]
+fn calculator_structured_output() {
+    let server = Server::start("calculator", None);
+    // The Inspector's SDK validates structuredContent against the listed outputSchema.
+    let result = call_tool(
+        &server,
+        &server.url("/sse"),
+        "statistics",
+        &["numbers=[1,2,6]"],
+    );
+    assert_ok(&result);
+    let structured = result["structuredContent"]
+        .as_object()
+        .unwrap_or_else(|| panic!("no structuredContent object: {result:#}"));
+    // Compared as numbers: Node prints 9.0 as 9.
+    let got: Vec<(&str, Option<f64>)> = structured
+        .iter()
+        .map(|(key, value)| (key.as_str(), value.as_f64()))
+        .collect();
+    let expected = [
+        ("count", 3.0),
+        ("sum", 9.0),
+        ("mean", 3.0),
+        ("min", 1.0),
+        ("max", 6.0),
+    ];
+    let expected: Vec<(&str, Option<f64>)> = expected
+        .iter()
+        .map(|&(key, value)| (key, Some(value)))
+        .collect();
+    assert_eq!(got, expected, "{result:#}");
+    assert_eq!(structured["count"], 3, "count is an integer: {result:#}");
+}
+
+// ---- mount_existing: MCP under /api/mcp next to the app's own routes -------------------------
+
+#[test]
+fn mounted_tools_list() {
+    let server = Server::start("mount_existing", None);
+    let tools = list_tools(&server, &server.url("/api/mcp/sse"));
+    assert_eq!(names(&tools), ["add", "greet"]);
+    assert_add_schema(tool(&tools, "add"));
+    let greet = &tool(&tools, "greet")["inputSchema"];
+    assert_eq!(greet["required"], json!(["name"]), "{greet:#}");
+    assert_eq!(
+        greet["properties"]["greeting"]["default"], "Hello",
+        "{greet:#}"
+    );
+}
+
+#[test]
+fn mounted_add_answers_5_and_greet_uses_its_default() {
+    let server = Server::start("mount_existing", None);
+    let url = server.url("/api/mcp/sse");
+    let result = call_tool(&server, &url, "add", &["a=2", "b=3"]);
+    assert_ok(&result);
+    assert_eq!(text(&result), "5", "{result:#}");
+    let result = call_tool(&server, &url, "greet", &["name=Ada"]);
+    assert_ok(&result);
+    assert_eq!(text(&result), "Hello, Ada!", "{result:#}");
+}
+
+#[test]
+fn mounted_wrong_argument_type_is_an_error_result_naming_the_argument() {
+    let server = Server::start("mount_existing", None);
+    let url = server.url("/api/mcp/sse");
+    assert_error_naming(&call_tool(&server, &url, "add", &["a=2", "b=3.5"]), "b");
+}
+
+#[test]
+fn mounted_unknown_tool_is_a_protocol_error() {
+    // mount_existing has no `divide`: an unknown tool stays a protocol error (-32602), which the
+    // Inspector reports as a failure, not as an isError result.
+    let server = Server::start("mount_existing", None);
+    let mut command = Command::new(inspector_bin());
+    command.current_dir(e2e_support::e2e_dir()).args([
+        "--cli",
+        &server.url("/api/mcp/sse"),
+        "--transport",
+        "sse",
+        "--method",
+        "tools/call",
+        "--tool-name",
+        "divide",
+        "--tool-arg",
+        "dividend=1",
+        "divisor=0",
+    ]);
+    let output = run(&mut command, INSPECTOR_TIMEOUT);
+    assert!(!output.status.success(), "{}", output.describe());
+    let all = format!("{}{}", output.stdout, output.stderr);
+    assert!(
+        all.contains("-32602") && all.contains("`divide`"),
+        "the failure should be error -32602 naming the tool:\n{}",
+        output.describe()
+    );
+}
