@@ -6,7 +6,10 @@
 //! - `$ref`/`$defs` are inlined, except where a type refers to itself (it stays a `$ref` into a
 //!   `$defs` at the root, the only finite way to write it);
 //! - an optional value is left out of `required` instead of being a `["T","null"]` union;
-//! - there is no `$schema` key (MCP 2025-11-25 makes 2020-12 the default dialect).
+//! - there is no `$schema` key (MCP 2025-11-25 makes 2020-12 the default dialect);
+//! - `format` keeps only the formats JSON Schema defines: schemars' `int64`, `uint32`, `double`
+//!   and the like make client validators (Ajv) warn or, in strict mode, reject the schema, and
+//!   the range they stand for is already given by `minimum`/`maximum`.
 //!
 //! All of it runs once per tool when a server is built, never per request.
 
@@ -75,6 +78,7 @@ pub(crate) fn input_schema(
     let mut root = Value::Object(root);
     inline_definitions(&mut root, &definitions);
     strip_optional_nulls(&mut root);
+    strip_unknown_formats(&mut root);
     root
 }
 
@@ -83,6 +87,7 @@ pub(crate) fn input_schema(
 pub(crate) fn output_schema(schema: Schema, definitions: Map<String, Value>) -> (Value, bool) {
     let mut schema = schema.to_value();
     inline_definitions(&mut schema, &definitions);
+    strip_unknown_formats(&mut schema);
     if let Value::Object(object) = &mut schema {
         object.remove("$schema");
     }
@@ -256,6 +261,48 @@ fn strip_optional_nulls(schema: &mut Value) {
     }
 }
 
+/// The formats JSON Schema 2020-12 defines; clients know these.
+const STANDARD_FORMATS: &[&str] = &[
+    "date-time",
+    "date",
+    "time",
+    "duration",
+    "email",
+    "idn-email",
+    "hostname",
+    "idn-hostname",
+    "ipv4",
+    "ipv6",
+    "uri",
+    "uri-reference",
+    "iri",
+    "iri-reference",
+    "uuid",
+    "uri-template",
+    "json-pointer",
+    "relative-json-pointer",
+    "regex",
+];
+
+/// Removes every `format` that is not a standard one (schemars' `int64`, `uint8`, `double`, ..).
+fn strip_unknown_formats(schema: &mut Value) {
+    match schema {
+        Value::Object(object) => {
+            let unknown = object
+                .get("format")
+                .and_then(Value::as_str)
+                .is_some_and(|format| !STANDARD_FORMATS.contains(&format));
+            // A property named "format" is a schema, not the keyword: only strings are removed.
+            if unknown {
+                object.remove("format");
+            }
+            object.values_mut().for_each(strip_unknown_formats);
+        }
+        Value::Array(items) => items.iter_mut().for_each(strip_unknown_formats),
+        _ => {}
+    }
+}
+
 /// `true` if the schema, anywhere inside, still uses `$ref`.
 #[cfg(test)]
 pub(crate) fn contains_ref(value: &Value) -> bool {
@@ -329,6 +376,35 @@ mod tests {
         );
         assert_eq!(address["required"], json!(["street", "country"]));
         assert_eq!(schema["required"], json!(["address"]));
+    }
+
+    #[allow(dead_code)]
+    #[derive(JsonSchema)]
+    struct Formats {
+        small: u8,
+        ratio: f64,
+        when: String,
+        #[schemars(extend("format" = "date-time"))]
+        stamp: String,
+        /// A field that happens to be named like the keyword.
+        format: String,
+    }
+
+    #[test]
+    fn only_standard_formats_remain_and_ranges_stay() {
+        let schema = schema_of::<Formats>("f", None);
+        let f = &schema["properties"]["f"]["properties"];
+        assert!(f["small"].get("format").is_none(), "{f:#}");
+        assert_eq!(
+            (f["small"]["minimum"].clone(), f["small"]["maximum"].clone()),
+            (json!(0), json!(255))
+        );
+        assert!(f["ratio"].get("format").is_none());
+        assert_eq!(f["stamp"]["format"], "date-time");
+        assert_eq!(
+            f["format"]["type"], "string",
+            "a property named format is kept"
+        );
     }
 
     #[test]
