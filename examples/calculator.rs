@@ -6,7 +6,8 @@
 //! npx @modelcontextprotocol/inspector --cli http://127.0.0.1:8000/sse --method tools/list
 //! ```
 //!
-//! `MCP_BIND` sets the address (default `127.0.0.1:8000`), `MCP_WORKERS` the number of workers.
+//! `MCP_BIND` sets the address (default `127.0.0.1:8000`), `MCP_WORKERS` the number of workers,
+//! and `MCP_STATELESS=1` serves `/mcp` without sessions (as behind a load balancer).
 
 use mcp_runtime::{tool, Json};
 use serde::Serialize;
@@ -104,10 +105,12 @@ async fn main() -> std::io::Result<()> {
     eprintln!(
         "calculator: MCP over SSE at http://{bind}/sse, Streamable HTTP at http://{bind}/mcp"
     );
-    let server = actix_web::HttpServer::new(|| {
+    let stateless = std::env::var("MCP_STATELESS").is_ok_and(|v| v == "1");
+    let server = actix_web::HttpServer::new(move || {
+        let streamable = mcp_runtime::streamable_http_app().stateless(stateless);
         actix_web::App::new()
             .service(mcp_runtime::sse_app())
-            .service(actix_web::web::scope("/mcp").service(mcp_runtime::streamable_http_app()))
+            .service(actix_web::web::scope("/mcp").service(streamable))
     });
     let server = match workers {
         Some(workers) => server.workers(workers),
