@@ -357,27 +357,6 @@ mod tests {
         children: Vec<Tree>,
     }
 
-    #[test]
-    fn nested_structs_are_inlined_with_field_docs_and_optional_fields() {
-        let schema = schema_of::<Address>("address", Some("Where to ship."));
-        assert!(!contains_ref(&schema), "{schema:#}");
-        assert!(schema.get("$defs").is_none());
-        let address = &schema["properties"]["address"];
-        assert_eq!(address["type"], "object");
-        assert_eq!(address["description"], "Where to ship.");
-        assert_eq!(
-            address["properties"]["street"]["description"],
-            "Street and number."
-        );
-        assert_eq!(address["properties"]["unit"]["type"], "integer");
-        assert_eq!(
-            address["properties"]["country"]["enum"],
-            json!(["France", "Japan"])
-        );
-        assert_eq!(address["required"], json!(["street", "country"]));
-        assert_eq!(schema["required"], json!(["address"]));
-    }
-
     #[allow(dead_code)]
     #[derive(JsonSchema)]
     struct Formats {

@@ -10,27 +10,6 @@ use mcp_runtime::{tool, Server};
 use serde_json::{json, Value};
 use support::{eventually, post_json, request, SseClient, SseStream, TestServer};
 
-/// Add two numbers.
-#[tool]
-async fn add(a: i64, b: i64) -> i64 {
-    a + b
-}
-
-/// Waits until released by `release`, to hold a call open for as long as a test needs.
-#[tool]
-async fn wait_for_release() -> &'static str {
-    RELEASE.notified().await;
-    "released"
-}
-
-static RELEASE: tokio::sync::Notify = tokio::sync::Notify::const_new();
-
-/// Releases every call waiting in `wait_for_release`.
-#[tool]
-fn release() {
-    RELEASE.notify_waiters();
-}
-
 /// Blocks its thread until `release_blocking` is called.
 #[tool]
 fn block_thread() -> &'static str {

@@ -7,30 +7,9 @@ use std::net::SocketAddr;
 use std::time::Duration;
 
 use actix_web::{web, App};
-use mcp_runtime::{tool, Server};
+use mcp_runtime::Server;
 use serde_json::{json, Value};
 use support::{parse_events, request_with, Reply, SseClient, SseStream, TestServer};
-
-/// Add two numbers.
-#[tool]
-async fn add(a: i64, b: i64) -> i64 {
-    a + b
-}
-
-/// Waits until `release` is called.
-#[tool]
-async fn wait_for_release() -> &'static str {
-    RELEASE.notified().await;
-    "released"
-}
-
-static RELEASE: tokio::sync::Notify = tokio::sync::Notify::const_new();
-
-/// Releases waiting calls.
-#[tool]
-fn release() {
-    RELEASE.notify_waiters();
-}
 
 const ACCEPT_BOTH: (&str, &str) = ("Accept", "application/json, text/event-stream");
 const JSON: (&str, &str) = ("Content-Type", "application/json");

@@ -209,6 +209,17 @@ fn error(status: StatusCode, message: &str) -> HttpResponse {
     HttpResponse::build(status).json(error_body(None, INVALID_REQUEST, message))
 }
 
+/// `405` for GET and DELETE on a stateless endpoint, which has no session or stream.
+fn stateless_rejection(what: &str) -> HttpResponse {
+    HttpResponse::MethodNotAllowed()
+        .insert_header((header::ALLOW, "POST"))
+        .json(error_body(
+            None,
+            INVALID_REQUEST,
+            &format!("this endpoint is stateless: {what}"),
+        ))
+}
+
 /// An error response, boxed so that `Result`s carrying one stay small.
 fn rejection(status: StatusCode, message: &str) -> Box<HttpResponse> {
     Box::new(error(status, message))
@@ -415,13 +426,7 @@ async fn open_stream(app: StreamableHttpApp, req: HttpRequest) -> HttpResponse {
         return *response;
     }
     if app.stateless {
-        return HttpResponse::MethodNotAllowed()
-            .insert_header((header::ALLOW, "POST"))
-            .json(error_body(
-                None,
-                INVALID_REQUEST,
-                "this endpoint is stateless: it has no GET stream",
-            ));
+        return stateless_rejection("it has no GET stream");
     }
     if !accepts(&req, "text/event-stream") {
         return error(
@@ -524,13 +529,7 @@ async fn end_session(app: StreamableHttpApp, req: HttpRequest) -> HttpResponse {
         return *response;
     }
     if app.stateless {
-        return HttpResponse::MethodNotAllowed()
-            .insert_header((header::ALLOW, "POST"))
-            .json(error_body(
-                None,
-                INVALID_REQUEST,
-                "this endpoint is stateless: there is no session to end",
-            ));
+        return stateless_rejection("there is no session to end");
     }
     match find_session(&app.server, &req) {
         Ok(http) => {

@@ -9,6 +9,29 @@ use serde_json::Value;
 use tokio::io::{AsyncBufReadExt, AsyncReadExt, AsyncWriteExt, BufReader};
 use tokio::net::TcpStream;
 
+// Tools every socket test can call.
+
+/// Add two numbers.
+#[mcp_runtime::tool]
+async fn add(a: i64, b: i64) -> i64 {
+    a + b
+}
+
+/// Waits until released by `release`, to hold a call open for as long as a test needs.
+#[mcp_runtime::tool]
+async fn wait_for_release() -> &'static str {
+    RELEASE.notified().await;
+    "released"
+}
+
+static RELEASE: tokio::sync::Notify = tokio::sync::Notify::const_new();
+
+/// Releases every call waiting in `wait_for_release` (only calls already waiting: callers retry).
+#[mcp_runtime::tool]
+fn release() {
+    RELEASE.notify_waiters();
+}
+
 /// How long any single wait in these tests may take before the test fails.
 pub const WAIT: Duration = Duration::from_secs(20);
 
