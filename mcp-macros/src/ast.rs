@@ -26,6 +26,37 @@ pub struct Param {
     pub ty: Type,
     pub description: Option<String>,
     pub default: Option<Expr>,
+    /// How the runtime passes a parameter that is not a client argument (`Context`).
+    pub injected: Option<Injected>,
+}
+
+/// A parameter the runtime fills in instead of the client.
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub enum Injected {
+    /// `ctx: Context`
+    Context,
+    /// `ctx: &Context`
+    ContextRef,
+}
+
+impl Injected {
+    /// Recognises `Context`, `&Context` and paths ending in `Context` (`mcp_runtime::Context`).
+    fn of(ty: &Type) -> Option<Injected> {
+        let is_context = |ty: &Type| match ty {
+            Type::Path(path) => path.qself.is_none()
+                && path.path.segments.last().is_some_and(|segment| {
+                    segment.ident == "Context" && segment.arguments.is_none()
+                }),
+            _ => false,
+        };
+        match ty {
+            Type::Reference(reference) if reference.mutability.is_none() && is_context(&reference.elem) => {
+                Some(Injected::ContextRef)
+            }
+            ty if is_context(ty) => Some(Injected::Context),
+            _ => None,
+        }
+    }
 }
 
 /// Collects errors so that one expansion reports every problem at once.
@@ -92,6 +123,7 @@ impl ToolFn {
                 ty: (*typed.ty).clone(),
                 description: arg.description,
                 default: arg.default,
+                injected: Injected::of(&typed.ty),
             });
         }
         ToolFn {

@@ -5,7 +5,7 @@ use quote::{format_ident, quote, quote_spanned, ToTokens};
 use syn::spanned::Spanned as _;
 use syn::{Expr, ItemFn, ReturnType};
 
-use crate::ast::{Errors, ToolFn};
+use crate::ast::{Errors, Injected, ToolFn};
 use crate::valid;
 
 pub fn tool(args: TokenStream, input: TokenStream) -> TokenStream {
@@ -56,7 +56,19 @@ fn registration(tool: &ToolFn) -> TokenStream {
     let mut default_fns = Vec::new();
     let mut takes = Vec::new();
     let mut values = Vec::new();
+    let mut call_args = Vec::new();
     for (index, param) in tool.params.iter().enumerate() {
+        match param.injected {
+            Some(Injected::Context) => {
+                call_args.push(quote!(::core::clone::Clone::clone(&__context)));
+                continue;
+            }
+            Some(Injected::ContextRef) => {
+                call_args.push(quote!(&__context));
+                continue;
+            }
+            None => {}
+        }
         let ty = &param.ty;
         let param_name = &param.name;
         let param_description = option_str(tool.param_description(param).as_deref());
@@ -103,6 +115,7 @@ fn registration(tool: &ToolFn) -> TokenStream {
                 default: #default,
             }
         });
+        call_args.push(value.to_token_stream());
         values.push(value);
     }
 
@@ -118,9 +131,9 @@ fn registration(tool: &ToolFn) -> TokenStream {
         <#output_ty as __mcp::IntoToolResult>::into_tool_result
     };
     let run = if tool.item.sig.asyncness.is_some() {
-        quote!(#into_result(#fn_ident(#(#values),*).await))
+        quote!(#into_result(#fn_ident(#(#call_args),*).await))
     } else {
-        quote!(__mcp::run_blocking(move || #into_result(#fn_ident(#(#values),*))).await)
+        quote!(__mcp::run_blocking(move || #into_result(#fn_ident(#(#call_args),*))).await)
     };
     let unpack = if values.is_empty() {
         quote!()
@@ -151,8 +164,10 @@ fn registration(tool: &ToolFn) -> TokenStream {
 
             fn __mcp_call(__call: __mcp::ToolCall) -> __mcp::ToolFuture {
                 ::std::boxed::Box::pin(async move {
+                    #[allow(unused_variables)]
+                    let __mcp::ToolCall { arguments: __arguments, context: __context } = __call;
                     #[allow(unused_mut)]
-                    let mut __args = __mcp::Arguments::new(#name, __MCP_PARAMS, __call);
+                    let mut __args = __mcp::Arguments::new(#name, __MCP_PARAMS, __arguments);
                     #(#takes)*
                     if let ::core::option::Option::Some(__error) = __args.into_error() {
                         return __error;

@@ -86,7 +86,16 @@ pub fn check(tool: &ToolFn, errors: &mut Errors) {
                 ),
             ));
         }
-        check_param_type(&param.ty, errors);
+        if param.injected.is_some() {
+            if param.default.is_some() || param.description.is_some() {
+                errors.at(
+                    &input.ty,
+                    "a `Context` parameter is filled in by the runtime, not by the client: remove its #[arg(...)]",
+                );
+            }
+        } else {
+            check_param_type(&param.ty, errors);
+        }
     }
 
     for (doc_name, _, span) in &tool.docs.arguments {

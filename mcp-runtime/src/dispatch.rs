@@ -5,8 +5,10 @@
 //! back; SSE, Streamable HTTP and stdio all share this code.
 
 use serde_json::{json, Map, Value};
+use tokio::sync::mpsc;
 
-use crate::jsonrpc::{ErrorObject, Message, Notification, Request, Response};
+use crate::context::{CancelToken, Context, LogLevel, Outgoing};
+use crate::jsonrpc::{ErrorObject, Message, Notification, Request, RequestId, Response};
 use crate::protocol::negotiate_version;
 use crate::server::Server;
 use crate::session::{Negotiated, Session};
@@ -15,20 +17,63 @@ use crate::tool::join_error_result;
 impl Server {
     /// Handles one message of a session; returns the response to send, if any.
     ///
-    /// Requests always get a response; notifications and client responses never do.
+    /// Requests get a response unless the client cancelled them (`notifications/cancelled`);
+    /// notifications and client responses never do. Messages a request produces on the way
+    /// (logs, progress, requests to the client) go to the session's own stream.
     pub async fn handle_message(&self, session: &Session, message: Message) -> Option<Response> {
+        self.handle_message_with(session, message, None).await
+    }
+
+    /// Like [`handle_message`](Self::handle_message), with the messages a request produces on
+    /// the way sent to `related` (the request's own stream, in Streamable HTTP).
+    pub(crate) async fn handle_message_with(
+        &self,
+        session: &Session,
+        message: Message,
+        related: Option<mpsc::Sender<Outgoing>>,
+    ) -> Option<Response> {
         match message {
-            Message::Request(request) => Some(self.handle_request(session, request).await),
+            Message::Request(request) => self.run_request(session, request, related).await,
             Message::Notification(notification) => {
                 self.handle_notification(session, notification);
                 None
             }
-            // Responses to server-to-client requests: none are sent yet.
-            Message::Response(_) => None,
+            Message::Response(response) => {
+                deliver_client_response(session, response);
+                None
+            }
         }
     }
 
-    async fn handle_request(&self, session: &Session, request: Request) -> Response {
+    /// Runs a request until it answers or the client cancels it (then nothing is answered).
+    async fn run_request(
+        &self,
+        session: &Session,
+        request: Request,
+        related: Option<mpsc::Sender<Outgoing>>,
+    ) -> Option<Response> {
+        let id = request.id.clone();
+        let token = CancelToken::default();
+        if request.method != "initialize" && !session.start_request(&id, token.clone()) {
+            return Some(Response::error(
+                Some(id.clone()),
+                ErrorObject::new(
+                    crate::jsonrpc::INVALID_REQUEST,
+                    format!("a request with id {id} is already running in this session: use a new id"),
+                ),
+            ));
+        }
+        let progress_token = request.params.get("_meta").and_then(|meta| meta.get("progressToken")).cloned();
+        let context = Context::new(self.clone(), session.clone(), id.clone(), progress_token, related, token.clone());
+        let response = tokio::select! {
+            response = self.handle_request(session, request, context) => Some(response),
+            () = token.cancelled() => None,
+        };
+        session.finish_request(&id);
+        response
+    }
+
+    async fn handle_request(&self, session: &Session, request: Request, context: Context) -> Response {
         let Request { id, method, params } = request;
         let outcome = match method.as_str() {
             "initialize" => self.initialize(session, params),
@@ -38,7 +83,8 @@ impl Server {
                 format!("`{method}` was sent before `initialize`: initialize the session first"),
             )),
             "tools/list" => self.list_tools(params),
-            "tools/call" => self.call_tool(params).await,
+            "tools/call" => self.call_tool(params, context).await,
+            "logging/setLevel" => set_log_level(session, &params),
             _ => Err(ErrorObject::method_not_found(&method)),
         };
         Response {
@@ -47,10 +93,20 @@ impl Server {
         }
     }
 
-    fn handle_notification(&self, _session: &Session, notification: Notification) {
+    fn handle_notification(&self, session: &Session, notification: Notification) {
         // `notifications/initialized` needs no action: requests are accepted as soon as the
         // `initialize` response is sent. Unknown notifications are ignored, as JSON-RPC says.
-        let _ = notification;
+        if notification.method == "notifications/cancelled" {
+            let id = notification.params.get("requestId").and_then(|id| match id {
+                Value::String(s) => Some(RequestId::String(s.clone())),
+                Value::Number(n) => n.as_i64().map(RequestId::Number),
+                _ => None,
+            });
+            // An unknown or finished request is not an error: the race is expected.
+            if let Some(id) = id {
+                session.cancel_request(&id);
+            }
+        }
     }
 
     fn initialize(&self, session: &Session, params: Value) -> Result<Value, ErrorObject> {
@@ -79,6 +135,8 @@ impl Server {
         if !inner.tools.is_empty() {
             capabilities.insert("tools".to_owned(), json!({ "listChanged": false }));
         }
+        // Any tool may log through its Context, so the client may always set a level.
+        capabilities.insert("logging".to_owned(), json!({}));
         let mut server_info = Map::new();
         server_info.insert("name".to_owned(), inner.name.clone().into());
         server_info.insert("version".to_owned(), inner.version.clone().into());
@@ -128,7 +186,7 @@ impl Server {
         Ok(result)
     }
 
-    async fn call_tool(&self, params: Value) -> Result<Value, ErrorObject> {
+    async fn call_tool(&self, params: Value, context: Context) -> Result<Value, ErrorObject> {
         let Value::Object(mut params) = params else {
             return Err(ErrorObject::invalid_params(
                 "`tools/call` needs params with a `name` and `arguments`",
@@ -148,8 +206,8 @@ impl Server {
             )));
         };
         let result = match params.remove("arguments") {
-            None | Some(Value::Null) => run_isolated(tool.call(Map::new())).await,
-            Some(Value::Object(arguments)) => run_isolated(tool.call(arguments)).await,
+            None | Some(Value::Null) => run_isolated(tool.call(Map::new(), context)).await,
+            Some(Value::Object(arguments)) => run_isolated(tool.call(arguments, context)).await,
             Some(other) => crate::CallToolResult::error(format!(
                 "invalid arguments for tool `{name}`: `arguments` must be an object, got {}",
                 crate::jsonrpc::type_name(&other)
@@ -162,10 +220,44 @@ impl Server {
 }
 
 /// Runs a tool call as its own task, so that a panic becomes an error result instead of
-/// taking the connection (or the worker) down.
+/// taking the connection (or the worker) down. Dropping this future (the request was
+/// cancelled) aborts the task.
 async fn run_isolated(call: crate::tool::ToolFuture) -> crate::CallToolResult {
-    match tokio::spawn(call).await {
+    struct AbortOnDrop(tokio::task::JoinHandle<crate::CallToolResult>);
+    impl Drop for AbortOnDrop {
+        fn drop(&mut self) {
+            self.0.abort();
+        }
+    }
+    let mut task = AbortOnDrop(tokio::spawn(call));
+    match (&mut task.0).await {
         Ok(result) => result,
         Err(err) => join_error_result(err),
     }
+}
+
+fn set_log_level(session: &Session, params: &Value) -> Result<Value, ErrorObject> {
+    let name = params.get("level").and_then(Value::as_str).unwrap_or_default();
+    let level = LogLevel::parse(name).ok_or_else(|| {
+        ErrorObject::invalid_params(format!(
+            "unknown log level {name:?}: use debug, info, notice, warning, error, critical, alert or emergency"
+        ))
+    })?;
+    session.set_log_level(level);
+    Ok(json!({}))
+}
+
+/// Hands a client's response to the server request awaiting it. Responses to requests that
+/// timed out (or that never existed) have nobody to go to and are dropped.
+fn deliver_client_response(session: &Session, response: Value) {
+    let Some(id) = response.get("id").and_then(Value::as_i64) else { return };
+    let reply = match (response.get("result"), response.get("error")) {
+        (Some(result), _) => Ok(result.clone()),
+        (None, Some(error)) => Err(ErrorObject::new(
+            error.get("code").and_then(Value::as_i64).unwrap_or(crate::jsonrpc::INTERNAL_ERROR),
+            error.get("message").and_then(Value::as_str).unwrap_or("no message").to_owned(),
+        )),
+        (None, None) => return,
+    };
+    session.deliver_reply(id, reply);
 }

@@ -88,6 +88,7 @@
 extern crate self as mcp_runtime;
 
 mod content;
+mod context;
 mod dispatch;
 pub mod jsonrpc;
 pub mod protocol;
@@ -103,6 +104,10 @@ pub mod transport;
 pub mod __private;
 
 pub use content::{Content, ResourceContents};
+pub use context::{
+    ClientRequestError, Context, Elicitation, LogLevel, Role, Root, SamplingMessage, SamplingRequest,
+    SamplingResponse,
+};
 pub use mcp_macros::tool;
 pub use result::{CallToolResult, IntoToolResult, Json};
 pub use server::{BuildError, Server, ServerBuilder};

@@ -109,6 +109,20 @@ pub(crate) fn output_schema(schema: Schema, definitions: Map<String, Value>) -> 
     (wrapped, true)
 }
 
+/// The `requestedSchema` of an elicitation form for `T`: a flat object, inlined, with optional
+/// fields left out of `required` and only standard formats.
+pub(crate) fn elicitation_schema<T: schemars::JsonSchema>() -> Value {
+    let mut generator = input_generator();
+    let mut schema = generator.subschema_for::<T>().to_value();
+    inline_definitions(&mut schema, &generator.take_definitions(true));
+    strip_optional_nulls(&mut schema);
+    strip_unknown_formats(&mut schema);
+    if let Value::Object(object) = &mut schema {
+        object.remove("$schema");
+    }
+    schema
+}
+
 /// Replaces every `$ref` into `definitions` by the definition itself; references to a definition
 /// that is being expanded (recursive types) stay, and those definitions go into a root `$defs`.
 fn inline_definitions(root: &mut Value, definitions: &Map<String, Value>) {

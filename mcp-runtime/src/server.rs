@@ -5,6 +5,7 @@ use std::fmt;
 use std::sync::{Arc, OnceLock};
 use std::time::Duration;
 
+use crate::context::StateMap;
 use crate::tool::{SourceLocation, Tool, ToolDefinition};
 use crate::transport::http::HostPolicy;
 use crate::transport::sse::SseSessions;
@@ -56,6 +57,8 @@ pub(crate) struct ServerInner {
     pub(crate) session_idle_timeout: Duration,
     pub(crate) stream_history: usize,
     pub(crate) sse_retry: Duration,
+    pub(crate) client_request_timeout: Duration,
+    pub(crate) state: StateMap,
     /// Live sessions, shared by every actix worker that mounted this server.
     pub(crate) sse_sessions: SseSessions,
     pub(crate) http_sessions: HttpSessions,
@@ -121,6 +124,11 @@ impl Server {
         sessions.len() + reached_http
     }
 
+    /// The shared value of type `T` given to [`ServerBuilder::state`].
+    pub fn state<T: Send + Sync + 'static>(&self) -> Option<&T> {
+        self.inner.state.get::<T>()
+    }
+
     /// The tool with this name.
     pub fn tool(&self, name: &str) -> Option<&Tool> {
         self.inner
@@ -146,6 +154,8 @@ pub struct ServerBuilder {
     session_idle_timeout: Duration,
     stream_history: usize,
     sse_retry: Duration,
+    client_request_timeout: Duration,
+    state: StateMap,
 }
 
 impl Default for ServerBuilder {
@@ -164,6 +174,8 @@ impl Default for ServerBuilder {
             session_idle_timeout: Duration::from_secs(30 * 60),
             stream_history: 256,
             sse_retry: Duration::from_secs(1),
+            client_request_timeout: Duration::from_secs(60),
+            state: StateMap::default(),
         }
     }
 }
@@ -271,6 +283,30 @@ impl ServerBuilder {
         self
     }
 
+    /// How long a tool waits for the client to answer a request sent through
+    /// [`Context`](crate::Context) (sampling, elicitation, roots) before giving up with
+    /// [`ClientRequestError::Timeout`](crate::ClientRequestError::Timeout). Default: 60 seconds.
+    pub fn client_request_timeout(mut self, timeout: Duration) -> Self {
+        self.client_request_timeout = timeout;
+        self
+    }
+
+    /// Shares a value with every tool, reachable as `ctx.state::<T>()` (one value per type).
+    ///
+    /// ```
+    /// struct Database { url: String }
+    ///
+    /// let server = mcp_runtime::Server::builder()
+    ///     .state(Database { url: "postgres://localhost/app".into() })
+    ///     .build()
+    ///     .unwrap();
+    /// assert_eq!(server.state::<Database>().unwrap().url, "postgres://localhost/app");
+    /// ```
+    pub fn state<T: Send + Sync + 'static>(mut self, value: T) -> Self {
+        self.state.insert(value);
+        self
+    }
+
     /// Builds the server, computing every tool's schemas now rather than per request.
     pub fn build(self) -> Result<Server, BuildError> {
         if self.page_size == Some(0) {
@@ -323,6 +359,8 @@ impl ServerBuilder {
                 session_idle_timeout: self.session_idle_timeout,
                 stream_history: self.stream_history,
                 sse_retry: self.sse_retry,
+                client_request_timeout: self.client_request_timeout,
+                state: self.state,
                 sse_sessions: SseSessions::default(),
                 http_sessions: HttpSessions::default(),
             }),

@@ -1,32 +1,55 @@
 //! The protocol state of one client connection, whatever transport carries it.
 
+use std::collections::HashMap;
 use std::fmt;
-use std::sync::OnceLock;
+use std::sync::atomic::{AtomicI64, AtomicU8, Ordering};
+use std::sync::{Arc, Mutex, MutexGuard, OnceLock};
 
 use serde_json::Value;
+use tokio::sync::oneshot;
 
+use crate::context::{CancelToken, LogLevel};
+use crate::jsonrpc::{ErrorObject, RequestId};
 use crate::protocol::negotiate_version;
 
 /// How a transport delivers messages the server starts on its own (not responses): `false` when
 /// the client cannot take one now (no open stream, or its queue is full).
 pub(crate) type Outbound = Box<dyn Fn(String) -> bool + Send + Sync>;
 
-/// One client's session: what the `initialize` handshake settled.
+/// What a client answered to a request the server sent it.
+pub(crate) type ClientReply = Result<Value, ErrorObject>;
+
+/// One client's session: what the `initialize` handshake settled, and the requests in flight
+/// in both directions.
 ///
 /// Transports create one per connection (an SSE stream, an HTTP session, a stdio process) and
 /// hand it to [`Server::handle_message`](crate::Server::handle_message) with every message.
-#[derive(Default)]
+/// Clones share one state.
+#[derive(Clone, Default)]
 pub struct Session {
+    inner: Arc<SessionInner>,
+}
+
+#[derive(Default)]
+struct SessionInner {
     id: String,
     negotiated: OnceLock<Negotiated>,
     outbound: Option<Outbound>,
+    /// The lowest level of log message the client wants (`logging/setLevel`).
+    log_level: AtomicU8,
+    /// Requests the client sent that are still running, so `notifications/cancelled` can stop
+    /// them.
+    in_flight: Mutex<HashMap<RequestId, CancelToken>>,
+    /// Requests the server sent that await the client's response, by id.
+    pending: Mutex<HashMap<i64, oneshot::Sender<ClientReply>>>,
+    next_request_id: AtomicI64,
 }
 
 impl fmt::Debug for Session {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("Session")
-            .field("id", &self.id)
-            .field("negotiated", &self.negotiated.get())
+            .field("id", &self.inner.id)
+            .field("negotiated", &self.inner.negotiated.get())
             .finish_non_exhaustive()
     }
 }
@@ -42,22 +65,31 @@ pub struct Negotiated {
     pub client_capabilities: Value,
 }
 
+fn lock<T>(mutex: &Mutex<T>) -> MutexGuard<'_, T> {
+    // Every critical section here is one map operation: a poisoned lock holds no broken state.
+    mutex.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
+}
+
 impl Session {
     /// A new session with a transport-chosen id (empty when the transport has none).
     pub fn new(id: impl Into<String>) -> Self {
-        Session {
-            id: id.into(),
-            negotiated: OnceLock::new(),
-            outbound: None,
-        }
+        Session::build(id.into(), None)
     }
 
     /// A session whose server-initiated messages go to `outbound`.
     pub(crate) fn with_outbound(id: impl Into<String>, outbound: Outbound) -> Self {
+        Session::build(id.into(), Some(outbound))
+    }
+
+    fn build(id: String, outbound: Option<Outbound>) -> Self {
         Session {
-            id: id.into(),
-            negotiated: OnceLock::new(),
-            outbound: Some(outbound),
+            inner: Arc::new(SessionInner {
+                id,
+                outbound,
+                log_level: AtomicU8::new(LogLevel::Debug as u8),
+                next_request_id: AtomicI64::new(1),
+                ..SessionInner::default()
+            }),
         }
     }
 
@@ -76,25 +108,84 @@ impl Session {
     /// Sends a notification to this session's client, outside any request; returns `false`
     /// when it could not be delivered (the transport has no stream open for it, or is full).
     pub fn notify(&self, method: &str, params: Value) -> bool {
-        match &self.outbound {
-            Some(outbound) => outbound(crate::jsonrpc::notification_json(method, params)),
+        self.send_outbound(crate::jsonrpc::notification_json(method, params))
+    }
+
+    /// Sends a message on the session's own stream.
+    pub(crate) fn send_outbound(&self, message: String) -> bool {
+        match &self.inner.outbound {
+            Some(outbound) => outbound(message),
             None => false,
         }
     }
 
     /// The transport's id for this session.
     pub fn id(&self) -> &str {
-        &self.id
+        &self.inner.id
     }
 
     /// What `initialize` settled, once it has run.
     pub fn negotiated(&self) -> Option<&Negotiated> {
-        self.negotiated.get()
+        self.inner.negotiated.get()
     }
 
     /// Records the handshake; `false` if the session was already initialized.
     pub(crate) fn set_negotiated(&self, negotiated: Negotiated) -> bool {
-        self.negotiated.set(negotiated).is_ok()
+        self.inner.negotiated.set(negotiated).is_ok()
+    }
+
+    pub(crate) fn log_level(&self) -> LogLevel {
+        LogLevel::from_u8(self.inner.log_level.load(Ordering::Relaxed))
+    }
+
+    pub(crate) fn set_log_level(&self, level: LogLevel) {
+        self.inner.log_level.store(level as u8, Ordering::Relaxed);
+    }
+
+    /// Registers a running client request; `false` if one with this id is already running.
+    pub(crate) fn start_request(&self, id: &RequestId, token: CancelToken) -> bool {
+        let mut in_flight = lock(&self.inner.in_flight);
+        if in_flight.contains_key(id) {
+            return false;
+        }
+        in_flight.insert(id.clone(), token);
+        true
+    }
+
+    pub(crate) fn finish_request(&self, id: &RequestId) {
+        lock(&self.inner.in_flight).remove(id);
+    }
+
+    /// Cancels a running client request; `false` if none has this id.
+    pub(crate) fn cancel_request(&self, id: &RequestId) -> bool {
+        match lock(&self.inner.in_flight).remove(id) {
+            Some(token) => {
+                token.cancel();
+                true
+            }
+            None => false,
+        }
+    }
+
+    /// Reserves an id for a server-to-client request and the receiver of its reply.
+    pub(crate) fn expect_reply(&self) -> (i64, oneshot::Receiver<ClientReply>) {
+        let id = self.inner.next_request_id.fetch_add(1, Ordering::Relaxed);
+        let (sender, receiver) = oneshot::channel();
+        lock(&self.inner.pending).insert(id, sender);
+        (id, receiver)
+    }
+
+    /// Forgets a server-to-client request (it timed out or was abandoned).
+    pub(crate) fn forget_reply(&self, id: i64) {
+        lock(&self.inner.pending).remove(&id);
+    }
+
+    /// Hands a client's response to the request that awaits it; `false` if none does.
+    pub(crate) fn deliver_reply(&self, id: i64, reply: ClientReply) -> bool {
+        match lock(&self.inner.pending).remove(&id) {
+            Some(sender) => sender.send(reply).is_ok(),
+            None => false,
+        }
     }
 }
 

@@ -77,6 +77,7 @@ inventory::collect!(ToolDefinition);
 #[doc(hidden)]
 pub struct ToolCall {
     pub arguments: Map<String, Value>,
+    pub context: crate::Context,
 }
 
 /// A tool ready to serve: its `tools/list` entry is computed once, here.
@@ -163,8 +164,8 @@ impl Tool {
     }
 
     /// Runs the tool; the result's structured output is shaped to the declared `outputSchema`.
-    pub(crate) fn call(&self, arguments: Map<String, Value>) -> ToolFuture {
-        let future = (self.call)(ToolCall { arguments });
+    pub(crate) fn call(&self, arguments: Map<String, Value>, context: crate::Context) -> ToolFuture {
+        let future = (self.call)(ToolCall { arguments, context });
         let wraps_output = self.wraps_output;
         Box::pin(async move {
             let mut result = future.await;
@@ -218,11 +219,15 @@ pub struct Arguments {
 }
 
 impl Arguments {
-    pub fn new(tool: &'static str, params: &'static [ParamDefinition], call: ToolCall) -> Self {
+    pub fn new(
+        tool: &'static str,
+        params: &'static [ParamDefinition],
+        arguments: Map<String, Value>,
+    ) -> Self {
         Arguments {
             tool,
             params,
-            map: call.arguments,
+            map: arguments,
             problems: Vec::new(),
         }
     }

@@ -22,6 +22,7 @@ use actix_web_lab::sse::{self, Sse};
 use futures_core::Stream;
 use tokio::sync::mpsc;
 
+use crate::context::Outgoing;
 use crate::jsonrpc::{ErrorObject, Message, Response, INVALID_REQUEST};
 use crate::protocol::SUPPORTED_VERSIONS;
 use crate::server::Server;
@@ -340,12 +341,13 @@ async fn post_message(app: StreamableHttpApp, req: HttpRequest, body: web::Bytes
 
     // The request runs as its own task: a client that disconnects does not cancel it (MCP says
     // only `notifications/cancelled` does), and its messages travel through a bounded channel.
-    let (sender, mut receiver) = mpsc::channel::<String>(server.inner.outbound_capacity);
+    let (sender, mut receiver) = mpsc::channel::<Outgoing>(server.inner.outbound_capacity);
     let task_server = server.clone();
     let task_session = session.clone();
     tokio::spawn(async move {
+        let related = Some(sender.clone());
         let response = task_server
-            .handle_message(task_session.session(), message)
+            .handle_message_with(task_session.session(), message, related)
             .await;
         if let Some(response) = response {
             // A failed `initialize` leaves no session behind.
@@ -354,7 +356,7 @@ async fn post_message(app: StreamableHttpApp, req: HttpRequest, body: web::Bytes
             {
                 insert_session(&task_server, Arc::clone(http));
             }
-            let _ = sender.send(response.to_json()).await;
+            let _ = sender.send(Outgoing::Response(response.to_json())).await;
         }
     });
     let Some(first) = receiver.recv().await else {
@@ -371,13 +373,19 @@ async fn post_message(app: StreamableHttpApp, req: HttpRequest, body: web::Bytes
     } else {
         HttpResponse::Ok()
     };
-    if !app.sse_responses {
-        return response.content_type("application/json").body(first);
-    }
-    let first = sse::Event::Data(sse::Data::new(first).event("message"));
+    // A request that only answers gets a plain JSON body (the cheapest for both sides); one
+    // that sends messages on the way (logs, progress, requests to the client) gets an SSE
+    // stream carrying them and then its response.
+    let first = match first {
+        Outgoing::Response(json) if !app.sse_responses => {
+            return response.content_type("application/json").body(json);
+        }
+        first => first,
+    };
     let stream = RequestStream {
         first: Some(first),
         receiver,
+        answered: false,
     };
     response
         .content_type("text/event-stream")
@@ -404,19 +412,34 @@ impl SessionRef {
 
 /// The SSE stream answering one POST: its messages, the response last.
 struct RequestStream {
-    first: Option<sse::Event>,
-    receiver: mpsc::Receiver<String>,
+    first: Option<Outgoing>,
+    receiver: mpsc::Receiver<Outgoing>,
+    /// The response was sent: the stream ends, even if a tool kept its `Context` alive.
+    answered: bool,
 }
 
 impl Stream for RequestStream {
     type Item = Result<sse::Event, Infallible>;
 
     fn poll_next(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Option<Self::Item>> {
-        if let Some(first) = self.first.take() {
-            return Poll::Ready(Some(Ok(first)));
+        if self.answered {
+            return Poll::Ready(None);
         }
-        self.receiver.poll_recv(cx).map(|message| {
-            message.map(|json| Ok(sse::Event::Data(sse::Data::new(json).event("message"))))
+        let next = match self.first.take() {
+            Some(first) => Poll::Ready(Some(first)),
+            None => self.receiver.poll_recv(cx),
+        };
+        next.map(|message| {
+            message.map(|message| {
+                let json = match message {
+                    Outgoing::Related(json) => json,
+                    Outgoing::Response(json) => {
+                        self.answered = true;
+                        json
+                    }
+                };
+                Ok(sse::Event::Data(sse::Data::new(json).event("message")))
+            })
         })
     }
 }
