@@ -305,11 +305,25 @@ impl SseStream {
 
     /// Opens a stream with extra request headers.
     pub async fn open_with(addr: SocketAddr, path: &str, headers: &[(&str, &str)]) -> SseStream {
-        let mut stream = TcpStream::connect(addr).await.expect("connect");
         let mut all = vec![("Accept", "text/event-stream")];
         all.extend_from_slice(headers);
-        let head = request_head(addr, "GET", path, &all, None);
+        SseStream::send(addr, "GET", path, &all, None).await
+    }
+
+    /// Sends any request and reads its response as a stream (a POST answered with SSE).
+    pub async fn send(
+        addr: SocketAddr,
+        method: &str,
+        path: &str,
+        headers: &[(&str, &str)],
+        body: Option<&[u8]>,
+    ) -> SseStream {
+        let mut stream = TcpStream::connect(addr).await.expect("connect");
+        let head = request_head(addr, method, path, headers, body.map(<[u8]>::len));
         stream.write_all(head.as_bytes()).await.expect("write");
+        if let Some(body) = body {
+            stream.write_all(body).await.expect("write body");
+        }
         let mut reader = BufReader::new(stream);
         let (status, headers) = read_head(&mut reader).await;
         SseStream {
@@ -441,13 +455,22 @@ impl SseClient {
 
     /// Connects and completes the `initialize` handshake.
     pub async fn initialized(addr: SocketAddr, sse_path: &str) -> SseClient {
+        SseClient::initialized_with(addr, sse_path, serde_json::json!({})).await
+    }
+
+    /// Connects and initializes, declaring these client capabilities.
+    pub async fn initialized_with(
+        addr: SocketAddr,
+        sse_path: &str,
+        capabilities: Value,
+    ) -> SseClient {
         let mut client = SseClient::connect(addr, sse_path).await;
         let result = client
             .request(
                 "initialize",
                 serde_json::json!({
                     "protocolVersion": "2025-06-18",
-                    "capabilities": {},
+                    "capabilities": capabilities,
                     "clientInfo": { "name": "socket-test", "version": "0" },
                 }),
             )
