@@ -1,11 +1,69 @@
-//! The input of `#[tool]`, parsed into plain structs.
+//! The input of `#[tool]`, parsed into plain structs, and what every macro shares: the error
+//! collector and the [`Kind`] of item being declared.
 
-use proc_macro2::{Span, TokenStream};
-use syn::spanned::Spanned as _;
-use syn::{Expr, FnArg, Ident, ItemFn, Pat, Type};
+use proc_macro2::TokenStream;
+use syn::ItemFn;
 
-use crate::attr::{ArgAttr, ToolAttr};
+use crate::attr::ToolAttr;
 use crate::doc::Docs;
+use crate::params::{param_description, parse_params, unraw, Param};
+
+/// Which macro is expanding: error messages name it and explain its rules.
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub enum Kind {
+    Tool,
+}
+
+impl Kind {
+    /// The attribute as users write it.
+    pub fn attr(self) -> &'static str {
+        match self {
+            Kind::Tool => "#[tool]",
+        }
+    }
+
+    /// Why a parameter must be a plain identifier: "each ...".
+    pub fn param_role(self) -> &'static str {
+        match self {
+            Kind::Tool => "becomes a named argument",
+        }
+    }
+
+    /// Where parameter values come from: "parameters are ...".
+    pub fn param_source(self) -> &'static str {
+        match self {
+            Kind::Tool => "deserialized from JSON",
+        }
+    }
+
+    /// The traits a parameter type implements.
+    pub fn param_traits(self) -> &'static str {
+        match self {
+            Kind::Tool => "`Deserialize` and `JsonSchema`",
+        }
+    }
+
+    /// Why the function cannot be generic.
+    pub fn why_not_generic(self) -> &'static str {
+        match self {
+            Kind::Tool => "the tool's JSON Schema is computed from concrete parameter types",
+        }
+    }
+
+    /// Why the return type must be nameable.
+    pub fn why_nameable_output(self) -> &'static str {
+        match self {
+            Kind::Tool => "the output type must be nameable to derive its schema",
+        }
+    }
+
+    /// The shape of a valid declaration, for the error on anything else.
+    pub fn example(self) -> &'static str {
+        match self {
+            Kind::Tool => "#[tool] async fn name(arg: Type) -> Output { .. }",
+        }
+    }
+}
 
 /// A `#[tool]` function.
 pub struct ToolFn {
@@ -14,49 +72,6 @@ pub struct ToolFn {
     pub attr: ToolAttr,
     pub docs: Docs,
     pub params: Vec<Param>,
-}
-
-/// One parameter that becomes a named argument of the tool.
-pub struct Param {
-    /// The binding, when the pattern is a plain identifier (anything else is reported).
-    pub ident: Option<Ident>,
-    /// The argument's name in the schema.
-    pub name: String,
-    pub name_span: Span,
-    pub ty: Type,
-    pub description: Option<String>,
-    pub default: Option<Expr>,
-    /// How the runtime passes a parameter that is not a client argument (`Context`).
-    pub injected: Option<Injected>,
-}
-
-/// A parameter the runtime fills in instead of the client.
-#[derive(Clone, Copy, PartialEq, Eq)]
-pub enum Injected {
-    /// `ctx: Context`
-    Context,
-    /// `ctx: &Context`
-    ContextRef,
-}
-
-impl Injected {
-    /// Recognises `Context`, `&Context` and paths ending in `Context` (`mcp_runtime::Context`).
-    fn of(ty: &Type) -> Option<Injected> {
-        let is_context = |ty: &Type| match ty {
-            Type::Path(path) => path.qself.is_none()
-                && path.path.segments.last().is_some_and(|segment| {
-                    segment.ident == "Context" && segment.arguments.is_none()
-                }),
-            _ => false,
-        };
-        match ty {
-            Type::Reference(reference) if reference.mutability.is_none() && is_context(&reference.elem) => {
-                Some(Injected::ContextRef)
-            }
-            ty if is_context(ty) => Some(Injected::Context),
-            _ => None,
-        }
-    }
 }
 
 /// Collects errors so that one expansion reports every problem at once.
@@ -89,43 +104,7 @@ impl ToolFn {
             ToolAttr::default()
         });
         let docs = Docs::parse(&item.attrs);
-        let mut params = Vec::new();
-        for input in &mut item.sig.inputs {
-            let FnArg::Typed(typed) = input else {
-                // `self`: reported by validation.
-                continue;
-            };
-            let mut arg = ArgAttr::default();
-            typed.attrs.retain(|attr| {
-                if !attr.path().is_ident("arg") {
-                    return true;
-                }
-                if let Err(err) = arg.parse_into(attr) {
-                    errors.push(err);
-                }
-                false
-            });
-            let ident = match &*typed.pat {
-                Pat::Ident(pat) if pat.subpat.is_none() && pat.by_ref.is_none() => {
-                    Some(pat.ident.clone())
-                }
-                _ => None,
-            };
-            let (name, name_span) = match (&arg.name, &ident) {
-                (Some(name), _) => (name.value.clone(), name.span),
-                (None, Some(ident)) => (unraw(ident), ident.span()),
-                (None, None) => (String::new(), typed.pat.span()),
-            };
-            params.push(Param {
-                ident,
-                name,
-                name_span,
-                ty: (*typed.ty).clone(),
-                description: arg.description,
-                default: arg.default,
-                injected: Injected::of(&typed.ty),
-            });
-        }
+        let params = parse_params(&mut item, errors);
         ToolFn {
             item,
             attr,
@@ -152,18 +131,6 @@ impl ToolFn {
 
     /// A parameter's description: `#[arg(description)]` or its `# Arguments` entry.
     pub fn param_description(&self, param: &Param) -> Option<String> {
-        param.description.clone().or_else(|| {
-            let ident = param.ident.as_ref().map(unraw);
-            self.docs
-                .arguments
-                .iter()
-                .find(|(name, _, _)| *name == param.name || Some(name) == ident.as_ref())
-                .map(|(_, text, _)| text.clone())
-        })
+        param_description(&self.docs, param)
     }
-}
-
-fn unraw(ident: &Ident) -> String {
-    let text = ident.to_string();
-    text.strip_prefix("r#").map(str::to_owned).unwrap_or(text)
 }

@@ -5,14 +5,15 @@ use quote::{format_ident, quote, quote_spanned, ToTokens};
 use syn::spanned::Spanned as _;
 use syn::{Expr, ItemFn, ReturnType};
 
-use crate::ast::{Errors, Injected, ToolFn};
+use crate::ast::{Errors, Kind, ToolFn};
+use crate::params::Injected;
 use crate::valid;
 
 pub fn tool(args: TokenStream, input: TokenStream) -> TokenStream {
     let item: ItemFn = match syn::parse2(input.clone()) {
         Ok(item) => item,
         Err(_) => {
-            let error = not_a_function(&input).to_compile_error();
+            let error = not_a_function(Kind::Tool, &input).to_compile_error();
             // Keep the item so that its other uses do not cascade into more errors.
             return quote!(#error #input);
         }
@@ -202,14 +203,14 @@ fn registration(tool: &ToolFn) -> TokenStream {
     }
 }
 
-/// The error for `#[tool]` on something other than a function, on the item's keyword and name
+/// The error for a macro on something other than a function, on the item's keyword and name
 /// (`struct Point`), or on the whole item when it is not one `syn` knows.
-fn not_a_function(input: &TokenStream) -> syn::Error {
+pub fn not_a_function(kind: Kind, input: &TokenStream) -> syn::Error {
     use syn::Item;
     fn head(keyword: impl ToTokens, name: &syn::Ident) -> TokenStream {
         quote!(#keyword #name)
     }
-    let (kind, tokens) = match syn::parse2::<Item>(input.clone()) {
+    let (item, tokens) = match syn::parse2::<Item>(input.clone()) {
         Ok(Item::Struct(item)) => ("a struct", head(item.struct_token, &item.ident)),
         Ok(Item::Enum(item)) => ("an enum", head(item.enum_token, &item.ident)),
         Ok(Item::Union(item)) => ("a union", head(item.union_token, &item.ident)),
@@ -223,8 +224,9 @@ fn not_a_function(input: &TokenStream) -> syn::Error {
         _ => ("this item", input.clone()),
     };
     let message = format!(
-        "#[tool] goes on a free function, not on {kind}: \
-         `#[tool] async fn name(arg: Type) -> Output {{ .. }}`"
+        "{} goes on a free function, not on {item}: `{}`",
+        kind.attr(),
+        kind.example()
     );
     if tokens.is_empty() {
         syn::Error::new(Span::call_site(), message)
@@ -235,7 +237,7 @@ fn not_a_function(input: &TokenStream) -> syn::Error {
 
 /// A string literal default converts with `Into`, so `default = "x"` works for `String`;
 /// other expressions are used as written, so `default = 3` works for any integer type.
-fn default_expr(expr: &Expr) -> TokenStream {
+pub fn default_expr(expr: &Expr) -> TokenStream {
     match expr {
         Expr::Lit(syn::ExprLit {
             lit: syn::Lit::Str(_),
@@ -247,7 +249,7 @@ fn default_expr(expr: &Expr) -> TokenStream {
     }
 }
 
-fn option_str(value: Option<&str>) -> TokenStream {
+pub fn option_str(value: Option<&str>) -> TokenStream {
     match value {
         Some(text) => quote!(::core::option::Option::Some(#text)),
         None => quote!(::core::option::Option::None),

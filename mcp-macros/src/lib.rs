@@ -2,13 +2,15 @@
 //! (`use mcp_runtime::tool;`): the generated code names its hidden helpers there.
 //!
 //! The implementation follows the usual split: `ast` parses the input into plain structs,
-//! `attr` reads attribute options, `doc` reads doc comments, `valid` checks everything with
-//! errors on the offending tokens, and `expand` generates code.
+//! `attr` reads attribute options, `doc` reads doc comments, `params` reads and checks function
+//! parameters (for every macro), `valid` checks the rest with errors on the offending tokens,
+//! and `expand` generates code.
 
 mod ast;
 mod attr;
 mod doc;
 mod expand;
+mod params;
 mod valid;
 
 use proc_macro::TokenStream;
