@@ -1,7 +1,14 @@
 //! End to end with the official Python SDK (PyPI `mcp`), both major versions, pinned in
-//! tests/e2e/requirements-mcp{1,2}.txt: tests/e2e/sse_clients.py opens many sessions at once with
-//! the SDK's `sse_client` + `ClientSession` against the example binaries running as real servers,
-//! and checks every reply (see that script for what it asserts).
+//! tests/e2e/requirements-mcp{1,2}.txt, against the example binaries running as real servers:
+//!
+//! * tests/e2e/sse_clients.py opens many sessions at once with the SDK's `sse_client` +
+//!   `ClientSession` (HTTP+SSE, `/sse`) and checks every reply;
+//! * tests/e2e/streamable_clients.py does the same with `streamable_http_client` (Streamable
+//!   HTTP, `/mcp`) against the calculator stateful and stateless (`MCP_STATELESS=1`), and also
+//!   checks the HTTP exchanges: session ids minted, carried, distinct and ended by DELETE (then
+//!   404), or none at all with plain JSON answers.
+//!
+//! See the scripts for exactly what they assert.
 //!
 //! Needs `scripts/setup-e2e.sh` to have been run; fails (never skips) when it has not.
 
@@ -17,9 +24,9 @@ const SCRIPT_DEADLINE_SECS: u64 = 40;
 /// ...and is killed if it has not finished a little later.
 const SCRIPT_TIMEOUT: Duration = Duration::from_secs(SCRIPT_DEADLINE_SECS + 10);
 
-/// Runs sse_clients.py under the SDK of major version `major` and asserts it succeeded.
-fn sse_clients(major: u32, server: &Server, path: &str, kind: &str, sessions: usize, calls: usize) {
-    let url = server.url(path);
+/// Runs `script` (in tests/e2e) under the SDK of major version `major` with `args` and the
+/// deadline; asserts it succeeded and printed its `OK` line.
+fn sdk_script(major: u32, server: &Server, script: &str, args: &[&str]) {
     let mut command = Command::new(sdk_python(major));
     command
         .current_dir(e2e_dir())
@@ -28,24 +35,52 @@ fn sse_clients(major: u32, server: &Server, path: &str, kind: &str, sessions: us
         // httpx honours proxy variables: keep loopback traffic off any proxy.
         .env("NO_PROXY", "127.0.0.1,localhost")
         .env("no_proxy", "127.0.0.1,localhost")
-        .arg("sse_clients.py")
-        .args(["--url", &url, "--server", kind])
-        .args([
-            "--sessions",
-            &sessions.to_string(),
-            "--calls",
-            &calls.to_string(),
-        ])
+        .arg(script)
+        .args(args)
         .args(["--deadline", &SCRIPT_DEADLINE_SECS.to_string()]);
     let output = run(&mut command, SCRIPT_TIMEOUT);
     assert!(
         output.status.success() && output.stdout.starts_with("OK "),
-        "sse_clients.py (mcp {major}.x, {sessions} sessions) against {url} failed:\n{}\n--- server output ---\n{}",
+        "{script} (mcp {major}.x) {args:?} failed:\n{}\n--- server output ---\n{}",
         output.describe(),
         server.log()
     );
     // Shown with --nocapture: the one-line summary.
     print!("{}", output.stdout);
+}
+
+/// Runs sse_clients.py against `server`'s SSE endpoint at `path`.
+fn sse_clients(major: u32, server: &Server, path: &str, kind: &str, sessions: usize, calls: usize) {
+    let url = server.url(path);
+    let (sessions, calls) = (sessions.to_string(), calls.to_string());
+    let args = [
+        "--url",
+        &url,
+        "--server",
+        kind,
+        "--sessions",
+        &sessions,
+        "--calls",
+        &calls,
+    ];
+    sdk_script(major, server, "sse_clients.py", &args);
+}
+
+/// Runs streamable_clients.py against the calculator's `/mcp`, started stateful or stateless.
+fn streamable_clients(major: u32, server: &Server, mode: &str, sessions: usize, calls: usize) {
+    let url = server.url("/mcp");
+    let (sessions, calls) = (sessions.to_string(), calls.to_string());
+    let args = [
+        "--url",
+        &url,
+        "--mode",
+        mode,
+        "--sessions",
+        &sessions,
+        "--calls",
+        &calls,
+    ];
+    sdk_script(major, server, "streamable_clients.py", &args);
 }
 
 #[test]
@@ -70,4 +105,28 @@ fn mcp1_mounted_under_api_mcp() {
 fn mcp2_mounted_under_api_mcp() {
     let server = Server::start("mount_existing", None);
     sse_clients(2, &server, "/api/mcp/sse", "mount_existing", 5, 3);
+}
+
+#[test]
+fn mcp1_streamable_http_fifty_concurrent_sessions_stateful() {
+    let server = Server::start("calculator", Some(4));
+    streamable_clients(1, &server, "stateful", 50, 4);
+}
+
+#[test]
+fn mcp2_streamable_http_fifty_concurrent_sessions_stateful() {
+    let server = Server::start("calculator", Some(4));
+    streamable_clients(2, &server, "stateful", 50, 4);
+}
+
+#[test]
+fn mcp1_streamable_http_fifty_concurrent_sessions_stateless() {
+    let server = Server::start_with_env("calculator", Some(4), &[("MCP_STATELESS", "1")]);
+    streamable_clients(1, &server, "stateless", 50, 4);
+}
+
+#[test]
+fn mcp2_streamable_http_fifty_concurrent_sessions_stateless() {
+    let server = Server::start_with_env("calculator", Some(4), &[("MCP_STATELESS", "1")]);
+    streamable_clients(2, &server, "stateless", 50, 4);
 }

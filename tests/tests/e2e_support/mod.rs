@@ -1,6 +1,7 @@
 //! Helpers for the end-to-end tests (`e2e_*.rs`): they run the example server binaries as real
 //! processes on free loopback ports and drive them with real third-party MCP clients (the MCP
-//! Inspector CLI from npm, the Python SDK from PyPI), installed by `scripts/setup-e2e.sh`.
+//! Inspector CLI, the TypeScript SDK and the conformance suite from npm, the Python SDK from
+//! PyPI), installed by `scripts/setup-e2e.sh`.
 //!
 //! Every process started here is owned by a guard that kills it (by pid, or by process group
 //! for clients that spawn children of their own) and waits for it when dropped, so a failing or
@@ -72,6 +73,26 @@ pub fn inspector_bin() -> PathBuf {
         "package-lock.json",
         "node_modules/.bin/mcp-inspector",
     )
+}
+
+/// The official conformance suite's CLI (`tests/e2e/node_modules/.bin/conformance`).
+pub fn conformance_bin() -> PathBuf {
+    require_installed(
+        "node_modules",
+        "package-lock.json",
+        "node_modules/.bin/conformance",
+    )
+}
+
+/// `node`, once the TypeScript SDK (`@modelcontextprotocol/sdk`) that the scripts in tests/e2e
+/// import is installed in tests/e2e/node_modules.
+pub fn node_with_ts_sdk() -> PathBuf {
+    require_installed(
+        "node_modules",
+        "package-lock.json",
+        "node_modules/@modelcontextprotocol/sdk/package.json",
+    );
+    PathBuf::from("node")
 }
 
 /// The Python of the venv holding the pinned `mcp` SDK of this major version (1 or 2).
@@ -154,6 +175,11 @@ impl Server {
     /// Starts the example binary `name` with `MCP_BIND` on a free loopback port (and
     /// `MCP_WORKERS` if given), and waits until that port accepts connections.
     pub fn start(name: &str, workers: Option<usize>) -> Server {
+        Server::start_with_env(name, workers, &[])
+    }
+
+    /// [`Server::start`] with extra environment variables (e.g. `MCP_STATELESS=1`).
+    pub fn start_with_env(name: &str, workers: Option<usize>, env: &[(&str, &str)]) -> Server {
         let binary = example_binary(name);
         let mut last_failure = String::new();
         // Another process may take the free port before the server binds it: try a few ports.
@@ -165,6 +191,8 @@ impl Server {
             command
                 .env("MCP_BIND", addr.to_string())
                 .env_remove("MCP_WORKERS")
+                .env_remove("MCP_STATELESS")
+                .envs(env.iter().copied())
                 .stdin(Stdio::null())
                 .stdout(log_file.try_clone().expect("clone the log file"))
                 .stderr(log_file);
@@ -345,7 +373,7 @@ pub fn run(command: &mut Command, timeout: Duration) -> Output {
 }
 
 /// A fresh path in the temporary directory, unique to this process and call.
-fn temp_path(suffix: &str) -> PathBuf {
+pub fn temp_path(suffix: &str) -> PathBuf {
     static NEXT: AtomicUsize = AtomicUsize::new(0);
     let n = NEXT.fetch_add(1, Ordering::Relaxed);
     std::env::temp_dir().join(format!("mcp-e2e-{}-{n}-{suffix}", std::process::id()))

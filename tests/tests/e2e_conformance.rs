@@ -1,0 +1,237 @@
+//! End to end with the official MCP conformance suite (npm `@modelcontextprotocol/conformance`,
+//! pinned in tests/e2e/package.json): for each scenario below, the calculator runs as a real
+//! server on a free loopback port and
+//!
+//! ```text
+//! conformance server --url http://127.0.0.1:<port>/mcp --scenario <name> -o <temporary dir>
+//! ```
+//!
+//! checks its Streamable HTTP endpoint. Asserted from the suite's own reports: it exits 0; its
+//! summary line reads `Passed: N/N, 0 failed, 0 warnings` with N >= 1; and the per-check JSON it
+//! writes (`<dir>/server-<name>-<time>/checks.json`) has every check SUCCESS (or INFO, which the
+//! suite does not count), including the checks each scenario is known to make.
+//!
+//! Only these scenarios apply to the calculator: the suite's others look for specially named
+//! tools, resources and prompts (`test_simple_text`, `test://static-text`, ...) or for logging,
+//! completion, sampling and elicitation, which it does not have.
+//!
+//! Needs `scripts/setup-e2e.sh` to have been run; fails (never skips) when it has not.
+
+mod e2e_support;
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+use std::time::Duration;
+
+use e2e_support::{conformance_bin, e2e_dir, run, temp_path, Server};
+use serde_json::Value;
+
+/// One scenario run (Node starting, a few requests) may take this long.
+const SCENARIO_TIMEOUT: Duration = Duration::from_secs(60);
+
+/// What one scenario reported.
+struct Report {
+    /// The summary line, e.g. `Passed: 2/2, 0 failed, 0 warnings`.
+    summary: String,
+    /// Every check of checks.json.
+    checks: Vec<Value>,
+}
+
+impl Report {
+    fn check(&self, id: &str) -> &Value {
+        self.checks
+            .iter()
+            .find(|check| check["id"] == id)
+            .unwrap_or_else(|| panic!("no check `{id}` in {:#?}", self.checks))
+    }
+}
+
+/// The conformance suite's version, as installed.
+fn suite_version() -> String {
+    let path = e2e_dir().join("node_modules/@modelcontextprotocol/conformance/package.json");
+    let manifest: Value = serde_json::from_str(&std::fs::read_to_string(&path).unwrap_or_default())
+        .unwrap_or_else(|err| panic!("cannot read {}: {err}", path.display()));
+    manifest["version"].as_str().unwrap_or("?").to_owned()
+}
+
+/// Parses `Passed: <passed>/<counted>, <failed> failed, <warnings> warnings`.
+fn parse_summary(line: &str) -> Option<(u32, u32, u32, u32)> {
+    let rest = line.trim().strip_prefix("Passed: ")?;
+    let (passed, rest) = rest.split_once('/')?;
+    let (counted, rest) = rest.split_once(", ")?;
+    let (failed, rest) = rest.split_once(" failed, ")?;
+    let warnings = rest.strip_suffix(" warnings")?;
+    Some((
+        passed.parse().ok()?,
+        counted.parse().ok()?,
+        failed.parse().ok()?,
+        warnings.parse().ok()?,
+    ))
+}
+
+/// The only `checks.json` under `dir` (the suite writes `<dir>/server-<scenario>-<time>/`).
+fn checks_file(dir: &Path) -> PathBuf {
+    let found: Vec<PathBuf> = std::fs::read_dir(dir)
+        .unwrap_or_else(|err| panic!("the suite wrote no {}: {err}", dir.display()))
+        .filter_map(|entry| entry.ok().map(|entry| entry.path().join("checks.json")))
+        .filter(|path| path.is_file())
+        .collect();
+    assert_eq!(
+        found.len(),
+        1,
+        "expected one checks.json under {}: {found:?}",
+        dir.display()
+    );
+    found.into_iter().next().unwrap()
+}
+
+/// Runs `scenario` against `server`'s `/mcp` and asserts that the suite reports it passed with
+/// nothing failed and no warnings.
+fn run_scenario(server: &Server, scenario: &str) -> Report {
+    let url = server.url("/mcp");
+    let out = temp_path(&format!("conformance-{scenario}"));
+    let mut command = Command::new(conformance_bin());
+    command
+        .current_dir(e2e_dir())
+        .env("NO_PROXY", "127.0.0.1,localhost")
+        .env("no_proxy", "127.0.0.1,localhost")
+        .args(["server", "--url", &url, "--scenario", scenario, "-o"])
+        .arg(&out);
+    let output = run(&mut command, SCENARIO_TIMEOUT);
+    let context = || {
+        format!(
+            "conformance server --url {url} --scenario {scenario}:\n{}\n--- server output ---\n{}",
+            output.describe(),
+            server.log()
+        )
+    };
+    let summary = output
+        .stdout
+        .lines()
+        .find(|line| line.starts_with("Passed: "))
+        .unwrap_or_else(|| panic!("no `Passed: ` summary line from {}", context()))
+        .trim()
+        .to_owned();
+    let (passed, counted, failed, warnings) = parse_summary(&summary)
+        .unwrap_or_else(|| panic!("unparsable summary {summary:?} from {}", context()));
+    assert!(
+        failed == 0 && warnings == 0 && passed == counted && counted >= 1,
+        "scenario {scenario} did not pass ({summary}) in {}",
+        context()
+    );
+    assert!(output.status.success(), "the suite failed: {}", context());
+
+    let path = checks_file(&out);
+    let text = std::fs::read_to_string(&path).expect("read checks.json");
+    let _ = std::fs::remove_dir_all(&out);
+    let checks: Vec<Value> = serde_json::from_str(&text)
+        .unwrap_or_else(|err| panic!("{} is not a JSON array ({err}): {text}", path.display()));
+    for check in &checks {
+        assert!(
+            check["status"] == "SUCCESS" || check["status"] == "INFO",
+            "scenario {scenario}: check {} is {}: {check:#}",
+            check["id"],
+            check["status"]
+        );
+    }
+    let successes = checks.iter().filter(|c| c["status"] == "SUCCESS").count();
+    assert_eq!(
+        successes, passed as usize,
+        "checks.json disagrees with `{summary}`: {checks:#?}"
+    );
+    // Shown with --nocapture.
+    let ids: Vec<String> = checks
+        .iter()
+        .map(|c| {
+            format!(
+                "{}={}",
+                c["id"].as_str().unwrap_or("?"),
+                c["status"].as_str().unwrap_or("?")
+            )
+        })
+        .collect();
+    println!(
+        "conformance {} {scenario} against {url}: {summary} [{}]",
+        suite_version(),
+        ids.join(", ")
+    );
+    Report { summary, checks }
+}
+
+fn assert_success(report: &Report, id: &str) {
+    let check = report.check(id);
+    assert_eq!(check["status"], "SUCCESS", "{}: {check:#}", report.summary);
+}
+
+#[test]
+fn conformance_server_initialize() {
+    let server = Server::start("calculator", None);
+    let report = run_scenario(&server, "server-initialize");
+    assert_success(&report, "server-initialize");
+}
+
+#[test]
+fn conformance_ping() {
+    let server = Server::start("calculator", None);
+    let report = run_scenario(&server, "ping");
+    assert_success(&report, "ping");
+}
+
+#[test]
+fn conformance_tools_list() {
+    let server = Server::start("calculator", None);
+    let report = run_scenario(&server, "tools-list");
+    assert_success(&report, "tools-list");
+    let listed = &report.check("tools-list")["details"]["tools"];
+    assert_eq!(
+        *listed,
+        serde_json::json!([
+            "add",
+            "divide",
+            "multiply",
+            "power",
+            "statistics",
+            "subtract"
+        ]),
+        "{}",
+        report.summary
+    );
+}
+
+#[test]
+fn conformance_server_sse_multiple_streams() {
+    // Three concurrent POSTs in one session; the calculator answers each with JSON, which the
+    // suite accepts (SSE responses are optional) and notes as INFO.
+    let server = Server::start("calculator", None);
+    let report = run_scenario(&server, "server-sse-multiple-streams");
+    assert_success(&report, "server-accepts-multiple-post-streams");
+    let details = &report.check("server-accepts-multiple-post-streams")["details"];
+    assert_eq!(details["numStreamsAccepted"], 3, "{details:#}");
+}
+
+#[test]
+fn conformance_dns_rebinding_protection() {
+    // The suite requires a loopback URL host (127.0.0.1 here): it sends `Host: evil.example.com`
+    // and expects a 4xx, then a loopback Host and expects success.
+    let server = Server::start("calculator", None);
+    let report = run_scenario(&server, "dns-rebinding-protection");
+    assert_success(&report, "localhost-host-rebinding-rejected");
+    assert_success(&report, "localhost-host-valid-accepted");
+    let rejected = &report.check("localhost-host-rebinding-rejected")["details"];
+    assert_eq!(rejected["statusCode"], 403, "{rejected:#}");
+}
+
+#[test]
+fn conformance_stateless_calculator() {
+    // The same scenarios against `MCP_STATELESS=1`, except server-sse-multiple-streams: it needs
+    // a session id, so against a stateless server it only warns that there is none.
+    let server = Server::start_with_env("calculator", None, &[("MCP_STATELESS", "1")]);
+    for scenario in [
+        "server-initialize",
+        "ping",
+        "tools-list",
+        "dns-rebinding-protection",
+    ] {
+        run_scenario(&server, scenario);
+    }
+}

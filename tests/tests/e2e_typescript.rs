@@ -1,0 +1,59 @@
+//! End to end with the official TypeScript SDK (npm `@modelcontextprotocol/sdk`, pinned in
+//! tests/e2e/package.json): tests/e2e/ts_client.mjs opens many sessions at once with `Client` +
+//! `StreamableHTTPClientTransport` against the calculator's Streamable HTTP endpoint (`/mcp`),
+//! started stateful and stateless (`MCP_STATELESS=1`), and checks every reply: tools/list, add,
+//! divide by zero (`isError`), statistics (structuredContent, which the SDK validates against the
+//! listed outputSchema) and a wrong argument type; and the HTTP exchanges: session ids, the GET
+//! stream, `terminateSession()` (DELETE, then 404 for the ended session), or none of those when
+//! stateless. See that script for exactly what it asserts.
+//!
+//! Needs `scripts/setup-e2e.sh` to have been run; fails (never skips) when it has not.
+
+mod e2e_support;
+
+use std::process::Command;
+use std::time::Duration;
+
+use e2e_support::{e2e_dir, node_with_ts_sdk, run, Server};
+
+/// The script gives up by itself after this long (its `--deadline`)...
+const SCRIPT_DEADLINE_SECS: u64 = 30;
+/// ...and is killed if it has not finished a little later.
+const SCRIPT_TIMEOUT: Duration = Duration::from_secs(SCRIPT_DEADLINE_SECS + 10);
+
+/// Runs `node ts_client.mjs --url <server>/mcp --mode <mode> ...` and asserts it succeeded.
+fn ts_client(server: &Server, mode: &str, sessions: usize, calls: usize) {
+    let url = server.url("/mcp");
+    let mut command = Command::new(node_with_ts_sdk());
+    command
+        .current_dir(e2e_dir())
+        // Node's fetch honours no proxy variables, but keep loopback off any proxy regardless.
+        .env("NO_PROXY", "127.0.0.1,localhost")
+        .env("no_proxy", "127.0.0.1,localhost")
+        .arg("ts_client.mjs")
+        .args(["--url", &url, "--mode", mode])
+        .args(["--sessions", &sessions.to_string()])
+        .args(["--calls", &calls.to_string()])
+        .args(["--deadline", &SCRIPT_DEADLINE_SECS.to_string()]);
+    let output = run(&mut command, SCRIPT_TIMEOUT);
+    assert!(
+        output.status.success() && output.stdout.starts_with("OK "),
+        "ts_client.mjs --mode {mode} ({sessions} sessions) against {url} failed:\n{}\n--- server output ---\n{}",
+        output.describe(),
+        server.log()
+    );
+    // Shown with --nocapture: the one-line summary.
+    print!("{}", output.stdout);
+}
+
+#[test]
+fn typescript_sdk_stateful_sessions_and_terminate_session() {
+    let server = Server::start("calculator", Some(4));
+    ts_client(&server, "stateful", 20, 4);
+}
+
+#[test]
+fn typescript_sdk_stateless() {
+    let server = Server::start_with_env("calculator", Some(4), &[("MCP_STATELESS", "1")]);
+    ts_client(&server, "stateless", 20, 4);
+}
