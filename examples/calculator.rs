@@ -1,10 +1,17 @@
 //! A calculator served over MCP: the seed example, in Rust. HTTP+SSE at `/sse`, Streamable HTTP
-//! at `/mcp`, both sharing the same tools.
+//! at `/mcp`, both sharing the same tools; or, with `--stdio`, over standard input and output
+//! for clients that launch it as a subprocess (Claude Desktop, Cursor, the MCP Inspector).
 //!
 //! ```sh
 //! cargo run -p mcp-examples --bin calculator
 //! npx @modelcontextprotocol/inspector --cli http://127.0.0.1:8000/sse --method tools/list
+//!
+//! cargo build -p mcp-examples --bin calculator
+//! npx @modelcontextprotocol/inspector --cli target/debug/calculator --stdio --method tools/list
 //! ```
+//!
+//! With `--stdio` no HTTP server starts, standard output carries only protocol messages (one
+//! JSON-RPC message per line), and the process exits when its standard input ends.
 //!
 //! `MCP_BIND` sets the address (default `127.0.0.1:8000`), `MCP_WORKERS` the number of workers,
 //! and `MCP_STATELESS=1` serves `/mcp` without sessions (as behind a load balancer).
@@ -98,6 +105,11 @@ fn statistics(numbers: Vec<f64>) -> Result<Json<Statistics>, String> {
 
 #[actix_web::main]
 async fn main() -> std::io::Result<()> {
+    if std::env::args().skip(1).any(|arg| arg == "--stdio") {
+        // Standard output is the protocol stream: diagnostics go to standard error.
+        eprintln!("calculator: MCP over stdio");
+        return mcp_runtime::serve_stdio().await;
+    }
     let bind = std::env::var("MCP_BIND").unwrap_or_else(|_| "127.0.0.1:8000".to_owned());
     let workers = std::env::var("MCP_WORKERS")
         .ok()

@@ -1,6 +1,6 @@
 //! MCP content blocks: what tools return and clients display.
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 /// One block of content in a tool result.
 ///
@@ -14,7 +14,7 @@ use serde::Serialize;
 /// ];
 /// # assert_eq!(blocks.len(), 3);
 /// ```
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(tag = "type", rename_all = "snake_case")]
 pub enum Content {
     /// Plain text.
@@ -59,7 +59,7 @@ pub enum Content {
 }
 
 /// The contents of a resource: text or binary.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(untagged)]
 pub enum ResourceContents {
     /// Text contents.

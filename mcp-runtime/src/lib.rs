@@ -82,11 +82,21 @@
 //! [`sse_app()`] serves every tool of the program over the HTTP+SSE transport, mounted wherever
 //! you put it. For a name, version, instructions or a chosen subset of tools, build a [`Server`]
 //! and use [`Server::sse_app`].
+//!
+//! [`serve_stdio()`] serves them over standard input and output instead, for clients that start
+//! the server as a subprocess (Claude Desktop, Cursor, the MCP Inspector); see
+//! [`Server::serve_stdio`].
+//!
+//! # Testing tools
+//!
+//! [`client::Client`] connects to a [`Server`] in the same process, without sockets, and lists
+//! and calls its tools the way a real client does.
 
 #![warn(missing_docs)]
 
 extern crate self as mcp_runtime;
 
+pub mod client;
 mod content;
 mod context;
 mod dispatch;
@@ -136,4 +146,31 @@ pub fn streamable_http_app() -> StreamableHttpApp {
 /// On first use, when two tools share a name (see [`Server::global`]).
 pub fn sse_app() -> SseApp {
     Server::global().sse_app()
+}
+
+/// Serves every `#[tool]` of the program over standard input and output, through
+/// [`Server::global`], until standard input ends; see [`Server::serve_stdio`].
+///
+/// ```no_run
+/// /// Add two numbers.
+/// #[mcp_runtime::tool]
+/// fn add(a: i64, b: i64) -> i64 {
+///     a + b
+/// }
+///
+/// #[tokio::main(flavor = "current_thread")]
+/// async fn main() -> std::io::Result<()> {
+///     mcp_runtime::serve_stdio().await
+/// }
+/// ```
+///
+/// # Errors
+///
+/// An I/O error on standard input or output, other than the client closing its end.
+///
+/// # Panics
+///
+/// When two tools share a name (see [`Server::global`]).
+pub async fn serve_stdio() -> std::io::Result<()> {
+    Server::global().serve_stdio().await
 }

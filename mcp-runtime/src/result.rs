@@ -4,7 +4,7 @@ use std::borrow::Cow;
 use std::fmt::Display;
 
 use schemars::{JsonSchema, Schema, SchemaGenerator};
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
 use crate::content::Content;
@@ -12,16 +12,18 @@ use crate::content::Content;
 /// The result of one `tools/call`.
 ///
 /// Tools rarely build this themselves: return a string, a number, [`Content`], [`Json`] or a
-/// `Result`, and [`IntoToolResult`] converts it.
-#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+/// `Result`, and [`IntoToolResult`] converts it. It is also what
+/// [`Client::call_tool`](crate::client::Client::call_tool) returns.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct CallToolResult {
     /// The content blocks a client shows.
+    #[serde(default)]
     pub content: Vec<Content>,
     /// Structured output, matching the tool's `outputSchema`.
     #[serde(rename = "structuredContent", skip_serializing_if = "Option::is_none")]
     pub structured_content: Option<Value>,
     /// `true` when the tool failed; the content then says why.
-    #[serde(rename = "isError")]
+    #[serde(rename = "isError", default)]
     pub is_error: bool,
 }
 
@@ -42,6 +44,28 @@ impl CallToolResult {
             structured_content: None,
             is_error: true,
         }
+    }
+
+    /// The text of the text blocks, joined by newlines: what a model reads of this result
+    /// (empty when there are none).
+    ///
+    /// ```
+    /// use mcp_runtime::{CallToolResult, Content};
+    ///
+    /// let result = CallToolResult::success(vec![Content::text("5")]);
+    /// assert_eq!(result.text(), "5");
+    /// assert_eq!(CallToolResult::error("no such city").text(), "no such city");
+    /// ```
+    pub fn text(&self) -> String {
+        let texts: Vec<&str> = self
+            .content
+            .iter()
+            .filter_map(|block| match block {
+                Content::Text { text } => Some(text.as_str()),
+                _ => None,
+            })
+            .collect();
+        texts.join("\n")
     }
 }
 

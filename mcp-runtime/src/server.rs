@@ -8,6 +8,7 @@ use std::time::Duration;
 use crate::context::StateMap;
 use crate::tool::{SourceLocation, Tool, ToolDefinition};
 use crate::transport::http::HostPolicy;
+use crate::transport::registry::SessionRegistry;
 use crate::transport::sse::SseSessions;
 use crate::transport::streamable_http::HttpSessions;
 
@@ -62,6 +63,8 @@ pub(crate) struct ServerInner {
     /// Live sessions, shared by every actix worker that mounted this server.
     pub(crate) sse_sessions: SseSessions,
     pub(crate) http_sessions: HttpSessions,
+    /// Sessions of stdio and in-process clients.
+    pub(crate) standalone_sessions: SessionRegistry,
 }
 
 impl fmt::Debug for Server {
@@ -121,7 +124,8 @@ impl Server {
             .count();
         drop(http);
         sessions.retain(|session| session.notify(method, params.clone()));
-        sessions.len() + reached_http
+        let reached_standalone = self.inner.standalone_sessions.notify(method, &params);
+        sessions.len() + reached_http + reached_standalone
     }
 
     /// The shared value of type `T` given to [`ServerBuilder::state`].
@@ -363,6 +367,7 @@ impl ServerBuilder {
                 state: self.state,
                 sse_sessions: SseSessions::default(),
                 http_sessions: HttpSessions::default(),
+                standalone_sessions: SessionRegistry::default(),
             }),
         })
     }

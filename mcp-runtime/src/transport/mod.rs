@@ -2,5 +2,7 @@
 //! [`Server::handle_message`](crate::Server::handle_message), and nothing else.
 
 pub(crate) mod http;
+pub(crate) mod registry;
 pub mod sse;
+pub(crate) mod stdio;
 pub mod streamable_http;

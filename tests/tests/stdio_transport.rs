@@ -1,0 +1,665 @@
+//! The stdio transport: `Server::serve_io` over in-memory pipes, then the calculator example
+//! binary run with `--stdio` the way desktop clients launch it.
+
+use std::collections::{HashMap, HashSet};
+use std::io::{self, BufRead, Read, Write};
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, ExitStatus, Stdio};
+use std::sync::{Arc, LazyLock, Mutex, OnceLock};
+use std::time::{Duration, Instant};
+
+use mcp_runtime::{tool, Context, Server};
+use serde_json::{json, Value};
+use tokio::io::{AsyncBufReadExt, AsyncWriteExt, BufReader, DuplexStream, Lines};
+use tokio::sync::Semaphore;
+use tokio::task::JoinHandle;
+
+/// How long any single wait in these tests may take before the test fails.
+const WAIT: Duration = Duration::from_secs(20);
+
+/// Add two numbers.
+#[tool]
+async fn add(a: i64, b: i64) -> i64 {
+    a + b
+}
+
+/// Waits until the test opens the gate with this name.
+#[tool]
+async fn wait(gate: String) -> String {
+    let entry = gate_named(&gate);
+    entry.entered.add_permits(1);
+    entry
+        .open
+        .acquire()
+        .await
+        .expect("gates are never closed")
+        .forget();
+    format!("{gate} opened")
+}
+
+/// Counts to `n`, reporting progress and logging.
+#[tool]
+async fn count(n: u32, ctx: Context) -> String {
+    for i in 1..=n {
+        ctx.report_progress(f64::from(i), Some(f64::from(n)), None)
+            .await;
+    }
+    ctx.info(format!("counted to {n}")).await;
+    n.to_string()
+}
+
+/// The client's roots, asked through the session.
+#[tool]
+async fn roots(ctx: Context) -> Result<String, String> {
+    let roots = ctx.list_roots().await.map_err(|err| err.to_string())?;
+    Ok(roots
+        .iter()
+        .map(|root| root.uri.as_str())
+        .collect::<Vec<_>>()
+        .join(" "))
+}
+
+/// A gate a `wait` call blocks on: the test learns that the call started, then lets it finish.
+struct Gate {
+    entered: Semaphore,
+    open: Semaphore,
+}
+
+fn gate_named(name: &str) -> Arc<Gate> {
+    static GATES: LazyLock<Mutex<HashMap<String, Arc<Gate>>>> = LazyLock::new(Default::default);
+    let mut gates = GATES.lock().unwrap();
+    let gate = gates.entry(name.to_owned()).or_insert_with(|| {
+        Arc::new(Gate {
+            entered: Semaphore::new(0),
+            open: Semaphore::new(0),
+        })
+    });
+    Arc::clone(gate)
+}
+
+async fn until_entered(name: &str) {
+    let gate = gate_named(name);
+    tokio::time::timeout(WAIT, gate.entered.acquire())
+        .await
+        .unwrap_or_else(|_| panic!("the `wait` call on gate {name} never started"))
+        .unwrap()
+        .forget();
+}
+
+fn open(name: &str) {
+    gate_named(name).open.add_permits(1);
+}
+
+/// A server running `serve_io` on in-memory pipes, and the client's ends of them.
+struct Pipes {
+    input: Option<DuplexStream>,
+    output: Lines<BufReader<DuplexStream>>,
+    served: JoinHandle<io::Result<()>>,
+}
+
+impl Pipes {
+    fn start(server: &Server) -> Pipes {
+        let (input, server_input) = tokio::io::duplex(64 * 1024);
+        let (server_output, output) = tokio::io::duplex(64 * 1024);
+        let server = server.clone();
+        // `tokio::spawn` also checks that the transport's future is `Send`.
+        let served =
+            tokio::spawn(async move { server.serve_io(server_input, server_output).await });
+        Pipes {
+            input: Some(input),
+            output: BufReader::new(output).lines(),
+            served,
+        }
+    }
+
+    async fn write_raw(&mut self, bytes: &[u8]) {
+        let input = self.input.as_mut().expect("input still open");
+        input.write_all(bytes).await.expect("server reads input");
+    }
+
+    async fn send(&mut self, message: Value) {
+        self.write_raw(format!("{message}\n").as_bytes()).await;
+    }
+
+    /// The next line the server wrote, which must be one JSON object.
+    async fn recv(&mut self) -> Value {
+        let line = self
+            .next_line()
+            .await
+            .expect("a message, not the end of the output");
+        let value: Value = serde_json::from_str(&line)
+            .unwrap_or_else(|err| panic!("output line is not JSON ({err}): {line:?}"));
+        assert!(value.is_object(), "one message per line: {line}");
+        value
+    }
+
+    async fn next_line(&mut self) -> Option<String> {
+        tokio::time::timeout(WAIT, self.output.next_line())
+            .await
+            .expect("the server writes within the time limit")
+            .expect("the output is readable")
+    }
+
+    async fn initialize(&mut self) -> Value {
+        self.send(
+            json!({"jsonrpc": "2.0", "id": 0, "method": "initialize", "params": {
+            "protocolVersion": "2025-06-18", "capabilities": {},
+            "clientInfo": {"name": "stdio-test", "version": "1"}}}),
+        )
+        .await;
+        let response = self.recv().await;
+        assert_eq!(response["id"], 0, "{response}");
+        self.send(json!({"jsonrpc": "2.0", "method": "notifications/initialized"}))
+            .await;
+        response
+    }
+
+    fn close_input(&mut self) {
+        self.input = None;
+    }
+
+    /// Closes the input, expects the output to end with nothing more, and returns what
+    /// `serve_io` returned.
+    async fn finish(mut self) -> io::Result<()> {
+        self.close_input();
+        assert_eq!(
+            self.next_line().await,
+            None,
+            "nothing after the last response"
+        );
+        tokio::time::timeout(WAIT, self.served)
+            .await
+            .expect("serve_io returns once the input has ended")
+            .expect("serve_io does not panic")
+    }
+}
+
+fn call(id: i64, name: &str, arguments: Value) -> Value {
+    json!({"jsonrpc": "2.0", "id": id, "method": "tools/call",
+           "params": {"name": name, "arguments": arguments}})
+}
+
+fn server() -> Server {
+    Server::builder().name("stdio-test").build().unwrap()
+}
+
+#[tokio::test]
+async fn initialize_list_and_call_one_message_per_line() {
+    let mut pipes = Pipes::start(&server());
+    let init = pipes.initialize().await;
+    assert_eq!(init["jsonrpc"], "2.0");
+    assert_eq!(init["result"]["protocolVersion"], "2025-06-18");
+    assert_eq!(init["result"]["serverInfo"]["name"], "stdio-test");
+    assert_eq!(
+        init["result"]["capabilities"]["tools"],
+        json!({"listChanged": false})
+    );
+
+    pipes
+        .send(json!({"jsonrpc": "2.0", "id": "list", "method": "tools/list"}))
+        .await;
+    let list = pipes.recv().await;
+    assert_eq!(list["id"], "list");
+    let names: Vec<&str> = list["result"]["tools"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|tool| tool["name"].as_str().unwrap())
+        .collect();
+    assert_eq!(names, ["add", "count", "roots", "wait"]);
+    assert_eq!(
+        list["result"]["tools"][0]["inputSchema"]["required"],
+        json!(["a", "b"])
+    );
+
+    pipes.send(call(2, "add", json!({"a": 2, "b": 3}))).await;
+    assert_eq!(
+        pipes.recv().await,
+        json!({"jsonrpc": "2.0", "id": 2,
+               "result": {"content": [{"type": "text", "text": "5"}], "isError": false}})
+    );
+    pipes.finish().await.expect("a clean end of input is Ok");
+}
+
+#[tokio::test]
+async fn malformed_lines_are_answered_and_reading_goes_on() {
+    let mut pipes = Pipes::start(&server());
+    pipes.initialize().await;
+
+    pipes.write_raw(b"this is not JSON\n").await;
+    let error = pipes.recv().await;
+    assert_eq!(error["id"], Value::Null, "{error}");
+    assert_eq!(error["error"]["code"], -32700, "{error}");
+
+    pipes
+        .write_raw(b"{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\xff}\n")
+        .await;
+    assert_eq!(pipes.recv().await["error"]["code"], -32700, "invalid UTF-8");
+
+    // Not a valid request, but its id is recoverable: the error carries it.
+    pipes.send(json!({"id": 7, "method": "ping"})).await;
+    let error = pipes.recv().await;
+    assert_eq!(error["id"], 7, "{error}");
+    assert_eq!(error["error"]["code"], -32600, "{error}");
+    assert!(
+        error["error"]["message"]
+            .as_str()
+            .unwrap()
+            .contains("jsonrpc"),
+        "{error}"
+    );
+
+    pipes
+        .send(json!([{"jsonrpc": "2.0", "id": 8, "method": "ping"}]))
+        .await;
+    let error = pipes.recv().await;
+    assert_eq!(
+        (&error["id"], &error["error"]["code"]),
+        (&Value::Null, &json!(-32600))
+    );
+
+    // Blank lines are skipped; CRLF line endings are accepted.
+    pipes.write_raw(b"\n   \n\r\n\t\n").await;
+    pipes
+        .write_raw(b"{\"jsonrpc\":\"2.0\",\"id\":9,\"method\":\"ping\"}\r\n")
+        .await;
+    assert_eq!(
+        pipes.recv().await,
+        json!({"jsonrpc": "2.0", "id": 9, "result": {}})
+    );
+
+    pipes.send(call(10, "add", json!({"a": 1, "b": 1}))).await;
+    assert_eq!(pipes.recv().await["result"]["content"][0]["text"], "2");
+    pipes.finish().await.unwrap();
+}
+
+#[tokio::test]
+async fn an_overlong_line_is_skipped_and_answered() {
+    let server = Server::builder().max_body_bytes(200).build().unwrap();
+    let mut pipes = Pipes::start(&server);
+    pipes.initialize().await;
+    let huge = call(
+        1,
+        "add",
+        json!({"a": 1, "b": 2, "padding": "x".repeat(10_000)}),
+    );
+    pipes.send(huge).await;
+    let error = pipes.recv().await;
+    assert_eq!(error["error"]["code"], -32600, "{error}");
+    assert!(
+        error["error"]["message"]
+            .as_str()
+            .unwrap()
+            .contains("at most 200 bytes"),
+        "{error}"
+    );
+    pipes.send(call(2, "add", json!({"a": 1, "b": 2}))).await;
+    let response = pipes.recv().await;
+    assert_eq!(response["id"], 2);
+    assert_eq!(response["result"]["content"][0]["text"], "3");
+    pipes.finish().await.unwrap();
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn requests_run_concurrently_and_lines_never_interleave() {
+    let mut pipes = Pipes::start(&server());
+    pipes.initialize().await;
+
+    // A request held in flight does not hold up the ones after it.
+    pipes
+        .send(call(1, "wait", json!({"gate": "concurrent"})))
+        .await;
+    until_entered("concurrent").await;
+    pipes
+        .send(json!({"jsonrpc": "2.0", "id": 2, "method": "ping"}))
+        .await;
+    assert_eq!(pipes.recv().await["id"], 2);
+
+    // Many responses written at once still come out one whole message per line.
+    let padding = "p".repeat(4096);
+    let mut batch = String::new();
+    for id in 100..164 {
+        let request = call(id, "add", json!({"a": id, "b": 0}));
+        batch.push_str(&format!("{request}\n"));
+        let echo = json!({"jsonrpc": "2.0", "id": format!("ping-{id}"), "method": "ping",
+                          "params": {"_meta": {"padding": padding}}});
+        batch.push_str(&format!("{echo}\n"));
+    }
+    pipes.write_raw(batch.as_bytes()).await;
+    let mut seen = HashSet::new();
+    for _ in 0..128 {
+        let response = pipes.recv().await;
+        assert!(response.get("result").is_some(), "{response}");
+        if let Some(id) = response["id"].as_i64() {
+            assert_eq!(
+                response["result"]["content"][0]["text"],
+                id.to_string(),
+                "{response}"
+            );
+        }
+        assert!(
+            seen.insert(response["id"].to_string()),
+            "duplicate {response}"
+        );
+    }
+
+    open("concurrent");
+    let held = pipes.recv().await;
+    assert_eq!(held["id"], 1);
+    assert_eq!(held["result"]["content"][0]["text"], "concurrent opened");
+    pipes.finish().await.unwrap();
+}
+
+#[tokio::test]
+async fn initialize_sent_without_waiting_is_answered_before_what_follows() {
+    let mut pipes = Pipes::start(&server());
+    let mut lines = String::new();
+    for message in [
+        json!({"jsonrpc": "2.0", "id": 1, "method": "initialize", "params": {
+            "protocolVersion": "2025-03-26", "capabilities": {},
+            "clientInfo": {"name": "script", "version": "1"}}}),
+        json!({"jsonrpc": "2.0", "method": "notifications/initialized"}),
+        call(2, "add", json!({"a": 20, "b": 22})),
+    ] {
+        lines.push_str(&format!("{message}\n"));
+    }
+    pipes.write_raw(lines.as_bytes()).await;
+    let init = pipes.recv().await;
+    assert_eq!(init["id"], 1);
+    assert_eq!(init["result"]["protocolVersion"], "2025-03-26");
+    let sum = pipes.recv().await;
+    assert_eq!(sum["id"], 2);
+    assert_eq!(sum["result"]["content"][0]["text"], "42", "{sum}");
+    pipes.finish().await.unwrap();
+}
+
+#[tokio::test]
+async fn end_of_input_waits_for_running_requests_and_writes_their_responses() {
+    let mut pipes = Pipes::start(&server());
+    pipes.initialize().await;
+    pipes.send(call(9, "wait", json!({"gate": "eof"}))).await;
+    until_entered("eof").await;
+    pipes.close_input();
+
+    // Still serving: the running request has not answered yet.
+    let still_running = tokio::time::timeout(Duration::from_millis(200), &mut pipes.served).await;
+    assert!(
+        still_running.is_err(),
+        "serve_io returned before the running request ended"
+    );
+
+    open("eof");
+    let response = pipes.recv().await;
+    assert_eq!(response["id"], 9);
+    assert_eq!(response["result"]["content"][0]["text"], "eof opened");
+    pipes.finish().await.expect("a clean end of input is Ok");
+}
+
+#[tokio::test]
+async fn server_notifications_are_written_as_lines() {
+    let server = server();
+    let mut pipes = Pipes::start(&server);
+    pipes.initialize().await;
+    let reached = server.notify_all(
+        "notifications/message",
+        json!({"level": "info", "data": "hello"}),
+    );
+    assert_eq!(reached, 1);
+    assert_eq!(
+        pipes.recv().await,
+        json!({"jsonrpc": "2.0", "method": "notifications/message",
+               "params": {"level": "info", "data": "hello"}})
+    );
+    pipes.finish().await.unwrap();
+    assert_eq!(
+        server.notify_all("notifications/message", json!({})),
+        0,
+        "a finished stdio session is no longer reached"
+    );
+}
+
+#[tokio::test]
+async fn progress_and_logs_of_a_request_come_before_its_response() {
+    let mut pipes = Pipes::start(&server());
+    pipes.initialize().await;
+    pipes
+        .send(
+            json!({"jsonrpc": "2.0", "id": 3, "method": "tools/call", "params": {
+            "name": "count", "arguments": {"n": 3}, "_meta": {"progressToken": "count-3"}}}),
+        )
+        .await;
+    for i in 1..=3 {
+        assert_eq!(
+            pipes.recv().await,
+            json!({"jsonrpc": "2.0", "method": "notifications/progress",
+                   "params": {"progressToken": "count-3", "progress": f64::from(i), "total": 3.0}})
+        );
+    }
+    let log = pipes.recv().await;
+    assert_eq!(log["method"], "notifications/message", "{log}");
+    assert_eq!(log["params"]["data"], "counted to 3");
+    let response = pipes.recv().await;
+    assert_eq!(response["id"], 3);
+    assert_eq!(response["result"]["content"][0]["text"], "3");
+    pipes.finish().await.unwrap();
+}
+
+#[tokio::test]
+async fn a_cancelled_request_gets_no_response() {
+    let mut pipes = Pipes::start(&server());
+    pipes.initialize().await;
+    // A gate that never opens: only the cancellation ends this call.
+    pipes.send(call(4, "wait", json!({"gate": "cancel"}))).await;
+    until_entered("cancel").await;
+    pipes
+        .send(
+            json!({"jsonrpc": "2.0", "method": "notifications/cancelled",
+                     "params": {"requestId": 4, "reason": "changed my mind"}}),
+        )
+        .await;
+    pipes
+        .send(json!({"jsonrpc": "2.0", "id": 5, "method": "ping"}))
+        .await;
+    assert_eq!(pipes.recv().await["id"], 5);
+    // `finish` checks that nothing else (no response to 4) is written before the end.
+    pipes.finish().await.unwrap();
+}
+
+#[tokio::test]
+async fn a_tool_asks_the_client_and_gets_its_answer_over_stdio() {
+    let mut pipes = Pipes::start(&server());
+    pipes
+        .send(
+            json!({"jsonrpc": "2.0", "id": 0, "method": "initialize", "params": {
+            "protocolVersion": "2025-06-18", "capabilities": {"roots": {}},
+            "clientInfo": {"name": "stdio-test", "version": "1"}}}),
+        )
+        .await;
+    pipes.recv().await;
+    pipes.send(call(1, "roots", json!({}))).await;
+    let request = pipes.recv().await;
+    assert_eq!(request["method"], "roots/list", "{request}");
+    pipes
+        .send(json!({"jsonrpc": "2.0", "id": request["id"],
+                     "result": {"roots": [{"uri": "file:///work", "name": "work"}]}}))
+        .await;
+    let response = pipes.recv().await;
+    assert_eq!(response["id"], 1);
+    assert_eq!(response["result"]["content"][0]["text"], "file:///work");
+    pipes.finish().await.unwrap();
+}
+
+#[tokio::test]
+async fn a_client_closing_the_output_ends_the_session_cleanly() {
+    let mut pipes = Pipes::start(&server());
+    pipes.initialize().await;
+    let Pipes {
+        input,
+        output,
+        served,
+    } = pipes;
+    drop(output);
+    let mut input = input.unwrap();
+    // The response to this ping has nowhere to go.
+    let ping = json!({"jsonrpc": "2.0", "id": 1, "method": "ping"});
+    let _ = input.write_all(format!("{ping}\n").as_bytes()).await;
+    let result = tokio::time::timeout(WAIT, served)
+        .await
+        .expect("serve_io returns once the output is closed")
+        .unwrap();
+    assert!(
+        result.is_ok(),
+        "a closed output is the client leaving: {result:?}"
+    );
+}
+
+// The real binary, as a desktop client runs it.
+
+/// The calculator example, built (once per test process) in this test's profile.
+fn calculator_binary() -> PathBuf {
+    static BUILT: OnceLock<PathBuf> = OnceLock::new();
+    BUILT
+        .get_or_init(|| {
+            // This test runs as <target>/<profile>/deps/<test>-<hash>; binaries land in <profile>.
+            let exe = std::env::current_exe().expect("current_exe");
+            let profile_dir = exe
+                .parent()
+                .and_then(Path::parent)
+                .expect("the test runs in <target>/<profile>/deps")
+                .to_path_buf();
+            let profile = match profile_dir.file_name().and_then(|name| name.to_str()) {
+                Some("debug") | None => "dev".to_owned(),
+                Some(other) => other.to_owned(),
+            };
+            let cargo = std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into());
+            let status = Command::new(&cargo)
+                .current_dir(Path::new(env!("CARGO_MANIFEST_DIR")).join(".."))
+                .args(["build", "-p", "mcp-examples", "--bin", "calculator"])
+                .args(["--profile", &profile])
+                .status()
+                .expect("run cargo");
+            assert!(status.success(), "building the calculator failed: {status}");
+            let binary = profile_dir.join(format!("calculator{}", std::env::consts::EXE_SUFFIX));
+            assert!(binary.is_file(), "{} is missing", binary.display());
+            binary
+        })
+        .clone()
+}
+
+/// A child process killed (by pid) and reaped when the test ends early.
+struct ChildGuard(Option<Child>);
+
+impl ChildGuard {
+    fn child(&mut self) -> &mut Child {
+        self.0.as_mut().expect("the child is running")
+    }
+
+    /// Waits for the exit, up to `limit`; kills the process if it does not exit by then.
+    fn wait_for_exit(&mut self, limit: Duration) -> Option<ExitStatus> {
+        let deadline = Instant::now() + limit;
+        while Instant::now() < deadline {
+            if let Some(status) = self.child().try_wait().expect("try_wait") {
+                self.0 = None;
+                return Some(status);
+            }
+            std::thread::sleep(Duration::from_millis(10));
+        }
+        None
+    }
+}
+
+impl Drop for ChildGuard {
+    fn drop(&mut self) {
+        if let Some(mut child) = self.0.take() {
+            let _ = child.kill();
+            let _ = child.wait();
+        }
+    }
+}
+
+#[test]
+fn calculator_binary_serves_stdio_and_exits_when_stdin_closes() {
+    let binary = calculator_binary();
+    let child = Command::new(&binary)
+        .arg("--stdio")
+        .env_remove("MCP_BIND")
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap_or_else(|err| panic!("start {}: {err}", binary.display()));
+    let mut guard = ChildGuard(Some(child));
+    let mut stdin = guard.child().stdin.take().unwrap();
+    let stdout = guard.child().stdout.take().unwrap();
+    let mut stderr = guard.child().stderr.take().unwrap();
+
+    // Read stdout on a thread, so that every read has a time limit.
+    let (lines_sender, lines) = std::sync::mpsc::channel();
+    std::thread::spawn(move || {
+        for line in std::io::BufReader::new(stdout).lines() {
+            if lines_sender.send(line).is_err() {
+                return;
+            }
+        }
+    });
+    let stderr_text = std::thread::spawn(move || {
+        let mut text = String::new();
+        let _ = stderr.read_to_string(&mut text);
+        text
+    });
+
+    let requests = [
+        json!({"jsonrpc": "2.0", "id": 1, "method": "initialize", "params": {
+            "protocolVersion": "2025-06-18", "capabilities": {},
+            "clientInfo": {"name": "stdio-test", "version": "1"}}}),
+        json!({"jsonrpc": "2.0", "method": "notifications/initialized"}),
+        call(2, "add", json!({"a": 2, "b": 3})),
+    ];
+    for request in &requests {
+        writeln!(stdin, "{request}").expect("write to the server's stdin");
+    }
+    stdin.flush().unwrap();
+
+    let next_message = || -> Value {
+        let line = lines
+            .recv_timeout(WAIT)
+            .expect("the calculator answers in time")
+            .expect("stdout is readable");
+        serde_json::from_str(&line)
+            .unwrap_or_else(|err| panic!("stdout carries only JSON-RPC lines ({err}): {line:?}"))
+    };
+    let mut init = next_message();
+    // Capabilities grow with the runtime's features: only the tools entry is pinned here.
+    let capabilities = init["result"]
+        .as_object_mut()
+        .and_then(|result| result.remove("capabilities"))
+        .unwrap_or_else(|| panic!("initialize result with capabilities: {init}"));
+    assert_eq!(capabilities["tools"], json!({"listChanged": false}));
+    assert_eq!(
+        init,
+        json!({"jsonrpc": "2.0", "id": 1, "result": {
+            "protocolVersion": "2025-06-18",
+            "serverInfo": {"name": "calculator", "version": env!("CARGO_PKG_VERSION")}}})
+    );
+    assert_eq!(
+        next_message(),
+        json!({"jsonrpc": "2.0", "id": 2, "result": {
+            "content": [{"type": "text", "text": "5"}], "isError": false}})
+    );
+
+    drop(stdin);
+    let status = guard
+        .wait_for_exit(WAIT)
+        .expect("the calculator exits once its stdin is closed");
+    assert!(status.success(), "exit status {status}");
+    // The reader thread ends at the end of stdout: nothing else may come before it.
+    match lines.recv_timeout(WAIT) {
+        Err(std::sync::mpsc::RecvTimeoutError::Disconnected) => {}
+        other => panic!("nothing else on stdout, then its end; got {other:?}"),
+    }
+    let stderr_text = stderr_text.join().unwrap();
+    assert!(
+        stderr_text.contains("stdio"),
+        "diagnostics go to stderr: {stderr_text:?}"
+    );
+}
