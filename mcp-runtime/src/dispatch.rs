@@ -59,21 +59,41 @@ impl Server {
                 Some(id.clone()),
                 ErrorObject::new(
                     crate::jsonrpc::INVALID_REQUEST,
-                    format!("a request with id {id} is already running in this session: use a new id"),
+                    format!(
+                        "a request with id {id} is already running in this session: use a new id"
+                    ),
                 ),
             ));
         }
-        let progress_token = request.params.get("_meta").and_then(|meta| meta.get("progressToken")).cloned();
-        let context = Context::new(self.clone(), session.clone(), id.clone(), progress_token, related, token.clone());
+        let progress_token = request
+            .params
+            .get("_meta")
+            .and_then(|meta| meta.get("progressToken"))
+            .cloned();
+        let context = Context::new(
+            self.clone(),
+            session.clone(),
+            id.clone(),
+            progress_token,
+            related,
+            token.clone(),
+        );
+        // Biased towards the cancellation: a request cancelled as it completes gets no response.
         let response = tokio::select! {
-            response = self.handle_request(session, request, context) => Some(response),
+            biased;
             () = token.cancelled() => None,
+            response = self.handle_request(session, request, context) => Some(response),
         };
         session.finish_request(&id);
         response
     }
 
-    async fn handle_request(&self, session: &Session, request: Request, context: Context) -> Response {
+    async fn handle_request(
+        &self,
+        session: &Session,
+        request: Request,
+        context: Context,
+    ) -> Response {
         let Request { id, method, params } = request;
         let outcome = match method.as_str() {
             "initialize" => self.initialize(session, params),
@@ -97,11 +117,14 @@ impl Server {
         // `notifications/initialized` needs no action: requests are accepted as soon as the
         // `initialize` response is sent. Unknown notifications are ignored, as JSON-RPC says.
         if notification.method == "notifications/cancelled" {
-            let id = notification.params.get("requestId").and_then(|id| match id {
-                Value::String(s) => Some(RequestId::String(s.clone())),
-                Value::Number(n) => n.as_i64().map(RequestId::Number),
-                _ => None,
-            });
+            let id = notification
+                .params
+                .get("requestId")
+                .and_then(|id| match id {
+                    Value::String(s) => Some(RequestId::String(s.clone())),
+                    Value::Number(n) => n.as_i64().map(RequestId::Number),
+                    _ => None,
+                });
             // An unknown or finished request is not an error: the race is expected.
             if let Some(id) = id {
                 session.cancel_request(&id);
@@ -237,7 +260,10 @@ async fn run_isolated(call: crate::tool::ToolFuture) -> crate::CallToolResult {
 }
 
 fn set_log_level(session: &Session, params: &Value) -> Result<Value, ErrorObject> {
-    let name = params.get("level").and_then(Value::as_str).unwrap_or_default();
+    let name = params
+        .get("level")
+        .and_then(Value::as_str)
+        .unwrap_or_default();
     let level = LogLevel::parse(name).ok_or_else(|| {
         ErrorObject::invalid_params(format!(
             "unknown log level {name:?}: use debug, info, notice, warning, error, critical, alert or emergency"
@@ -250,12 +276,21 @@ fn set_log_level(session: &Session, params: &Value) -> Result<Value, ErrorObject
 /// Hands a client's response to the server request awaiting it. Responses to requests that
 /// timed out (or that never existed) have nobody to go to and are dropped.
 fn deliver_client_response(session: &Session, response: Value) {
-    let Some(id) = response.get("id").and_then(Value::as_i64) else { return };
+    let Some(id) = response.get("id").and_then(Value::as_i64) else {
+        return;
+    };
     let reply = match (response.get("result"), response.get("error")) {
         (Some(result), _) => Ok(result.clone()),
         (None, Some(error)) => Err(ErrorObject::new(
-            error.get("code").and_then(Value::as_i64).unwrap_or(crate::jsonrpc::INTERNAL_ERROR),
-            error.get("message").and_then(Value::as_str).unwrap_or("no message").to_owned(),
+            error
+                .get("code")
+                .and_then(Value::as_i64)
+                .unwrap_or(crate::jsonrpc::INTERNAL_ERROR),
+            error
+                .get("message")
+                .and_then(Value::as_str)
+                .unwrap_or("no message")
+                .to_owned(),
         )),
         (None, None) => return,
     };
