@@ -1,58 +1,152 @@
 //! End to end with the official MCP Inspector CLI (npm `@modelcontextprotocol/inspector`, pinned
-//! in tests/e2e/package.json): the example binaries run as real servers on free loopback ports,
-//! and `mcp-inspector --cli <url> --transport sse --method ...` talks to them over HTTP+SSE. Its
-//! JSON output is parsed and checked.
+//! in tests/e2e/package.json), over every transport the calculator serves:
+//!
+//! * HTTP+SSE: the example binaries run as real servers on free loopback ports, and
+//!   `mcp-inspector --cli <url>/sse --transport sse --method ...` talks to them;
+//! * Streamable HTTP: `mcp-inspector --cli <url>/mcp --transport http --method ...`, against the
+//!   calculator both stateful (sessions) and stateless (`MCP_STATELESS=1`);
+//! * stdio: `mcp-inspector --cli target/<profile>/calculator --transport stdio --method ... --
+//!   --stdio`, the Inspector launching the server itself and speaking over its stdin/stdout.
+//!
+//! Its JSON output is parsed and checked.
 //!
 //! Needs `scripts/setup-e2e.sh` to have been run; fails (never skips) when it has not.
 
 mod e2e_support;
 
+use std::path::PathBuf;
 use std::process::Command;
 use std::time::Duration;
 
-use e2e_support::{inspector_bin, run, Server};
+use e2e_support::{example_binary, inspector_bin, run, Server};
 use serde_json::{json, Value};
 
 /// One Inspector CLI run (two Node processes starting, connect, one request) may take this long.
 const INSPECTOR_TIMEOUT: Duration = Duration::from_secs(40);
 
-/// Runs the Inspector CLI against the SSE endpoint `url` with `args`; returns its JSON output.
-fn inspector(server: &Server, url: &str, args: &[&str]) -> Value {
-    let mut command = Command::new(inspector_bin());
-    command
-        .current_dir(e2e_support::e2e_dir())
-        .args(["--cli", url, "--transport", "sse"])
-        .args(args);
-    let output = run(&mut command, INSPECTOR_TIMEOUT);
+/// Where the Inspector CLI connects, and over which transport.
+enum Target<'a> {
+    /// A running server's URL, with `--transport sse` or `--transport http`.
+    Url {
+        server: &'a Server,
+        url: String,
+        transport: &'static str,
+    },
+    /// A server binary that the Inspector starts itself, with `--transport stdio`; `args` go to
+    /// the server (after `--`).
+    Stdio {
+        program: PathBuf,
+        args: &'static [&'static str],
+    },
+}
+
+impl<'a> Target<'a> {
+    /// HTTP+SSE at `server`'s `path` (e.g. `/sse`).
+    fn sse(server: &'a Server, path: &str) -> Self {
+        Target::Url {
+            server,
+            url: server.url(path),
+            transport: "sse",
+        }
+    }
+
+    /// Streamable HTTP at `server`'s `path` (e.g. `/mcp`).
+    fn http(server: &'a Server, path: &str) -> Self {
+        Target::Url {
+            server,
+            url: server.url(path),
+            transport: "http",
+        }
+    }
+
+    /// The calculator binary, launched by the Inspector as `calculator --stdio`.
+    fn calculator_stdio() -> Self {
+        Target::Stdio {
+            program: example_binary("calculator"),
+            args: &["--stdio"],
+        }
+    }
+
+    /// The Inspector's command line: `--cli <target> --transport <t> <args> [-- <server args>]`.
+    fn command(&self, args: &[&str]) -> Command {
+        let mut command = Command::new(inspector_bin());
+        command.current_dir(e2e_support::e2e_dir()).arg("--cli");
+        match self {
+            Target::Url { url, transport, .. } => {
+                command
+                    .args([url.as_str(), "--transport", transport])
+                    .args(args);
+            }
+            Target::Stdio {
+                program,
+                args: server_args,
+            } => {
+                // The launcher passes what follows `--` on to the server command.
+                command
+                    .arg(program)
+                    .args(["--transport", "stdio"])
+                    .args(args)
+                    .arg("--")
+                    .args(server_args.iter());
+            }
+        }
+        command
+    }
+
+    /// What the server printed so far, for failure messages.
+    fn server_log(&self) -> String {
+        match self {
+            Target::Url { server, .. } => server.log(),
+            Target::Stdio { .. } => {
+                "(not captured: the Inspector starts a stdio server itself and drops its stderr)"
+                    .to_owned()
+            }
+        }
+    }
+
+    fn describe(&self) -> String {
+        match self {
+            Target::Url { url, transport, .. } => format!("{url} --transport {transport}"),
+            Target::Stdio { program, args } => {
+                format!("{} {} --transport stdio", program.display(), args.join(" "))
+            }
+        }
+    }
+}
+
+/// Runs the Inspector CLI against `target` with `args`; returns its JSON output.
+fn inspector(target: &Target, args: &[&str]) -> Value {
+    let output = run(&mut target.command(args), INSPECTOR_TIMEOUT);
+    let what = target.describe();
     assert!(
         output.status.success(),
-        "mcp-inspector --cli {url} {args:?} failed:\n{}\n--- server output ---\n{}",
+        "mcp-inspector --cli {what} {args:?} failed:\n{}\n--- server output ---\n{}",
         output.describe(),
-        server.log()
+        target.server_log()
     );
     serde_json::from_str(&output.stdout).unwrap_or_else(|err| {
         panic!(
-            "mcp-inspector --cli {url} {args:?} printed no JSON ({err}):\n{}",
+            "mcp-inspector --cli {what} {args:?} printed no JSON ({err}):\n{}",
             output.describe()
         )
     })
 }
 
-fn list_tools(server: &Server, url: &str) -> Vec<Value> {
-    let listed = inspector(server, url, &["--method", "tools/list"]);
+fn list_tools(target: &Target) -> Vec<Value> {
+    let listed = inspector(target, &["--method", "tools/list"]);
     listed["tools"]
         .as_array()
         .unwrap_or_else(|| panic!("tools/list has no tools array: {listed:#}"))
         .clone()
 }
 
-fn call_tool(server: &Server, url: &str, tool: &str, args: &[&str]) -> Value {
+fn call_tool(target: &Target, tool: &str, args: &[&str]) -> Value {
     let mut all = vec!["--method", "tools/call", "--tool-name", tool];
     if !args.is_empty() {
         all.push("--tool-arg");
         all.extend_from_slice(args);
     }
-    inspector(server, url, &all)
+    inspector(target, &all)
 }
 
 fn tool<'a>(tools: &'a [Value], name: &str) -> &'a Value {
@@ -115,14 +209,10 @@ fn assert_add_schema(add: &Value) {
     }
 }
 
-// ---- calculator, mounted at the root: /sse -----------------------------------------------
-
-#[test]
-fn calculator_tools_list() {
-    let server = Server::start("calculator", None);
-    let tools = list_tools(&server, &server.url("/sse"));
+/// The calculator's six tools, as every transport lists them.
+fn assert_calculator_tools(tools: &[Value]) {
     assert_eq!(
-        names(&tools),
+        names(tools),
         [
             "add",
             "divide",
@@ -132,11 +222,11 @@ fn calculator_tools_list() {
             "subtract"
         ]
     );
-    let add = tool(&tools, "add");
+    let add = tool(tools, "add");
     assert_add_schema(add);
     assert_eq!(add["annotations"]["readOnlyHint"], true, "{add:#}");
 
-    let power = &tool(&tools, "power")["inputSchema"];
+    let power = &tool(tools, "power")["inputSchema"];
     assert_eq!(
         power["required"],
         json!(["base"]),
@@ -144,7 +234,7 @@ fn calculator_tools_list() {
     );
     assert_eq!(power["properties"]["exponent"]["default"], 2, "{power:#}");
 
-    let statistics = tool(&tools, "statistics");
+    let statistics = tool(tools, "statistics");
     let output = &statistics["outputSchema"];
     assert_eq!(
         output["type"], "object",
@@ -158,54 +248,18 @@ fn calculator_tools_list() {
     }
 }
 
-#[test]
-fn calculator_add_answers_5() {
-    let server = Server::start("calculator", None);
-    let result = call_tool(&server, &server.url("/sse"), "add", &["a=2", "b=3"]);
-    assert_ok(&result);
-    assert_eq!(text(&result), "5", "{result:#}");
-}
-
-#[test]
-fn calculator_divide_by_zero_is_an_error_result() {
-    let server = Server::start("calculator", None);
-    let url = server.url("/sse");
-    let result = call_tool(&server, &url, "divide", &["dividend=1", "divisor=0"]);
+fn assert_divide_by_zero_message(result: &Value) {
     assert_eq!(result["isError"], true, "{result:#}");
     assert_eq!(
-        text(&result),
+        text(result),
         "cannot divide by zero: pass a non-zero divisor"
     );
-    // ...and the session's next call still works.
-    let result = call_tool(&server, &url, "divide", &["dividend=7", "divisor=2"]);
-    assert_ok(&result);
-    assert_eq!(text(&result), "3.5", "{result:#}");
 }
 
-#[test]
-fn calculator_wrong_argument_types_are_error_results_naming_the_argument() {
-    let server = Server::start("calculator", None);
-    let url = server.url("/sse");
-    // The Inspector converts by the schema: 2.5 stays a float, for an integer parameter.
-    assert_error_naming(&call_tool(&server, &url, "add", &["a=2.5", "b=3"]), "a");
-    // Not JSON, so the Inspector sends the string "oops" for an array parameter.
-    assert_error_naming(
-        &call_tool(&server, &url, "statistics", &["numbers=oops"]),
-        "numbers",
-    );
-}
-
-#[test]
-fn calculator_structured_output() {
-    let server = Server::start("calculator", None);
-    // The Inspector's SDK validates structuredContent against the listed outputSchema.
-    let result = call_tool(
-        &server,
-        &server.url("/sse"),
-        "statistics",
-        &["numbers=[1,2,6]"],
-    );
-    assert_ok(&result);
+/// The result of `statistics(numbers=[1,2,6])`. The Inspector lists the tools before calling
+/// one, so its SDK has also validated structuredContent against the listed outputSchema.
+fn assert_statistics_of_1_2_6(result: &Value) {
+    assert_ok(result);
     let structured = result["structuredContent"]
         .as_object()
         .unwrap_or_else(|| panic!("no structuredContent object: {result:#}"));
@@ -229,12 +283,101 @@ fn calculator_structured_output() {
     assert_eq!(structured["count"], 3, "count is an integer: {result:#}");
 }
 
+/// Lists the calculator's tools and calls add, divide (by zero, then not), statistics and add
+/// with a wrong argument type through `target`, checking every answer.
+fn assert_calculator_over(target: &Target) {
+    assert_calculator_tools(&list_tools(target));
+
+    let result = call_tool(target, "add", &["a=2", "b=3"]);
+    assert_ok(&result);
+    assert_eq!(text(&result), "5", "{result:#}");
+
+    assert_divide_by_zero_message(&call_tool(target, "divide", &["dividend=1", "divisor=0"]));
+    let result = call_tool(target, "divide", &["dividend=7", "divisor=2"]);
+    assert_ok(&result);
+    assert_eq!(text(&result), "3.5", "{result:#}");
+
+    assert_statistics_of_1_2_6(&call_tool(target, "statistics", &["numbers=[1,2,6]"]));
+
+    // The Inspector converts by the schema: 2.5 stays a float, for an integer parameter.
+    assert_error_naming(&call_tool(target, "add", &["a=2.5", "b=3"]), "a");
+}
+
+// ---- calculator, mounted at the root: /sse -----------------------------------------------
+
+#[test]
+fn calculator_tools_list() {
+    let server = Server::start("calculator", None);
+    assert_calculator_tools(&list_tools(&Target::sse(&server, "/sse")));
+}
+
+#[test]
+fn calculator_add_answers_5() {
+    let server = Server::start("calculator", None);
+    let result = call_tool(&Target::sse(&server, "/sse"), "add", &["a=2", "b=3"]);
+    assert_ok(&result);
+    assert_eq!(text(&result), "5", "{result:#}");
+}
+
+#[test]
+fn calculator_divide_by_zero_is_an_error_result() {
+    let server = Server::start("calculator", None);
+    let sse = Target::sse(&server, "/sse");
+    assert_divide_by_zero_message(&call_tool(&sse, "divide", &["dividend=1", "divisor=0"]));
+    // ...and the session's next call still works.
+    let result = call_tool(&sse, "divide", &["dividend=7", "divisor=2"]);
+    assert_ok(&result);
+    assert_eq!(text(&result), "3.5", "{result:#}");
+}
+
+#[test]
+fn calculator_wrong_argument_types_are_error_results_naming_the_argument() {
+    let server = Server::start("calculator", None);
+    let sse = Target::sse(&server, "/sse");
+    // The Inspector converts by the schema: 2.5 stays a float, for an integer parameter.
+    assert_error_naming(&call_tool(&sse, "add", &["a=2.5", "b=3"]), "a");
+    // Not JSON, so the Inspector sends the string "oops" for an array parameter.
+    assert_error_naming(&call_tool(&sse, "statistics", &["numbers=oops"]), "numbers");
+}
+
+#[test]
+fn calculator_structured_output() {
+    let server = Server::start("calculator", None);
+    let result = call_tool(
+        &Target::sse(&server, "/sse"),
+        "statistics",
+        &["numbers=[1,2,6]"],
+    );
+    assert_statistics_of_1_2_6(&result);
+}
+
+// ---- calculator over Streamable HTTP (/mcp) and stdio ----------------------------------------
+
+#[test]
+fn calculator_streamable_http_lists_and_calls_tools() {
+    let server = Server::start("calculator", None);
+    assert_calculator_over(&Target::http(&server, "/mcp"));
+}
+
+#[test]
+fn calculator_stateless_streamable_http_lists_and_calls_tools() {
+    let server = Server::start_with_env("calculator", None, &[("MCP_STATELESS", "1")]);
+    assert_calculator_over(&Target::http(&server, "/mcp"));
+}
+
+#[test]
+fn calculator_stdio_lists_and_calls_tools() {
+    // No server is started here: each Inspector run launches `calculator --stdio` itself (it
+    // ends with the Inspector's process group).
+    assert_calculator_over(&Target::calculator_stdio());
+}
+
 // ---- mount_existing: MCP under /api/mcp next to the app's own routes -------------------------
 
 #[test]
 fn mounted_tools_list() {
     let server = Server::start("mount_existing", None);
-    let tools = list_tools(&server, &server.url("/api/mcp/sse"));
+    let tools = list_tools(&Target::sse(&server, "/api/mcp/sse"));
     assert_eq!(names(&tools), ["add", "greet"]);
     assert_add_schema(tool(&tools, "add"));
     let greet = &tool(&tools, "greet")["inputSchema"];
@@ -248,11 +391,11 @@ fn mounted_tools_list() {
 #[test]
 fn mounted_add_answers_5_and_greet_uses_its_default() {
     let server = Server::start("mount_existing", None);
-    let url = server.url("/api/mcp/sse");
-    let result = call_tool(&server, &url, "add", &["a=2", "b=3"]);
+    let sse = Target::sse(&server, "/api/mcp/sse");
+    let result = call_tool(&sse, "add", &["a=2", "b=3"]);
     assert_ok(&result);
     assert_eq!(text(&result), "5", "{result:#}");
-    let result = call_tool(&server, &url, "greet", &["name=Ada"]);
+    let result = call_tool(&sse, "greet", &["name=Ada"]);
     assert_ok(&result);
     assert_eq!(text(&result), "Hello, Ada!", "{result:#}");
 }
@@ -260,8 +403,8 @@ fn mounted_add_answers_5_and_greet_uses_its_default() {
 #[test]
 fn mounted_wrong_argument_type_is_an_error_result_naming_the_argument() {
     let server = Server::start("mount_existing", None);
-    let url = server.url("/api/mcp/sse");
-    assert_error_naming(&call_tool(&server, &url, "add", &["a=2", "b=3.5"]), "b");
+    let sse = Target::sse(&server, "/api/mcp/sse");
+    assert_error_naming(&call_tool(&sse, "add", &["a=2", "b=3.5"]), "b");
 }
 
 #[test]
