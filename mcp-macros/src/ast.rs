@@ -12,6 +12,8 @@ use crate::params::{param_description, parse_params, unraw, Param};
 #[derive(Clone, Copy, PartialEq, Eq)]
 pub enum Kind {
     Tool,
+    Resource,
+    Prompt,
 }
 
 impl Kind {
@@ -19,13 +21,16 @@ impl Kind {
     pub fn attr(self) -> &'static str {
         match self {
             Kind::Tool => "#[tool]",
+            Kind::Resource => "#[resource]",
+            Kind::Prompt => "#[prompt]",
         }
     }
 
     /// Why a parameter must be a plain identifier: "each ...".
     pub fn param_role(self) -> &'static str {
         match self {
-            Kind::Tool => "becomes a named argument",
+            Kind::Tool | Kind::Prompt => "becomes a named argument",
+            Kind::Resource => "binds a variable of the URI template",
         }
     }
 
@@ -33,6 +38,8 @@ impl Kind {
     pub fn param_source(self) -> &'static str {
         match self {
             Kind::Tool => "deserialized from JSON",
+            Kind::Resource => "parsed from the text of the URI",
+            Kind::Prompt => "parsed from the text the client sends",
         }
     }
 
@@ -40,6 +47,7 @@ impl Kind {
     pub fn param_traits(self) -> &'static str {
         match self {
             Kind::Tool => "`Deserialize` and `JsonSchema`",
+            Kind::Resource | Kind::Prompt => "`Deserialize`",
         }
     }
 
@@ -47,6 +55,8 @@ impl Kind {
     pub fn why_not_generic(self) -> &'static str {
         match self {
             Kind::Tool => "the tool's JSON Schema is computed from concrete parameter types",
+            Kind::Resource => "each template variable is parsed into a concrete type",
+            Kind::Prompt => "each argument is parsed into a concrete type",
         }
     }
 
@@ -54,6 +64,8 @@ impl Kind {
     pub fn why_nameable_output(self) -> &'static str {
         match self {
             Kind::Tool => "the output type must be nameable to derive its schema",
+            Kind::Resource => "the output type must be nameable to turn it into contents",
+            Kind::Prompt => "the output type must be nameable to turn it into messages",
         }
     }
 
@@ -61,6 +73,10 @@ impl Kind {
     pub fn example(self) -> &'static str {
         match self {
             Kind::Tool => "#[tool] async fn name(arg: Type) -> Output { .. }",
+            Kind::Resource => {
+                "#[resource(\"scheme://path/{id}\")] async fn name(id: Type) -> String { .. }"
+            }
+            Kind::Prompt => "#[prompt] async fn name(arg: String) -> String { .. }",
         }
     }
 }

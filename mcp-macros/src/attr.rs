@@ -1,8 +1,9 @@
-//! Attribute options: `#[tool(...)]` on the function and `#[arg(...)]` on its parameters.
+//! Attribute options: `#[tool(...)]` on the function and `#[arg(...)]` on its parameters, and
+//! the option readers every macro's attribute uses.
 
 use proc_macro2::{Span, TokenStream};
 use syn::meta::ParseNestedMeta;
-use syn::{Expr, LitBool, LitStr, Token};
+use syn::{Expr, Ident, LitBool, LitInt, LitStr, Token};
 
 /// A string option with the span of its literal, for errors that point at it.
 pub struct Spanned<T> {
@@ -110,7 +111,7 @@ impl ArgAttr {
 }
 
 /// `name = "..."`: a string literal, with an error saying so for anything else.
-fn string(meta: &ParseNestedMeta) -> syn::Result<LitStr> {
+pub fn string(meta: &ParseNestedMeta) -> syn::Result<LitStr> {
     let name = path_text(&meta.path);
     let message = || format!("`{name}` takes a string: write `{name} = \"...\"`");
     if !meta.input.peek(Token![=]) {
@@ -151,7 +152,7 @@ fn flag(meta: &ParseNestedMeta) -> syn::Result<bool> {
     )))
 }
 
-fn set<T>(meta: &ParseNestedMeta, slot: &mut Option<T>, value: T) -> syn::Result<()> {
+pub fn set<T>(meta: &ParseNestedMeta, slot: &mut Option<T>, value: T) -> syn::Result<()> {
     if slot.is_some() {
         return Err(meta.error(format!(
             "`{}` is given twice; keep one",
@@ -162,6 +163,79 @@ fn set<T>(meta: &ParseNestedMeta, slot: &mut Option<T>, value: T) -> syn::Result
     Ok(())
 }
 
-fn path_text(path: &syn::Path) -> String {
+pub fn path_text(path: &syn::Path) -> String {
     quote::quote!(#path).to_string().replace(' ', "")
+}
+
+/// `icons = ["https://...", ..]`: a list of image URLs.
+pub fn icons(meta: &ParseNestedMeta) -> syn::Result<Vec<String>> {
+    let message = "`icons` takes a list of image URLs: write \
+                   `icons = [\"https://example.com/icon.png\"]`";
+    if !meta.input.peek(Token![=]) {
+        return Err(meta.error(message));
+    }
+    let value = meta.value()?;
+    let array: syn::ExprArray = value
+        .parse()
+        .map_err(|err| syn::Error::new(err.span(), message))?;
+    array
+        .elems
+        .iter()
+        .map(|elem| match elem {
+            Expr::Lit(syn::ExprLit {
+                lit: syn::Lit::Str(lit),
+                ..
+            }) => Ok(lit.value()),
+            other => Err(syn::Error::new_spanned(other, message)),
+        })
+        .collect()
+}
+
+/// `size = 1024`: a number of bytes.
+pub fn size(meta: &ParseNestedMeta) -> syn::Result<u64> {
+    let message = "`size` takes the resource's size in bytes: write `size = 1024`";
+    if !meta.input.peek(Token![=]) {
+        return Err(meta.error(message));
+    }
+    let value = meta.value()?;
+    if !value.peek(LitInt) {
+        return Err(value.error(message));
+    }
+    let lit: LitInt = value.parse()?;
+    lit.base10_parse()
+        .map_err(|_| syn::Error::new(lit.span(), message))
+}
+
+/// One `argument = completer` of `complete(...)`.
+pub struct CompleterOption {
+    /// The argument (or template variable) it completes.
+    pub name: Ident,
+    /// The completer: a function path (or any expression of a function type).
+    pub completer: Expr,
+}
+
+/// `complete(city = cities, district = districts)`.
+pub fn completers(meta: &ParseNestedMeta) -> syn::Result<Vec<CompleterOption>> {
+    let message = "`complete` names a completer per argument: write \
+                   `complete(argument = function)`, where the function takes the partial value \
+                   `&str` and returns the suggestions as `Vec<String>`";
+    if !meta.input.peek(syn::token::Paren) {
+        return Err(meta.error(message));
+    }
+    let mut completers: Vec<CompleterOption> = Vec::new();
+    meta.parse_nested_meta(|inner| {
+        let Some(name) = inner.path.get_ident().cloned() else {
+            return Err(inner.error(message));
+        };
+        if !inner.input.peek(Token![=]) {
+            return Err(inner.error(message));
+        }
+        let completer: Expr = inner.value()?.parse()?;
+        if completers.iter().any(|c| c.name == name) {
+            return Err(inner.error(format!("`{name}` has two completers; keep one")));
+        }
+        completers.push(CompleterOption { name, completer });
+        Ok(())
+    })?;
+    Ok(completers)
 }

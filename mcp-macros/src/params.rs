@@ -113,6 +113,15 @@ impl Param {
     }
 }
 
+/// The client-given parameter that `name` refers to: the one with that argument name, else the
+/// one with that identifier.
+pub fn find_argument<'a>(params: &'a [Param], name: &str) -> Option<&'a Param> {
+    let arguments = || params.iter().filter(|param| param.injected.is_none());
+    arguments()
+        .find(|param| param.name == name)
+        .or_else(|| arguments().find(|param| param.is_named(name)))
+}
+
 /// A parameter's description: `#[arg(description)]` or its `# Arguments` entry.
 pub fn param_description(docs: &Docs, param: &Param) -> Option<String> {
     param.description.clone().or_else(|| {

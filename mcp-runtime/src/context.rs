@@ -15,6 +15,7 @@ use serde::{Deserialize, Serialize};
 use serde_json::{json, Value};
 use tokio::sync::{mpsc, Notify};
 
+use crate::auth::Identity;
 use crate::content::Content;
 use crate::jsonrpc::RequestId;
 use crate::server::Server;
@@ -114,7 +115,10 @@ impl Context {
 
     /// The client's `clientInfo` from `initialize` (`null` when stateless).
     pub fn client_info(&self) -> &Value {
-        self.inner.session.negotiated().map_or(&Value::Null, |n| &n.client_info)
+        self.inner
+            .session
+            .negotiated()
+            .map_or(&Value::Null, |n| &n.client_info)
     }
 
     /// The capabilities the client declared in `initialize` (`null` when stateless).
@@ -123,6 +127,24 @@ impl Context {
             .session
             .negotiated()
             .map_or(&Value::Null, |n| &n.client_capabilities)
+    }
+
+    /// Who sent the request, when the transport is guarded by
+    /// [`BearerAuth`](crate::auth::BearerAuth).
+    pub fn identity(&self) -> Option<Identity> {
+        self.inner.session.identity()
+    }
+
+    /// Fails unless the request's token grants `scope`: a tool that needs a permission calls
+    /// this first and returns the error, which tells the model what is missing.
+    pub fn require_scope(&self, scope: &str) -> Result<(), MissingScope> {
+        match self.identity() {
+            Some(identity) if identity.has_scope(scope) => Ok(()),
+            identity => Err(MissingScope {
+                scope: scope.to_owned(),
+                authenticated: identity.is_some(),
+            }),
+        }
     }
 
     /// The server serving this request.
@@ -165,7 +187,11 @@ impl Context {
         if let Some(logger) = logger {
             params["logger"] = Value::String(logger.to_owned());
         }
-        self.send(crate::jsonrpc::notification_json("notifications/message", params)).await;
+        self.send(crate::jsonrpc::notification_json(
+            "notifications/message",
+            params,
+        ))
+        .await;
     }
 
     /// Logs at `debug` level.
@@ -191,7 +217,9 @@ impl Context {
     /// Reports progress (`notifications/progress`) if the client asked for it by sending a
     /// progress token with the request; otherwise does nothing.
     pub async fn report_progress(&self, progress: f64, total: Option<f64>, message: Option<&str>) {
-        let Some(token) = &self.inner.progress_token else { return };
+        let Some(token) = &self.inner.progress_token else {
+            return;
+        };
         let mut params = json!({ "progressToken": token, "progress": progress });
         if let Some(total) = total {
             params["total"] = json!(total);
@@ -199,7 +227,11 @@ impl Context {
         if let Some(message) = message {
             params["message"] = json!(message);
         }
-        self.send(crate::jsonrpc::notification_json("notifications/progress", params)).await;
+        self.send(crate::jsonrpc::notification_json(
+            "notifications/progress",
+            params,
+        ))
+        .await;
     }
 
     /// Sends a request to the client and waits for its result, for at most the server's
@@ -211,7 +243,9 @@ impl Context {
         let _pending = PendingReply { session, id };
         let message = json!({ "jsonrpc": "2.0", "id": id, "method": method, "params": params });
         if !self.send(message.to_string()).await {
-            return Err(ClientRequestError::Undeliverable { method: method.to_owned() });
+            return Err(ClientRequestError::Undeliverable {
+                method: method.to_owned(),
+            });
         }
         let timeout = self.inner.server.inner.client_request_timeout;
         match tokio::time::timeout(timeout, reply).await {
@@ -221,12 +255,20 @@ impl Context {
                 code: error.code,
                 message: error.message,
             }),
-            Ok(Err(_)) => Err(ClientRequestError::Undeliverable { method: method.to_owned() }),
+            Ok(Err(_)) => Err(ClientRequestError::Undeliverable {
+                method: method.to_owned(),
+            }),
             Err(_) => {
                 let params = json!({ "requestId": id, "reason": "timed out" });
-                self.send(crate::jsonrpc::notification_json("notifications/cancelled", params))
-                    .await;
-                Err(ClientRequestError::Timeout { method: method.to_owned(), after: timeout })
+                self.send(crate::jsonrpc::notification_json(
+                    "notifications/cancelled",
+                    params,
+                ))
+                .await;
+                Err(ClientRequestError::Timeout {
+                    method: method.to_owned(),
+                    after: timeout,
+                })
             }
         }
     }
@@ -240,7 +282,10 @@ impl Context {
     }
 
     /// Asks the client to sample its language model (`sampling/createMessage`).
-    pub async fn sample(&self, request: SamplingRequest) -> Result<SamplingResponse, ClientRequestError> {
+    pub async fn sample(
+        &self,
+        request: SamplingRequest,
+    ) -> Result<SamplingResponse, ClientRequestError> {
         self.require_capability("sampling")?;
         let params = serde_json::to_value(&request).expect("sampling requests serialize");
         let result = self.request("sampling/createMessage", params).await?;
@@ -257,7 +302,9 @@ impl Context {
     {
         let schema = elicitation_schema::<T>();
         match self.elicit_with_schema(message, (*schema).clone()).await? {
-            Elicitation::Accept(content) => decode("elicitation/create", content).map(Elicitation::Accept),
+            Elicitation::Accept(content) => {
+                decode("elicitation/create", content).map(Elicitation::Accept)
+            }
             Elicitation::Decline => Ok(Elicitation::Decline),
             Elicitation::Cancel => Ok(Elicitation::Cancel),
         }
@@ -273,7 +320,9 @@ impl Context {
         let params = json!({ "message": message, "requestedSchema": requested_schema });
         let result = self.request("elicitation/create", params).await?;
         match result.get("action").and_then(Value::as_str) {
-            Some("accept") => Ok(Elicitation::Accept(result.get("content").cloned().unwrap_or(json!({})))),
+            Some("accept") => Ok(Elicitation::Accept(
+                result.get("content").cloned().unwrap_or(json!({})),
+            )),
             Some("decline") => Ok(Elicitation::Decline),
             Some("cancel") => Ok(Elicitation::Cancel),
             _ => Err(ClientRequestError::Malformed {
@@ -315,13 +364,42 @@ fn decode<T: DeserializeOwned>(method: &str, value: Value) -> Result<T, ClientRe
 fn elicitation_schema<T: JsonSchema + 'static>() -> Arc<Value> {
     static CACHE: OnceLock<Mutex<HashMap<TypeId, Arc<Value>>>> = OnceLock::new();
     let cache = CACHE.get_or_init(Default::default);
-    let mut cache = cache.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
+    let mut cache = cache
+        .lock()
+        .unwrap_or_else(|poisoned| poisoned.into_inner());
     Arc::clone(
         cache
             .entry(TypeId::of::<T>())
             .or_insert_with(|| Arc::new(crate::schema::elicitation_schema::<T>())),
     )
 }
+
+/// A tool needed a scope the request's token does not grant.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct MissingScope {
+    scope: String,
+    authenticated: bool,
+}
+
+impl fmt::Display for MissingScope {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        if self.authenticated {
+            write!(
+                f,
+                "this tool needs the `{}` scope, which the access token does not grant",
+                self.scope
+            )
+        } else {
+            write!(
+                f,
+                "this tool needs the `{}` scope, but the request is not authenticated",
+                self.scope
+            )
+        }
+    }
+}
+
+impl std::error::Error for MissingScope {}
 
 /// Why a request to the client failed.
 #[derive(Debug, Clone, PartialEq)]
@@ -425,16 +503,30 @@ impl LogLevel {
 
     /// The level's name on the wire.
     pub fn as_str(self) -> &'static str {
-        ["debug", "info", "notice", "warning", "error", "critical", "alert", "emergency"][self as usize]
+        [
+            "debug",
+            "info",
+            "notice",
+            "warning",
+            "error",
+            "critical",
+            "alert",
+            "emergency",
+        ][self as usize]
     }
 
     /// The level with this wire name.
     pub fn parse(name: &str) -> Option<LogLevel> {
-        LogLevel::ALL.into_iter().find(|level| level.as_str() == name)
+        LogLevel::ALL
+            .into_iter()
+            .find(|level| level.as_str() == name)
     }
 
     pub(crate) fn from_u8(value: u8) -> LogLevel {
-        LogLevel::ALL.get(value as usize).copied().unwrap_or(LogLevel::Debug)
+        LogLevel::ALL
+            .get(value as usize)
+            .copied()
+            .unwrap_or(LogLevel::Debug)
     }
 }
 
@@ -496,7 +588,10 @@ impl SamplingRequest {
     /// One user message of text.
     pub fn new(prompt: impl Into<String>, max_tokens: u32) -> Self {
         SamplingRequest {
-            messages: vec![SamplingMessage { role: Role::User, content: Content::text(prompt) }],
+            messages: vec![SamplingMessage {
+                role: Role::User,
+                content: Content::text(prompt),
+            }],
             max_tokens,
             system_prompt: None,
             temperature: None,
@@ -591,7 +686,9 @@ impl StateMap {
     }
 
     pub(crate) fn get<T: Send + Sync + 'static>(&self) -> Option<&T> {
-        self.0.get(&TypeId::of::<T>()).and_then(|value| value.downcast_ref())
+        self.0
+            .get(&TypeId::of::<T>())
+            .and_then(|value| value.downcast_ref())
     }
 }
 

@@ -4,14 +4,17 @@
 //! [`Server::handle_message`] (concurrently, for concurrent requests) and carries the response
 //! back; SSE, Streamable HTTP and stdio all share this code.
 
+use std::time::Instant;
+
 use serde_json::{json, Map, Value};
 use tokio::sync::mpsc;
+use tracing::Instrument;
 
 use crate::context::{CancelToken, Context, LogLevel, Outgoing};
 use crate::jsonrpc::{ErrorObject, Message, Notification, Request, RequestId, Response};
 use crate::protocol::negotiate_version;
 use crate::server::Server;
-use crate::session::{Negotiated, Session};
+use crate::session::{Negotiated, RequestRefused, Session};
 use crate::tool::join_error_result;
 
 impl Server {
@@ -45,25 +48,75 @@ impl Server {
         }
     }
 
-    /// Runs a request until it answers or the client cancels it (then nothing is answered).
+    /// Runs a request until it answers or the client cancels it (then nothing is answered),
+    /// inside a `mcp.request` tracing span (method, id, session, tool; never argument values).
     async fn run_request(
         &self,
         session: &Session,
         request: Request,
         related: Option<mpsc::Sender<Outgoing>>,
     ) -> Option<Response> {
+        let span = tracing::info_span!(
+            "mcp.request",
+            method = %request.method,
+            id = %request.id,
+            session = %session.id(),
+            tool = tracing::field::Empty,
+        );
+        let started = Instant::now();
+        let response = self
+            .run_request_in_span(session, request, related)
+            .instrument(span.clone())
+            .await;
+        let elapsed_ms = started.elapsed().as_secs_f64() * 1e3;
+        span.in_scope(|| match &response {
+            None => tracing::debug!(elapsed_ms, "cancelled by the client: no response sent"),
+            Some(Response { outcome: Ok(_), .. }) => tracing::debug!(elapsed_ms, "answered"),
+            Some(Response {
+                outcome: Err(error),
+                ..
+            }) => {
+                tracing::debug!(elapsed_ms, code = error.code, "answered with an error")
+            }
+        });
+        response
+    }
+
+    async fn run_request_in_span(
+        &self,
+        session: &Session,
+        request: Request,
+        related: Option<mpsc::Sender<Outgoing>>,
+    ) -> Option<Response> {
         let id = request.id.clone();
-        let token = CancelToken::default();
-        if request.method != "initialize" && !session.start_request(&id, token.clone()) {
+        if self.is_shutting_down() {
             return Some(Response::error(
-                Some(id.clone()),
+                Some(id),
                 ErrorObject::new(
-                    crate::jsonrpc::INVALID_REQUEST,
-                    format!(
-                        "a request with id {id} is already running in this session: use a new id"
-                    ),
+                    crate::jsonrpc::SERVER_UNAVAILABLE,
+                    "the server is shutting down and takes no new requests",
                 ),
             ));
+        }
+        let _counted = self.count_request();
+        let token = CancelToken::default();
+        if request.method != "initialize" {
+            let limit = self.inner.max_requests_per_session;
+            if let Err(refused) = session.start_request(&id, token.clone(), limit) {
+                let message = match refused {
+                    RequestRefused::DuplicateId => format!(
+                        "a request with id {id} is already running in this session: use a new id"
+                    ),
+                    RequestRefused::TooMany => format!(
+                        "this session already runs {limit} requests: wait for some to finish \
+                         (ServerBuilder::max_requests_per_session sets the limit)"
+                    ),
+                };
+                return Some(Response::error(
+                    Some(id),
+                    ErrorObject::new(crate::jsonrpc::INVALID_REQUEST, message),
+                ));
+            }
         }
         let progress_token = request
             .params
@@ -104,6 +157,12 @@ impl Server {
             )),
             "tools/list" => self.list_tools(params),
             "tools/call" => self.call_tool(params, context).await,
+            "resources/list" => self.list_resources(&params),
+            "resources/templates/list" => self.list_resource_templates(&params),
+            "resources/read" => self.read_resource(params, context).await,
+            "prompts/list" => self.list_prompts(&params),
+            "prompts/get" => self.get_prompt(params, context).await,
+            "completion/complete" => self.complete(params, context).await,
             "logging/setLevel" => set_log_level(session, &params),
             _ => Err(ErrorObject::method_not_found(&method)),
         };
@@ -158,6 +217,7 @@ impl Server {
         if !inner.tools.is_empty() {
             capabilities.insert("tools".to_owned(), json!({ "listChanged": false }));
         }
+        self.feature_capabilities(&mut capabilities);
         // Any tool may log through its Context, so the client may always set a level.
         capabilities.insert("logging".to_owned(), json!({}));
         let mut server_info = Map::new();
@@ -223,14 +283,19 @@ impl Server {
                 ))
             }
         };
+        tracing::Span::current().record("tool", name.as_str());
         let Some(tool) = self.tool(&name) else {
             return Err(ErrorObject::invalid_params(format!(
                 "unknown tool `{name}`: call `tools/list` to see the available tools"
             )));
         };
         let result = match params.remove("arguments") {
-            None | Some(Value::Null) => run_isolated(tool.call(Map::new(), context)).await,
-            Some(Value::Object(arguments)) => run_isolated(tool.call(arguments, context)).await,
+            None | Some(Value::Null) => {
+                run_isolated(tool.call(Map::new(), context), self.inner.tool_timeout).await
+            }
+            Some(Value::Object(arguments)) => {
+                run_isolated(tool.call(arguments, context), self.inner.tool_timeout).await
+            }
             Some(other) => crate::CallToolResult::error(format!(
                 "invalid arguments for tool `{name}`: `arguments` must be an object, got {}",
                 crate::jsonrpc::type_name(&other)
@@ -243,9 +308,12 @@ impl Server {
 }
 
 /// Runs a tool call as its own task, so that a panic becomes an error result instead of
-/// taking the connection (or the worker) down. Dropping this future (the request was
-/// cancelled) aborts the task.
-async fn run_isolated(call: crate::tool::ToolFuture) -> crate::CallToolResult {
+/// taking the connection (or the worker) down, and a call that outlives `timeout` becomes one
+/// too. Dropping this future (the request was cancelled) aborts the task.
+async fn run_isolated(
+    call: crate::tool::ToolFuture,
+    timeout: Option<std::time::Duration>,
+) -> crate::CallToolResult {
     struct AbortOnDrop(tokio::task::JoinHandle<crate::CallToolResult>);
     impl Drop for AbortOnDrop {
         fn drop(&mut self) {
@@ -253,7 +321,20 @@ async fn run_isolated(call: crate::tool::ToolFuture) -> crate::CallToolResult {
         }
     }
     let mut task = AbortOnDrop(tokio::spawn(call));
-    match (&mut task.0).await {
+    let joined = match timeout {
+        Some(limit) => match tokio::time::timeout(limit, &mut task.0).await {
+            Ok(joined) => joined,
+            Err(_) => {
+                tracing::warn!(?limit, "tool call timed out and was stopped");
+                return crate::CallToolResult::error(format!(
+                    "the tool did not finish within {limit:?} and was stopped \
+                     (ServerBuilder::tool_timeout sets the limit)"
+                ));
+            }
+        },
+        None => (&mut task.0).await,
+    };
+    match joined {
         Ok(result) => result,
         Err(err) => join_error_result(err),
     }

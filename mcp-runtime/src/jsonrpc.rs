@@ -17,6 +17,10 @@ pub const METHOD_NOT_FOUND: i64 = -32601;
 pub const INVALID_PARAMS: i64 = -32602;
 /// Internal JSON-RPC error.
 pub const INTERNAL_ERROR: i64 = -32603;
+/// The server cannot take the request now (it is shutting down).
+pub const SERVER_UNAVAILABLE: i64 = -32000;
+/// MCP: no resource has the URI asked for (`resources/read`); `data` carries the `uri`.
+pub const RESOURCE_NOT_FOUND: i64 = -32002;
 
 /// The id of a request: MCP allows strings and integers (never `null`).
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]

@@ -96,29 +96,40 @@
 
 extern crate self as mcp_runtime;
 
+pub mod auth;
 pub mod client;
+mod completion;
 mod content;
 mod context;
 mod dispatch;
+mod features;
 pub mod jsonrpc;
+mod lifecycle;
+mod prompt;
 pub mod protocol;
+mod resource;
 mod result;
 mod schema;
 mod server;
 mod session;
+mod text_arguments;
 mod tool;
 pub mod transport;
+pub mod uri_template;
 
 #[doc(hidden)]
 #[path = "private.rs"]
 pub mod __private;
 
+pub use completion::{Completion, CompletionContext, IntoCompletion, MAX_COMPLETION_VALUES};
 pub use content::{Content, ResourceContents};
 pub use context::{
-    ClientRequestError, Context, Elicitation, LogLevel, Role, Root, SamplingMessage, SamplingRequest,
-    SamplingResponse,
+    ClientRequestError, Context, Elicitation, LogLevel, MissingScope, Role, Root, SamplingMessage,
+    SamplingRequest, SamplingResponse,
 };
-pub use mcp_macros::tool;
+pub use mcp_macros::{prompt, resource, tool};
+pub use prompt::{GetPromptResult, IntoPromptResult, Prompt, PromptMessage};
+pub use resource::{IntoResourceContents, Resource, ResourceTemplate};
 pub use result::{CallToolResult, IntoToolResult, Json};
 pub use server::{BuildError, Server, ServerBuilder};
 pub use session::{Negotiated, Session};

@@ -1,10 +1,24 @@
-//! What `#[tool]`-generated code reaches. Not public API: it may change in any release.
+//! What `#[tool]`, `#[resource]` and `#[prompt]`-generated code reaches. Not public API: it may
+//! change in any release.
 
 pub use inventory;
 pub use schemars::{Schema, SchemaGenerator};
 pub use serde_json;
 
+pub use crate::completion::{
+    into_completion, Completer, CompleterDefinition, CompletionFuture, CompletionRequest, Resolve,
+    ResolveFuture, ResolveValue,
+};
+pub use crate::features::run_sync;
+pub use crate::jsonrpc::ErrorObject;
+pub use crate::prompt::{
+    IntoPromptResult, PromptArgumentDefinition, PromptDefinition, PromptFuture, PromptGet,
+};
+pub use crate::resource::{IntoResourceContents, ResourceDefinition, ResourceFuture, ResourceRead};
 pub use crate::result::{CallToolResult, IntoToolResult};
+pub use crate::text_arguments::{
+    ArgumentsOf, IsOptional, IsOptionalFallback, Optional, TextArguments,
+};
 pub use crate::tool::{
     run_blocking, Arguments, ParamDefinition, SourceLocation, ToolAnnotations, ToolCall,
     ToolDefinition, ToolFuture,

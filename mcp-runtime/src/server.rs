@@ -1,18 +1,22 @@
-//! The server object: identity, the tools it serves, and its settings.
+//! The server object: identity, the tools, resources and prompts it serves, and its settings.
 
 use std::collections::HashMap;
 use std::fmt;
+use std::sync::atomic::{AtomicBool, AtomicUsize};
 use std::sync::{Arc, OnceLock};
 use std::time::Duration;
 
 use crate::context::StateMap;
+use crate::prompt::Prompts;
+use crate::resource::Resources;
 use crate::tool::{SourceLocation, Tool, ToolDefinition};
 use crate::transport::http::HostPolicy;
 use crate::transport::registry::SessionRegistry;
 use crate::transport::sse::SseSessions;
 use crate::transport::streamable_http::HttpSessions;
 
-/// An MCP server: a name, a version, optional instructions and a set of tools.
+/// An MCP server: a name, a version, optional instructions and a set of tools, resources and
+/// prompts.
 ///
 /// Cheap to clone (all clones share one state), so build it once and clone it into the
 /// `HttpServer::new` factory. Most applications use the global server through
@@ -50,6 +54,8 @@ pub(crate) struct ServerInner {
     /// Sorted by name, so listings are stable whatever order the linker chose.
     pub(crate) tools: Vec<Tool>,
     pub(crate) tool_index: HashMap<&'static str, usize>,
+    pub(crate) resources: Resources,
+    pub(crate) prompts: Prompts,
     pub(crate) page_size: Option<usize>,
     pub(crate) sse_keep_alive: Duration,
     pub(crate) max_body_bytes: usize,
@@ -59,7 +65,13 @@ pub(crate) struct ServerInner {
     pub(crate) stream_history: usize,
     pub(crate) sse_retry: Duration,
     pub(crate) client_request_timeout: Duration,
+    pub(crate) max_requests_per_session: usize,
+    pub(crate) tool_timeout: Option<Duration>,
+    pub(crate) max_sessions: usize,
     pub(crate) state: StateMap,
+    /// Requests being handled, over every session and transport.
+    pub(crate) requests_in_flight: AtomicUsize,
+    pub(crate) shutting_down: AtomicBool,
     /// Live sessions, shared by every actix worker that mounted this server.
     pub(crate) sse_sessions: SseSessions,
     pub(crate) http_sessions: HttpSessions,
@@ -78,18 +90,19 @@ impl fmt::Debug for Server {
 }
 
 impl Server {
-    /// Starts configuring a server. Without further calls it serves every `#[tool]`.
+    /// Starts configuring a server. Without further calls it serves every `#[tool]`,
+    /// `#[resource]` and `#[prompt]`.
     pub fn builder() -> ServerBuilder {
         ServerBuilder::default()
     }
 
-    /// The process-wide default server: every `#[tool]` in the program, named after the
-    /// executable. Built on first use.
+    /// The process-wide default server: every `#[tool]`, `#[resource]` and `#[prompt]` in the
+    /// program, named after the executable. Built on first use.
     ///
     /// # Panics
     ///
-    /// When two tools share a name, with both locations in the message: that is a start-up
-    /// error, not something to serve around.
+    /// When two tools (or two prompts) share a name, or two resources a URI, with both
+    /// locations in the message: that is a start-up error, not something to serve around.
     pub fn global() -> &'static Server {
         static GLOBAL: OnceLock<Server> = OnceLock::new();
         GLOBAL.get_or_init(|| match Server::builder().build() {
@@ -116,7 +129,7 @@ impl Server {
     /// Sends a notification to every connected session, on every transport; returns how many
     /// sessions it reached.
     pub fn notify_all(&self, method: &str, params: serde_json::Value) -> usize {
-        let mut sessions: Vec<Arc<crate::Session>> = self.inner.sse_sessions.sessions();
+        let mut sessions: Vec<crate::Session> = self.inner.sse_sessions.sessions();
         let http = self.inner.http_sessions.lock();
         let reached_http = http
             .values()
@@ -150,6 +163,8 @@ pub struct ServerBuilder {
     version: Option<String>,
     instructions: Option<String>,
     tools: Option<Vec<String>>,
+    resources: Option<Vec<String>>,
+    prompts: Option<Vec<String>>,
     page_size: Option<usize>,
     sse_keep_alive: Duration,
     max_body_bytes: usize,
@@ -159,6 +174,9 @@ pub struct ServerBuilder {
     stream_history: usize,
     sse_retry: Duration,
     client_request_timeout: Duration,
+    max_requests_per_session: usize,
+    tool_timeout: Option<Duration>,
+    max_sessions: usize,
     state: StateMap,
 }
 
@@ -170,6 +188,8 @@ impl Default for ServerBuilder {
             version: None,
             instructions: None,
             tools: None,
+            resources: None,
+            prompts: None,
             page_size: None,
             sse_keep_alive: Duration::from_secs(15),
             max_body_bytes: 4 * 1024 * 1024,
@@ -179,6 +199,9 @@ impl Default for ServerBuilder {
             stream_history: 256,
             sse_retry: Duration::from_secs(1),
             client_request_timeout: Duration::from_secs(60),
+            max_requests_per_session: 64,
+            tool_timeout: Some(Duration::from_secs(300)),
+            max_sessions: 10_000,
             state: StateMap::default(),
         }
     }
@@ -219,7 +242,29 @@ impl ServerBuilder {
         self
     }
 
-    /// Splits `tools/list` into pages of this many tools, linked by `nextCursor`.
+    /// Serves only these `#[resource]`s (by URI, or URI template as written) instead of all of
+    /// them.
+    pub fn resources<I, S>(mut self, uris: I) -> Self
+    where
+        I: IntoIterator<Item = S>,
+        S: Into<String>,
+    {
+        self.resources = Some(uris.into_iter().map(Into::into).collect());
+        self
+    }
+
+    /// Serves only these `#[prompt]`s (by prompt name) instead of all of them.
+    pub fn prompts<I, S>(mut self, names: I) -> Self
+    where
+        I: IntoIterator<Item = S>,
+        S: Into<String>,
+    {
+        self.prompts = Some(names.into_iter().map(Into::into).collect());
+        self
+    }
+
+    /// Splits `tools/list`, `resources/list`, `resources/templates/list` and `prompts/list`
+    /// into pages of this many entries, linked by `nextCursor`.
     /// Default: one page, because several clients never ask for a second one.
     pub fn page_size(mut self, tools_per_page: usize) -> Self {
         self.page_size = Some(tools_per_page);
@@ -295,6 +340,38 @@ impl ServerBuilder {
         self
     }
 
+    /// How many requests one session may have running at once; more are refused with a
+    /// JSON-RPC error until some finish. Default: 64.
+    pub fn max_requests_per_session(mut self, limit: usize) -> Self {
+        self.max_requests_per_session = limit.max(1);
+        self
+    }
+
+    /// How many messages may wait, per session, for a client that reads its stream slowly.
+    /// When an HTTP+SSE client stops reading and its queue fills, its session is closed (and
+    /// logged) rather than letting the server hold ever more for it; a Streamable HTTP GET
+    /// stream is closed and the client resumes it with `Last-Event-ID`. Default: 64.
+    pub fn outbound_queue(mut self, messages: usize) -> Self {
+        self.outbound_capacity = messages.max(1);
+        self
+    }
+
+    /// How many sessions may be open at once over the HTTP transports; a client asking for
+    /// one more gets `503` with `Retry-After`. Default: 10,000.
+    pub fn max_sessions(mut self, limit: usize) -> Self {
+        self.max_sessions = limit;
+        self
+    }
+
+    /// How long a tool call may run before it is stopped and answered with an error result;
+    /// `None` lets calls run forever. Default: 5 minutes. An async tool is dropped at its next
+    /// `.await`; a synchronous one cannot be interrupted, so its thread runs on, but its result
+    /// is discarded.
+    pub fn tool_timeout(mut self, timeout: Option<Duration>) -> Self {
+        self.tool_timeout = timeout;
+        self
+    }
+
     /// Shares a value with every tool, reachable as `ctx.state::<T>()` (one value per type).
     ///
     /// ```
@@ -345,6 +422,8 @@ impl ServerBuilder {
             .enumerate()
             .map(|(i, tool)| (tool.name_static(), i))
             .collect();
+        let resources = Resources::build(self.resources.as_deref())?;
+        let prompts = Prompts::build(self.prompts.as_deref())?;
         Ok(Server {
             inner: Arc::new(ServerInner {
                 name: self.name.unwrap_or_else(default_name),
@@ -355,6 +434,8 @@ impl ServerBuilder {
                 instructions: self.instructions,
                 tools,
                 tool_index,
+                resources,
+                prompts,
                 page_size: self.page_size,
                 sse_keep_alive: self.sse_keep_alive,
                 max_body_bytes: self.max_body_bytes,
@@ -364,7 +445,12 @@ impl ServerBuilder {
                 stream_history: self.stream_history,
                 sse_retry: self.sse_retry,
                 client_request_timeout: self.client_request_timeout,
+                max_requests_per_session: self.max_requests_per_session,
+                tool_timeout: self.tool_timeout,
+                max_sessions: self.max_sessions,
                 state: self.state,
+                requests_in_flight: AtomicUsize::new(0),
+                shutting_down: AtomicBool::new(false),
                 sse_sessions: SseSessions::default(),
                 http_sessions: HttpSessions::default(),
                 standalone_sessions: SessionRegistry::default(),
@@ -390,7 +476,7 @@ fn registered_tools() -> Result<HashMap<&'static str, &'static ToolDefinition>, 
 }
 
 /// Two locations in a stable order, so the report does not depend on link order.
-fn ordered(a: SourceLocation, b: SourceLocation) -> (SourceLocation, SourceLocation) {
+pub(crate) fn ordered(a: SourceLocation, b: SourceLocation) -> (SourceLocation, SourceLocation) {
     if (a.file, a.line, a.column) <= (b.file, b.line, b.column) {
         (a, b)
     } else {
@@ -430,6 +516,58 @@ pub enum BuildError {
     },
     /// [`ServerBuilder::page_size`] was 0.
     ZeroPageSize,
+    /// Two `#[resource]` functions declare the same URI (or URI template).
+    DuplicateResource {
+        /// The shared URI.
+        uri: String,
+        /// One declaration.
+        first: SourceLocation,
+        /// The other declaration.
+        second: SourceLocation,
+    },
+    /// Two `#[resource]` templates differ only in their variable names, so they match the
+    /// same URIs.
+    OverlappingResourceTemplates {
+        /// The template declared first (by location).
+        first_template: String,
+        /// Its declaration.
+        first: SourceLocation,
+        /// The other template.
+        second_template: String,
+        /// Its declaration.
+        second: SourceLocation,
+    },
+    /// A `#[resource]` URI template does not parse (the macro checks templates, so this only
+    /// happens to definitions built by hand).
+    InvalidUriTemplate {
+        /// What is wrong.
+        message: String,
+        /// The declaration.
+        location: SourceLocation,
+    },
+    /// [`ServerBuilder::resources`] named a URI that no `#[resource]` declares.
+    UnknownResource {
+        /// The URI asked for.
+        uri: String,
+        /// The URIs and templates that exist, comma-separated.
+        available: String,
+    },
+    /// Two `#[prompt]` functions declare the same prompt name.
+    DuplicatePrompt {
+        /// The shared name.
+        name: String,
+        /// One declaration.
+        first: SourceLocation,
+        /// The other declaration.
+        second: SourceLocation,
+    },
+    /// [`ServerBuilder::prompts`] named a prompt that no `#[prompt]` declares.
+    UnknownPrompt {
+        /// The name asked for.
+        name: String,
+        /// The names that exist, comma-separated.
+        available: String,
+    },
 }
 
 impl fmt::Display for BuildError {
@@ -450,6 +588,43 @@ impl fmt::Display for BuildError {
                  and that the crate declaring it is linked into this program"
             ),
             BuildError::ZeroPageSize => f.write_str("page_size must be at least 1"),
+            BuildError::DuplicateResource { uri, first, second } => write!(
+                f,
+                "two resources have the URI `{uri}`: one at {first}, one at {second}; \
+                 change one of the #[resource(\"...\")] URIs"
+            ),
+            BuildError::OverlappingResourceTemplates {
+                first_template,
+                first,
+                second_template,
+                second,
+            } => write!(
+                f,
+                "the resource templates `{first_template}` (at {first}) and \
+                 `{second_template}` (at {second}) match the same URIs; change one of them"
+            ),
+            BuildError::InvalidUriTemplate { message, location } => {
+                write!(f, "{message} (the #[resource] at {location})")
+            }
+            BuildError::UnknownResource { uri, available } => write!(
+                f,
+                "no #[resource] has the URI `{uri}` (available: {available}); check the \
+                 spelling, and that the crate declaring it is linked into this program"
+            ),
+            BuildError::DuplicatePrompt {
+                name,
+                first,
+                second,
+            } => write!(
+                f,
+                "two prompts are named `{name}`: one at {first}, one at {second}; \
+                 rename one with #[prompt(name = \"...\")]"
+            ),
+            BuildError::UnknownPrompt { name, available } => write!(
+                f,
+                "no #[prompt] is named `{name}` (available: {available}); check the \
+                 spelling, and that the crate declaring it is linked into this program"
+            ),
         }
     }
 }

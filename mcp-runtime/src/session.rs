@@ -8,6 +8,7 @@ use std::sync::{Arc, Mutex, MutexGuard, OnceLock};
 use serde_json::Value;
 use tokio::sync::oneshot;
 
+use crate::auth::Identity;
 use crate::context::{CancelToken, LogLevel};
 use crate::jsonrpc::{ErrorObject, RequestId};
 use crate::protocol::negotiate_version;
@@ -43,6 +44,8 @@ struct SessionInner {
     /// Requests the server sent that await the client's response, by id.
     pending: Mutex<HashMap<i64, oneshot::Sender<ClientReply>>>,
     next_request_id: AtomicI64,
+    /// Who the session belongs to, when the transport authenticates requests.
+    identity: Mutex<Option<Identity>>,
 }
 
 impl fmt::Debug for Session {
@@ -67,7 +70,9 @@ pub struct Negotiated {
 
 fn lock<T>(mutex: &Mutex<T>) -> MutexGuard<'_, T> {
     // Every critical section here is one map operation: a poisoned lock holds no broken state.
-    mutex.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
+    mutex
+        .lock()
+        .unwrap_or_else(|poisoned| poisoned.into_inner())
 }
 
 impl Session {
@@ -142,14 +147,51 @@ impl Session {
         self.inner.log_level.store(level as u8, Ordering::Relaxed);
     }
 
-    /// Registers a running client request; `false` if one with this id is already running.
-    pub(crate) fn start_request(&self, id: &RequestId, token: CancelToken) -> bool {
+    /// Registers a running client request, unless one with this id is already running or the
+    /// session already runs `limit` requests.
+    pub(crate) fn start_request(
+        &self,
+        id: &RequestId,
+        token: CancelToken,
+        limit: usize,
+    ) -> Result<(), RequestRefused> {
         let mut in_flight = lock(&self.inner.in_flight);
         if in_flight.contains_key(id) {
-            return false;
+            return Err(RequestRefused::DuplicateId);
+        }
+        if in_flight.len() >= limit {
+            return Err(RequestRefused::TooMany);
         }
         in_flight.insert(id.clone(), token);
-        true
+        Ok(())
+    }
+
+    /// Checks that a request comes from the session's owner, and keeps its latest identity
+    /// (a refreshed token may carry other scopes). A session started without an identity is
+    /// bound to the first one it sees; `Err` when the subjects differ.
+    pub(crate) fn bind_identity(&self, identity: Option<Identity>) -> Result<(), IdentityMismatch> {
+        let mut current = lock(&self.inner.identity);
+        match (current.as_ref(), identity) {
+            (Some(owner), Some(new)) if owner.subject() != new.subject() => Err(IdentityMismatch),
+            (Some(_), None) => Err(IdentityMismatch),
+            (_, Some(new)) => {
+                *current = Some(new);
+                Ok(())
+            }
+            (None, None) => Ok(()),
+        }
+    }
+
+    /// Who the session belongs to, when requests are authenticated.
+    pub fn identity(&self) -> Option<Identity> {
+        lock(&self.inner.identity).clone()
+    }
+
+    /// Cancels every running client request (the session is closing).
+    pub(crate) fn cancel_all(&self) {
+        for (_, token) in lock(&self.inner.in_flight).drain() {
+            token.cancel();
+        }
     }
 
     pub(crate) fn finish_request(&self, id: &RequestId) {
@@ -187,6 +229,24 @@ impl Session {
             None => false,
         }
     }
+}
+
+/// A request's identity is not the session owner's.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct IdentityMismatch;
+
+impl IdentityMismatch {
+    pub(crate) const MESSAGE: &'static str =
+        "Forbidden: this session belongs to another identity; initialize a session of your own";
+}
+
+/// Why a request was not started.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum RequestRefused {
+    /// A request with the same id is still running.
+    DuplicateId,
+    /// The session already runs as many requests as it may.
+    TooMany,
 }
 
 /// A fresh, unguessable session id: 128 bits from the operating system's CSPRNG, as hex.

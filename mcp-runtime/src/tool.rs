@@ -164,7 +164,11 @@ impl Tool {
     }
 
     /// Runs the tool; the result's structured output is shaped to the declared `outputSchema`.
-    pub(crate) fn call(&self, arguments: Map<String, Value>, context: crate::Context) -> ToolFuture {
+    pub(crate) fn call(
+        &self,
+        arguments: Map<String, Value>,
+        context: crate::Context,
+    ) -> ToolFuture {
         let future = (self.call)(ToolCall { arguments, context });
         let wraps_output = self.wraps_output;
         Box::pin(async move {
@@ -317,6 +321,7 @@ pub(crate) fn join_error_result(err: tokio::task::JoinError) -> CallToolResult {
             .map(|s| (*s).to_owned())
             .or_else(|| payload.downcast_ref::<String>().cloned())
             .unwrap_or_else(|| "a non-string panic payload".to_owned());
+        tracing::warn!(panic = %message, "a tool panicked; the call gets an error result");
         CallToolResult::error(format!("the tool panicked: {message}"))
     } else {
         CallToolResult::error("the tool was cancelled before it finished")

@@ -25,7 +25,7 @@ use tokio::sync::mpsc;
 
 use crate::jsonrpc::{Message, Response};
 use crate::server::Server;
-use crate::session::{new_session_id, Session};
+use crate::session::{new_session_id, IdentityMismatch, Session};
 
 /// The actix-web service returned by [`Server::sse_app`] and [`sse_app`](crate::sse_app).
 ///
@@ -76,8 +76,41 @@ pub(crate) struct SseSessions {
 
 #[derive(Clone)]
 struct SseSession {
-    session: Arc<Session>,
-    outbound: mpsc::Sender<sse::Event>,
+    session: Session,
+    outbound: Arc<OutboundSlot>,
+}
+
+/// The sending end of a session's stream. Closing it drops the only sender, so the stream ends
+/// and the client sees its connection finish.
+struct OutboundSlot(Mutex<Option<mpsc::Sender<sse::Event>>>);
+
+/// Why an event could not be queued.
+enum Unsent {
+    /// The client stopped reading: its queue is full.
+    Full,
+    /// The session is closed.
+    Closed,
+}
+
+impl OutboundSlot {
+    fn try_send(&self, event: sse::Event) -> Result<(), Unsent> {
+        let slot = self
+            .0
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner());
+        match slot.as_ref().map(|sender| sender.try_send(event)) {
+            Some(Ok(())) => Ok(()),
+            Some(Err(mpsc::error::TrySendError::Full(_))) => Err(Unsent::Full),
+            Some(Err(mpsc::error::TrySendError::Closed(_))) | None => Err(Unsent::Closed),
+        }
+    }
+
+    fn close(&self) {
+        self.0
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
+            .take();
+    }
 }
 
 impl SseSessions {
@@ -90,15 +123,31 @@ impl SseSessions {
     }
 
     /// Every open session.
-    pub(crate) fn sessions(&self) -> Vec<Arc<Session>> {
+    pub(crate) fn sessions(&self) -> Vec<Session> {
         self.lock()
             .values()
-            .map(|entry| Arc::clone(&entry.session))
+            .map(|entry| entry.session.clone())
             .collect()
     }
 
-    fn remove(&self, id: &str) {
-        self.lock().remove(id);
+    fn remove(&self, id: &str) -> Option<SseSession> {
+        self.lock().remove(id)
+    }
+
+    /// Ends a session: its stream finishes and later POSTs get `404`.
+    fn close(&self, id: &str) {
+        if let Some(entry) = self.remove(id) {
+            entry.session.cancel_all();
+            entry.outbound.close();
+        }
+    }
+
+    /// Ends every session (the server is shutting down).
+    pub(crate) fn close_all(&self) {
+        let ids: Vec<String> = self.lock().keys().cloned().collect();
+        for id in ids {
+            self.close(&id);
+        }
     }
 
     /// How many SSE sessions are open.
@@ -126,15 +175,19 @@ async fn open_stream(server: Server, req: HttpRequest) -> HttpResponse {
     if let Err(reason) = server.inner.host_policy.check(&req) {
         return plain(StatusCode::FORBIDDEN, format!("Forbidden: {reason}"));
     }
+    if let Err(refusal) = server.admit_session() {
+        return refusal.into_plain_response();
+    }
     // The prefix is wherever this service was mounted: the request path minus our own "/sse".
     let prefix = req.path().strip_suffix("/sse").unwrap_or_default();
     let id = new_session_id();
-    let (outbound, receiver) = mpsc::channel(server.inner.outbound_capacity);
+    let (sender, receiver) = mpsc::channel(server.inner.outbound_capacity);
     let endpoint = format!("{prefix}/messages/?session_id={id}");
-    outbound
+    sender
         .try_send(sse::Event::Data(sse::Data::new(endpoint).event("endpoint")))
         .expect("a new channel has room for the first event");
-    let notifications = outbound.clone();
+    let outbound = Arc::new(OutboundSlot(Mutex::new(Some(sender))));
+    let notifications = Arc::clone(&outbound);
     let session = Session::with_outbound(
         id.clone(),
         Box::new(move |message| {
@@ -142,11 +195,13 @@ async fn open_stream(server: Server, req: HttpRequest) -> HttpResponse {
             notifications.try_send(event).is_ok()
         }),
     );
-    let session = SseSession {
-        session: Arc::new(session),
-        outbound,
-    };
-    server.inner.sse_sessions.insert(id.clone(), session);
+    // `BearerAuth` (if any) verified this request: the session belongs to that identity.
+    let _ = session.bind_identity(crate::auth::request_identity(&req));
+    server
+        .inner
+        .sse_sessions
+        .insert(id.clone(), SseSession { session, outbound });
+    tracing::debug!(session = %id, "SSE session opened");
     let keep_alive = server.inner.sse_keep_alive;
     let stream = SessionStream {
         receiver,
@@ -190,12 +245,19 @@ async fn post_message(
             format!("unknown session `{id}`: it has ended or never existed; open a new SSE stream"),
         );
     };
+    if sse_session
+        .session
+        .bind_identity(crate::auth::request_identity(&req))
+        .is_err()
+    {
+        return plain(StatusCode::FORBIDDEN, IdentityMismatch::MESSAGE.to_owned());
+    }
     let message = match Message::from_slice(&body) {
         Ok(message) => message,
         Err(err) => {
             // A client waiting on this id hears about it on the stream too.
             if err.id.is_some() {
-                send(&sse_session.outbound, err.to_response()).await;
+                send(&server, &id, &sse_session.outbound, err.to_response());
             }
             return plain(StatusCode::BAD_REQUEST, format!("{err}"));
         }
@@ -203,10 +265,12 @@ async fn post_message(
     match message {
         Message::Request(_) => {
             // Requests run concurrently: a slow tool never holds up a `ping`.
+            let counted = server.count_request();
             tokio::spawn(async move {
+                let _counted = counted;
                 let SseSession { session, outbound } = sse_session;
                 if let Some(response) = server.handle_message(&session, message).await {
-                    send(&outbound, response).await;
+                    send(&server, &id, &outbound, response);
                 }
             });
         }
@@ -217,10 +281,23 @@ async fn post_message(
     plain(StatusCode::ACCEPTED, "Accepted".to_owned())
 }
 
-async fn send(outbound: &mpsc::Sender<sse::Event>, response: Response) {
+/// Queues a response on the session's stream. A client that stopped reading (its queue is
+/// full) would make the server hold ever more for it, so its session is closed instead.
+fn send(server: &Server, id: &str, outbound: &OutboundSlot, response: Response) {
     let event = sse::Event::Data(sse::Data::new(response.to_json()).event("message"));
-    // Fails only when the client has gone: there is nobody left to tell.
-    let _ = outbound.send(event).await;
+    match outbound.try_send(event) {
+        Ok(()) => {}
+        // The client has gone: there is nobody left to tell.
+        Err(Unsent::Closed) => {}
+        Err(Unsent::Full) => {
+            tracing::warn!(
+                session = %id,
+                capacity = server.inner.outbound_capacity,
+                "closing an SSE session whose client stopped reading its stream (queue full)"
+            );
+            server.inner.sse_sessions.close(id);
+        }
+    }
 }
 
 fn plain(status: StatusCode, text: String) -> HttpResponse {
@@ -250,6 +327,10 @@ struct SessionGuard {
 
 impl Drop for SessionGuard {
     fn drop(&mut self) {
-        self.server.inner.sse_sessions.remove(&self.id);
+        // The client went away: what it asked for can no longer be answered.
+        if let Some(entry) = self.server.inner.sse_sessions.remove(&self.id) {
+            entry.session.cancel_all();
+        }
+        tracing::debug!(session = %self.id, "SSE session closed");
     }
 }

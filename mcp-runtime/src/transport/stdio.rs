@@ -150,7 +150,9 @@ async fn read_messages<R: AsyncBufRead + Unpin>(
             Message::Request(request) if request.method != "initialize" => {
                 let (server, session, sender) =
                     (server.clone(), Arc::clone(&session), sender.clone());
+                let counted = server.count_request();
                 tokio::spawn(async move {
+                    let _counted = counted;
                     let message = Message::Request(request);
                     if let Some(response) = server.handle_message(&session, message).await {
                         send(&sender, response).await;

@@ -26,7 +26,7 @@ use crate::context::Outgoing;
 use crate::jsonrpc::{ErrorObject, Message, Response, INVALID_REQUEST};
 use crate::protocol::SUPPORTED_VERSIONS;
 use crate::server::Server;
-use crate::session::{new_session_id, Session};
+use crate::session::{new_session_id, IdentityMismatch, Session};
 use crate::transport::http::accepts;
 
 const SESSION_HEADER: &str = "mcp-session-id";
@@ -108,6 +108,16 @@ pub(crate) struct HttpSessions {
 }
 
 impl HttpSessions {
+    /// Ends every session (the server is shutting down): running requests are cancelled and
+    /// open streams end.
+    pub(crate) fn close_all(&self) {
+        let sessions: Vec<Arc<HttpSession>> = self.lock().drain().map(|(_, http)| http).collect();
+        for http in sessions {
+            http.session.cancel_all();
+            lock(&http.stream).sender = None;
+        }
+    }
+
     pub(crate) fn lock(&self) -> MutexGuard<'_, HashMap<String, Arc<HttpSession>>> {
         // Each operation is one HashMap call, so a poisoned lock holds no half-done update.
         self.map
@@ -270,6 +280,13 @@ fn find_session(server: &Server, req: &HttpRequest) -> Result<Arc<HttpSession>, 
             sessions.remove(id);
         }
         Some(session) => {
+            if session
+                .session
+                .bind_identity(crate::auth::request_identity(req))
+                .is_err()
+            {
+                return Err(rejection(StatusCode::FORBIDDEN, IdentityMismatch::MESSAGE));
+            }
             session.touch();
             return Ok(Arc::clone(session));
         }
@@ -323,9 +340,16 @@ async fn post_message(app: StreamableHttpApp, req: HttpRequest, body: web::Bytes
         } else {
             Session::stateless(version)
         };
+        let _ = session.bind_identity(crate::auth::request_identity(&req));
         (SessionRef::Owned(Arc::new(session)), false)
     } else if is_initialize {
+        if let Err(refusal) = server.admit_session() {
+            return refusal.into_json_response();
+        }
         let session = HttpSession::new(new_session_id(), server.inner.stream_history);
+        let _ = session
+            .session
+            .bind_identity(crate::auth::request_identity(&req));
         (SessionRef::Http(session), true)
     } else {
         match find_session(server, &req) {
@@ -344,7 +368,9 @@ async fn post_message(app: StreamableHttpApp, req: HttpRequest, body: web::Bytes
     let (sender, mut receiver) = mpsc::channel::<Outgoing>(server.inner.outbound_capacity);
     let task_server = server.clone();
     let task_session = session.clone();
+    let counted = server.count_request();
     tokio::spawn(async move {
+        let _counted = counted;
         let related = Some(sender.clone());
         let response = task_server
             .handle_message_with(task_session.session(), message, related)

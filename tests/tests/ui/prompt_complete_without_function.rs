@@ -1,0 +1,9 @@
+use mcp_runtime::prompt;
+
+/// Greets.
+#[prompt(complete(name))]
+fn greet(name: String) -> String {
+    format!("Greet {name}")
+}
+
+fn main() {}

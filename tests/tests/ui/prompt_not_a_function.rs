@@ -1,0 +1,6 @@
+use mcp_runtime::prompt;
+
+#[prompt]
+const GREETING: &str = "Hello";
+
+fn main() {}

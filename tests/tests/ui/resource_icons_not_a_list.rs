@@ -1,0 +1,9 @@
+use mcp_runtime::resource;
+
+/// The readme.
+#[resource("docs://readme", icons = "https://example.com/readme.png")]
+fn readme() -> String {
+    String::new()
+}
+
+fn main() {}

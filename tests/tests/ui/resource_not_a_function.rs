@@ -1,0 +1,6 @@
+use mcp_runtime::resource;
+
+#[resource("docs://readme")]
+struct Readme;
+
+fn main() {}

@@ -1,0 +1,9 @@
+use mcp_runtime::resource;
+
+/// A user.
+#[resource("users://{id/profile")]
+fn user(id: u32) -> String {
+    id.to_string()
+}
+
+fn main() {}

@@ -1,0 +1,9 @@
+use mcp_runtime::resource;
+
+/// A user.
+#[resource("users://id}")]
+fn user() -> String {
+    String::new()
+}
+
+fn main() {}

@@ -1,0 +1,9 @@
+use mcp_runtime::resource;
+
+/// The readme.
+#[resource("docs://readme", mimetype = "text/markdown")]
+fn readme() -> String {
+    String::new()
+}
+
+fn main() {}
