@@ -1,0 +1,66 @@
+//! The official Rust SDK, rmcp, serving one `add` tool over Streamable HTTP (it has no HTTP+SSE
+//! server), written the way its documentation shows.
+//!
+//! ```sh
+//! bench-rmcp --transport streamable|stateless --bind 127.0.0.1:PORT [--workers N]
+//! ```
+//! Stateful mode answers each request with an SSE stream (rmcp's only choice with sessions);
+//! stateless mode answers with plain JSON (`json_response`), its fastest configuration.
+
+use rmcp::handler::server::wrapper::Parameters;
+use rmcp::transport::streamable_http_server::{
+    session::local::LocalSessionManager, StreamableHttpServerConfig, StreamableHttpService,
+};
+use rmcp::{schemars, tool, tool_router};
+
+#[derive(serde::Deserialize, schemars::JsonSchema)]
+struct AddArguments {
+    a: i64,
+    b: i64,
+}
+
+#[derive(Clone)]
+struct Bench;
+
+#[tool_router(server_handler)]
+impl Bench {
+    /// Add two numbers.
+    #[tool(description = "Add two numbers.")]
+    fn add(&self, Parameters(AddArguments { a, b }): Parameters<AddArguments>) -> String {
+        a.wrapping_add(b).to_string()
+    }
+}
+
+fn arg(name: &str) -> Option<String> {
+    let args: Vec<String> = std::env::args().collect();
+    args.iter()
+        .position(|a| a == name)
+        .and_then(|i| args.get(i + 1).cloned())
+}
+
+fn main() -> std::io::Result<()> {
+    let transport = arg("--transport").unwrap_or_else(|| "streamable".to_owned());
+    let bind = arg("--bind").unwrap_or_else(|| "127.0.0.1:8000".to_owned());
+    let workers: usize = arg("--workers").and_then(|w| w.parse().ok()).unwrap_or(1);
+    let stateless = transport == "stateless";
+    // TCP_NODELAY, as for every server compared: without it each SSE-framed reply waits ~40 ms
+    // for a delayed ACK.
+    let nodelay = arg("--nodelay").is_none_or(|v| v != "off");
+    tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(workers)
+        .enable_all()
+        .build()?
+        .block_on(async move {
+            let config = StreamableHttpServerConfig::default()
+                .with_legacy_session_mode(!stateless)
+                .with_json_response(stateless);
+            let service: StreamableHttpService<Bench, LocalSessionManager> =
+                StreamableHttpService::new(|| Ok(Bench), Default::default(), config);
+            let router = axum::Router::new().nest_service("/mcp", service);
+            let listener = tokio::net::TcpListener::bind(bind).await?;
+            let listener = axum::serve::ListenerExt::tap_io(listener, move |tcp| {
+                let _ = tcp.set_nodelay(nodelay);
+            });
+            axum::serve(listener, router).await
+        })
+}
