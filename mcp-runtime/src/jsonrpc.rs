@@ -164,13 +164,17 @@ impl Message {
             Some(value) => match RequestId::from_value(value) {
                 Some(id) => Some(id),
                 None => {
-                    return Err(DecodeError::invalid(
-                        format!(
-                            "`id` must be a string or an integer, got {}",
-                            type_name(value)
+                    // A number that is not an i64 (a fraction, or out of range) says which.
+                    let shown = match value {
+                        Value::Number(n) => format!(
+                            "a number ({n}; integer ids must fit in a signed 64-bit integer)"
                         ),
+                        other => type_name(other).to_owned(),
+                    };
+                    return Err(DecodeError::invalid(
+                        format!("`id` must be a string or an integer, got {shown}"),
                         None,
-                    ))
+                    ));
                 }
             },
         };

@@ -2,7 +2,7 @@
 
 use std::net::IpAddr;
 
-use actix_web::http::header;
+use actix_web::http::{header, StatusCode};
 use actix_web::HttpRequest;
 
 /// Which `Host` and `Origin` headers a server accepts.
@@ -103,6 +103,21 @@ pub(crate) fn accepts(req: &HttpRequest, mime: &str) -> bool {
                         .is_some_and(|k| k.eq_ignore_ascii_case(kind))
             })
         })
+}
+
+/// The status and message answering a request body that could not be read: `413` with the
+/// limit and how to raise it when the body is too large, the extractor's own answer otherwise.
+pub(crate) fn body_error(err: &actix_web::Error, limit: usize) -> (StatusCode, String) {
+    let status = err.as_response_error().status_code();
+    let message = if status == StatusCode::PAYLOAD_TOO_LARGE {
+        format!(
+            "message too large: a request body may hold at most {limit} bytes \
+             (ServerBuilder::max_body_bytes)"
+        )
+    } else {
+        format!("cannot read the request body: {err}")
+    };
+    (status, message)
 }
 
 #[cfg(test)]

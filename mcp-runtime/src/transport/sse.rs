@@ -26,6 +26,7 @@ use tokio::sync::mpsc;
 use crate::jsonrpc::{Message, Response};
 use crate::server::Server;
 use crate::session::{new_session_id, IdentityMismatch, Session};
+use crate::transport::http::body_error;
 
 /// The actix-web service returned by [`Server::sse_app`] and [`sse_app`](crate::sse_app).
 ///
@@ -60,7 +61,9 @@ impl HttpServiceFactory for SseApp {
         web::resource(["/messages", "/messages/"])
             .app_data(web::PayloadConfig::new(max_body_bytes))
             .route(web::post().to(
-                move |req: HttpRequest, query: web::Query<SessionQuery>, body: web::Bytes| {
+                move |req: HttpRequest,
+                      query: web::Query<SessionQuery>,
+                      body: Result<web::Bytes, actix_web::Error>| {
                     post_message(server.clone(), req, query.into_inner(), body)
                 },
             ))
@@ -227,11 +230,18 @@ async fn post_message(
     server: Server,
     req: HttpRequest,
     query: SessionQuery,
-    body: web::Bytes,
+    body: Result<web::Bytes, actix_web::Error>,
 ) -> HttpResponse {
     if let Err(reason) = server.inner.host_policy.check(&req) {
         return plain(StatusCode::FORBIDDEN, format!("Forbidden: {reason}"));
     }
+    let body = match body {
+        Ok(body) => body,
+        Err(err) => {
+            let (status, message) = body_error(&err, server.inner.max_body_bytes);
+            return plain(status, message);
+        }
+    };
     let Some(id) = query.session_id.or(query.session_id_camel) else {
         return plain(
             StatusCode::BAD_REQUEST,

@@ -27,7 +27,7 @@ use crate::jsonrpc::{ErrorObject, Message, Response, INVALID_REQUEST};
 use crate::protocol::SUPPORTED_VERSIONS;
 use crate::server::Server;
 use crate::session::{new_session_id, IdentityMismatch, Session};
-use crate::transport::http::accepts;
+use crate::transport::http::{accepts, body_error};
 
 const SESSION_HEADER: &str = "mcp-session-id";
 const VERSION_HEADER: &str = "mcp-protocol-version";
@@ -87,9 +87,11 @@ impl HttpServiceFactory for StreamableHttpApp {
         let (post_app, get_app, delete_app) = (self.clone(), self.clone(), self);
         web::resource(["", "/"])
             .app_data(web::PayloadConfig::new(max_body_bytes))
-            .route(web::post().to(move |req: HttpRequest, body: web::Bytes| {
-                post_message(post_app.clone(), req, body)
-            }))
+            .route(web::post().to(
+                move |req: HttpRequest, body: Result<web::Bytes, actix_web::Error>| {
+                    post_message(post_app.clone(), req, body)
+                },
+            ))
             .route(web::get().to(move |req: HttpRequest| open_stream(get_app.clone(), req)))
             .route(web::delete().to(move |req: HttpRequest| end_session(delete_app.clone(), req)))
             .default_service(web::to(|| async {
@@ -307,10 +309,21 @@ fn insert_session(server: &Server, session: Arc<HttpSession>) {
     sessions.insert(session.session.id().to_owned(), session);
 }
 
-async fn post_message(app: StreamableHttpApp, req: HttpRequest, body: web::Bytes) -> HttpResponse {
+async fn post_message(
+    app: StreamableHttpApp,
+    req: HttpRequest,
+    body: Result<web::Bytes, actix_web::Error>,
+) -> HttpResponse {
     if let Err(response) = check_request(&app, &req) {
         return *response;
     }
+    let body = match body {
+        Ok(body) => body,
+        Err(err) => {
+            let (status, message) = body_error(&err, app.server.inner.max_body_bytes);
+            return error(status, &message);
+        }
+    };
     if !(accepts(&req, "application/json") && accepts(&req, "text/event-stream")) {
         return error(
             StatusCode::NOT_ACCEPTABLE,
