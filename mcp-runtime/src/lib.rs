@@ -77,6 +77,48 @@
 //! when that crate is linked into the program (refer to any of its items). Two tools with the
 //! same name are a start-up error naming both locations.
 //!
+//! # Resources and prompts
+//!
+//! [`resource`] serves what a function returns at a URI, or at every URI of a template whose
+//! variables are the function's parameters; [`prompt`] serves a prompt whose arguments are the
+//! function's parameters. Both parse their parameters from text (`String`, numbers, `bool`,
+//! enums...), may take a [`Context`], and may name completers for `completion/complete`: plain
+//! or `async` functions from the partial value (and optionally a [`CompletionContext`]) to the
+//! suggestions.
+//!
+//! ```
+//! use mcp_runtime::{prompt, resource, CompletionContext, PromptMessage};
+//!
+//! /// A user's profile (`None` answers "Resource not found").
+//! #[resource("users://{id}/profile", mime_type = "application/json", complete(id = user_ids))]
+//! fn profile(id: u32) -> Option<String> {
+//!     (id < 3).then(|| format!(r#"{{"id": {id}}}"#))
+//! }
+//!
+//! fn user_ids(partial: &str) -> Vec<String> {
+//!     (0..3).map(|id| id.to_string()).filter(|id| id.starts_with(partial)).collect()
+//! }
+//!
+//! /// Review code.
+//! ///
+//! /// # Arguments
+//! ///
+//! /// * `code` - The code to review.
+//! #[prompt(complete(language = languages))]
+//! fn review(code: String, language: Option<String>) -> Vec<PromptMessage> {
+//!     let language = language.unwrap_or_else(|| "unknown".to_owned());
+//!     vec![PromptMessage::user(format!("Review this {language} code:\n{code}"))]
+//! }
+//!
+//! async fn languages(partial: &str, context: &CompletionContext) -> Vec<&'static str> {
+//!     let _code_so_far = context.argument("code");
+//!     ["python", "rust"].into_iter().filter(|l| l.starts_with(partial)).collect()
+//! }
+//! ```
+//!
+//! See [`IntoResourceContents`] and [`IntoPromptResult`] for what the functions may return,
+//! [`uri_template`] for the templates, and [`Completion`] for completers.
+//!
 //! # Serving
 //!
 //! [`sse_app()`] serves every tool of the program over the HTTP+SSE transport, mounted wherever
