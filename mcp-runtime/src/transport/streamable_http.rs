@@ -426,8 +426,11 @@ async fn post_message(
         receiver,
         answered: false,
     };
+    // `identity` also keeps a compression middleware (`actix_web::middleware::Compress`) from
+    // holding events back in its compressor, as `Sse`'s own responder does for GET streams.
     response
         .content_type("text/event-stream")
+        .insert_header((header::CONTENT_ENCODING, "identity"))
         .insert_header((header::CACHE_CONTROL, "no-cache"))
         .insert_header(("X-Accel-Buffering", "no"))
         .body(Sse::from_stream(stream))
