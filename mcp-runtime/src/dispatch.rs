@@ -160,6 +160,8 @@ impl Server {
             "resources/list" => self.list_resources(&params),
             "resources/templates/list" => self.list_resource_templates(&params),
             "resources/read" => self.read_resource(params, context).await,
+            "resources/subscribe" => self.subscribe(session, params),
+            "resources/unsubscribe" => self.unsubscribe(session, params),
             "prompts/list" => self.list_prompts(&params),
             "prompts/get" => self.get_prompt(params, context).await,
             "completion/complete" => self.complete(params, context).await,

@@ -16,7 +16,7 @@ impl Server {
         if !inner.resources.is_empty() {
             capabilities.insert(
                 "resources".to_owned(),
-                json!({ "subscribe": false, "listChanged": false }),
+                json!({ "subscribe": true, "listChanged": false }),
             );
         }
         if !inner.prompts.is_empty() {

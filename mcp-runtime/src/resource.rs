@@ -17,6 +17,7 @@ use crate::features::{object_params, page, run_isolated, string_param};
 use crate::jsonrpc::{ErrorObject, RESOURCE_NOT_FOUND};
 use crate::result::Json;
 use crate::server::{ordered, BuildError, Server};
+use crate::session::Session;
 use crate::text_arguments::handler_error;
 use crate::tool::SourceLocation;
 use crate::uri_template::UriTemplate;
@@ -611,6 +612,39 @@ impl Server {
             params,
             self.inner.page_size,
         )
+    }
+
+    /// `resources/subscribe`: the session hears `notifications/resources/updated` for `uri`
+    /// (see [`Server::notify_resource_updated`]) until it unsubscribes.
+    pub(crate) fn subscribe(&self, session: &Session, params: Value) -> Result<Value, ErrorObject> {
+        const METHOD: &str = "resources/subscribe";
+        let resources = self.require_resources(METHOD)?;
+        let mut params = object_params(METHOD, "a `uri`", params)?;
+        let uri = string_param(METHOD, &mut params, "uri")?;
+        let known = resources.by_uri.contains_key(uri.as_str())
+            || resources
+                .templates
+                .iter()
+                .any(|template| template.template.matches(&uri).is_some());
+        if !known {
+            return Err(not_found(&uri));
+        }
+        session.subscribe(uri);
+        Ok(json!({}))
+    }
+
+    /// `resources/unsubscribe`: ends a subscription (unsubscribing twice is not an error).
+    pub(crate) fn unsubscribe(
+        &self,
+        session: &Session,
+        params: Value,
+    ) -> Result<Value, ErrorObject> {
+        const METHOD: &str = "resources/unsubscribe";
+        self.require_resources(METHOD)?;
+        let mut params = object_params(METHOD, "a `uri`", params)?;
+        let uri = string_param(METHOD, &mut params, "uri")?;
+        session.unsubscribe(&uri);
+        Ok(json!({}))
     }
 
     /// `resources/read`: the resource with this exact URI, else the first template (most

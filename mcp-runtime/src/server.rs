@@ -126,19 +126,40 @@ impl Server {
         &self.inner.tools
     }
 
+    /// Every open session, on every transport. Collected first and used after, so no session
+    /// table stays locked while a message is being sent.
+    pub(crate) fn sessions(&self) -> Vec<crate::Session> {
+        let mut sessions = self.inner.sse_sessions.sessions();
+        sessions.extend(
+            self.inner
+                .http_sessions
+                .lock()
+                .values()
+                .map(|http| http.session.clone()),
+        );
+        sessions.extend(self.inner.standalone_sessions.sessions());
+        sessions
+    }
+
     /// Sends a notification to every connected session, on every transport; returns how many
     /// sessions it reached.
     pub fn notify_all(&self, method: &str, params: serde_json::Value) -> usize {
-        let mut sessions: Vec<crate::Session> = self.inner.sse_sessions.sessions();
-        let http = self.inner.http_sessions.lock();
-        let reached_http = http
-            .values()
-            .filter(|http| http.session.notify(method, params.clone()))
-            .count();
-        drop(http);
-        sessions.retain(|session| session.notify(method, params.clone()));
-        let reached_standalone = self.inner.standalone_sessions.notify(method, &params);
-        sessions.len() + reached_http + reached_standalone
+        self.sessions()
+            .iter()
+            .filter(|session| session.notify(method, params.clone()))
+            .count()
+    }
+
+    /// Tells the sessions subscribed to `uri` (`resources/subscribe`) that the resource changed
+    /// (`notifications/resources/updated`), so they can read it again; returns how many were
+    /// told. Call it whenever your code changes what a resource returns.
+    pub fn notify_resource_updated(&self, uri: &str) -> usize {
+        let params = serde_json::json!({ "uri": uri });
+        self.sessions()
+            .iter()
+            .filter(|session| session.is_subscribed(uri))
+            .filter(|session| session.notify("notifications/resources/updated", params.clone()))
+            .count()
     }
 
     /// The shared value of type `T` given to [`ServerBuilder::state`].

@@ -1,6 +1,6 @@
 //! The protocol state of one client connection, whatever transport carries it.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::fmt;
 use std::sync::atomic::{AtomicI64, AtomicU8, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard, OnceLock};
@@ -46,6 +46,8 @@ struct SessionInner {
     next_request_id: AtomicI64,
     /// Who the session belongs to, when the transport authenticates requests.
     identity: Mutex<Option<Identity>>,
+    /// Resource URIs the client subscribed to (`resources/subscribe`).
+    subscriptions: Mutex<HashSet<String>>,
 }
 
 impl fmt::Debug for Session {
@@ -185,6 +187,21 @@ impl Session {
     /// Who the session belongs to, when requests are authenticated.
     pub fn identity(&self) -> Option<Identity> {
         lock(&self.inner.identity).clone()
+    }
+
+    /// Subscribes the client to updates of `uri`.
+    pub(crate) fn subscribe(&self, uri: String) {
+        lock(&self.inner.subscriptions).insert(uri);
+    }
+
+    /// Ends a subscription; `false` if there was none.
+    pub(crate) fn unsubscribe(&self, uri: &str) -> bool {
+        lock(&self.inner.subscriptions).remove(uri)
+    }
+
+    /// `true` when the client subscribed to `uri`.
+    pub fn is_subscribed(&self, uri: &str) -> bool {
+        lock(&self.inner.subscriptions).contains(uri)
     }
 
     /// Cancels every running client request (the session is closing).

@@ -5,8 +5,6 @@ use std::collections::HashMap;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard, Weak};
 
-use serde_json::Value;
-
 use crate::server::Server;
 use crate::session::Session;
 
@@ -30,14 +28,13 @@ impl SessionRegistry {
         }
     }
 
-    /// Sends a notification to every registered session; returns how many took it.
-    pub(crate) fn notify(&self, method: &str, params: &Value) -> usize {
-        // Outbounds run outside the lock, so one cannot block another registration.
-        let sessions: Vec<Arc<Session>> = self.lock().values().filter_map(Weak::upgrade).collect();
-        sessions
-            .iter()
-            .filter(|session| session.notify(method, params.clone()))
-            .count()
+    /// Every live registered session.
+    pub(crate) fn sessions(&self) -> Vec<Session> {
+        self.lock()
+            .values()
+            .filter_map(Weak::upgrade)
+            .map(|session| Session::clone(&session))
+            .collect()
     }
 
     fn lock(&self) -> MutexGuard<'_, HashMap<u64, Weak<Session>>> {
