@@ -134,7 +134,7 @@ fn registration(tool: &ToolFn) -> TokenStream {
     let run = if tool.item.sig.asyncness.is_some() {
         quote!(#into_result(#fn_ident(#(#call_args),*).await))
     } else {
-        quote!(__mcp::run_blocking(move || #into_result(#fn_ident(#(#call_args),*))).await)
+        quote!(__mcp::run_sync(move || #into_result(#fn_ident(#(#call_args),*))).await)
     };
     let unpack = if values.is_empty() {
         quote!()

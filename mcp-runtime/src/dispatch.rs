@@ -11,11 +11,11 @@ use tokio::sync::mpsc;
 use tracing::Instrument;
 
 use crate::context::{CancelToken, Context, LogLevel, Outgoing};
+use crate::features::isolate;
 use crate::jsonrpc::{ErrorObject, Message, Notification, Request, RequestId, Response};
 use crate::protocol::negotiate_version;
 use crate::server::Server;
 use crate::session::{Negotiated, RequestRefused, Session};
-use crate::tool::join_error_result;
 
 impl Server {
     /// Handles one message of a session; returns the response to send, if any.
@@ -216,8 +216,9 @@ impl Server {
         }
         let inner = &self.inner;
         let mut capabilities = Map::new();
-        if !inner.tools.is_empty() {
-            capabilities.insert("tools".to_owned(), json!({ "listChanged": false }));
+        // Tools can be added, removed, enabled and disabled while the server runs.
+        if !inner.tools.load().enabled().is_empty() {
+            capabilities.insert("tools".to_owned(), json!({ "listChanged": true }));
         }
         self.feature_capabilities(&mut capabilities);
         // Any tool may log through its Context, so the client may always set a level.
@@ -239,36 +240,15 @@ impl Server {
     }
 
     fn list_tools(&self, params: Value) -> Result<Value, ErrorObject> {
-        let tools = &self.inner.tools;
-        let start = match params.get("cursor") {
-            None | Some(Value::Null) => 0,
-            Some(Value::String(cursor)) => match cursor.parse::<usize>() {
-                Ok(start) if start <= tools.len() => start,
-                _ => {
-                    return Err(ErrorObject::invalid_params(format!(
-                    "invalid cursor {cursor:?}: pass the `nextCursor` of a previous `tools/list`"
-                )))
-                }
-            },
-            Some(other) => {
-                return Err(ErrorObject::invalid_params(format!(
-                    "`cursor` must be a string, got {other}"
-                )))
-            }
-        };
-        let end = match self.inner.page_size {
-            Some(size) => start.saturating_add(size).min(tools.len()),
-            None => tools.len(),
-        };
-        let page: Vec<&Value> = tools[start..end]
-            .iter()
-            .map(|tool| tool.listing())
-            .collect();
-        let mut result = json!({ "tools": page });
-        if end < tools.len() {
-            result["nextCursor"] = Value::String(end.to_string());
-        }
-        Ok(result)
+        let tools = self.inner.tools.load();
+        let listings = tools.enabled().iter().map(|tool| tool.listing());
+        crate::features::page(
+            "tools/list",
+            "tools",
+            listings,
+            &params,
+            self.inner.page_size,
+        )
     }
 
     async fn call_tool(&self, params: Value, context: Context) -> Result<Value, ErrorObject> {
@@ -309,23 +289,15 @@ impl Server {
     }
 }
 
-/// Runs a tool call as its own task, so that a panic becomes an error result instead of
-/// taking the connection (or the worker) down, and a call that outlives `timeout` becomes one
-/// too. Dropping this future (the request was cancelled) aborts the task.
+/// Runs a tool call as an isolated task: a panic, or a call outliving `timeout` (which is then
+/// stopped), becomes an error result the model can read.
 async fn run_isolated(
     call: crate::tool::ToolFuture,
     timeout: Option<std::time::Duration>,
 ) -> crate::CallToolResult {
-    struct AbortOnDrop(tokio::task::JoinHandle<crate::CallToolResult>);
-    impl Drop for AbortOnDrop {
-        fn drop(&mut self) {
-            self.0.abort();
-        }
-    }
-    let mut task = AbortOnDrop(tokio::spawn(call));
-    let joined = match timeout {
-        Some(limit) => match tokio::time::timeout(limit, &mut task.0).await {
-            Ok(joined) => joined,
+    let outcome = match timeout {
+        Some(limit) => match tokio::time::timeout(limit, isolate(call)).await {
+            Ok(outcome) => outcome,
             Err(_) => {
                 tracing::warn!(?limit, "tool call timed out and was stopped");
                 return crate::CallToolResult::error(format!(
@@ -334,12 +306,9 @@ async fn run_isolated(
                 ));
             }
         },
-        None => (&mut task.0).await,
+        None => isolate(call).await,
     };
-    match joined {
-        Ok(result) => result,
-        Err(err) => join_error_result(err),
-    }
+    outcome.unwrap_or_else(|failure| crate::CallToolResult::error(format!("the tool {failure}")))
 }
 
 fn set_log_level(session: &Session, params: &Value) -> Result<Value, ErrorObject> {

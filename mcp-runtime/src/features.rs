@@ -95,13 +95,12 @@ pub(crate) fn string_param(
     }
 }
 
-/// Runs a handler as its own task, so that a panic becomes a `-32603` error naming `what`
-/// instead of taking the connection down. Dropping this future (the request was cancelled)
-/// aborts the task.
-pub(crate) async fn run_isolated<T: Send + 'static>(
-    what: &str,
-    future: impl Future<Output = Result<T, ErrorObject>> + Send + 'static,
-) -> Result<T, ErrorObject> {
+/// Runs a future as its own task, so that a panic in it is reported instead of taking the
+/// connection down. `Err` says what happened to the task ("panicked: ..", "was cancelled ..").
+/// Dropping the returned future (the request was cancelled, or timed out) aborts the task.
+pub(crate) async fn isolate<T: Send + 'static>(
+    future: impl Future<Output = T> + Send + 'static,
+) -> Result<T, String> {
     struct AbortOnDrop<T>(tokio::task::JoinHandle<T>);
     impl<T> Drop for AbortOnDrop<T> {
         fn drop(&mut self) {
@@ -109,14 +108,34 @@ pub(crate) async fn run_isolated<T: Send + 'static>(
         }
     }
     let mut task = AbortOnDrop(tokio::spawn(future));
-    match (&mut task.0).await {
-        Ok(result) => result,
-        Err(err) => Err(join_error(what, err)),
-    }
+    (&mut task.0).await.map_err(|err| {
+        if err.is_panic() {
+            let payload = err.into_panic();
+            let message = payload
+                .downcast_ref::<&str>()
+                .map(|s| (*s).to_owned())
+                .or_else(|| payload.downcast_ref::<String>().cloned())
+                .unwrap_or_else(|| "a non-string panic payload".to_owned());
+            tracing::warn!(panic = %message, "a handler panicked");
+            format!("panicked: {message}")
+        } else {
+            "was cancelled before it finished".to_owned()
+        }
+    })
+}
+
+/// Runs a handler with [`isolate`]; a panic becomes a `-32603` error naming `what`.
+pub(crate) async fn run_isolated<T: Send + 'static>(
+    what: &str,
+    future: impl Future<Output = Result<T, ErrorObject>> + Send + 'static,
+) -> Result<T, ErrorObject> {
+    isolate(future)
+        .await
+        .unwrap_or_else(|failure| Err(ErrorObject::internal(format!("{what} {failure}"))))
 }
 
 /// Runs a synchronous handler on the blocking thread pool, so it never stalls the async
-/// workers. A panic is raised again in the calling task, which [`run_isolated`] reports.
+/// workers. A panic is raised again in the calling task, which [`isolate`] reports.
 #[doc(hidden)]
 pub async fn run_sync<T: Send + 'static>(f: impl FnOnce() -> T + Send + 'static) -> T {
     match tokio::task::spawn_blocking(f).await {
@@ -125,19 +144,5 @@ pub async fn run_sync<T: Send + 'static>(f: impl FnOnce() -> T + Send + 'static)
             Ok(payload) => std::panic::resume_unwind(payload),
             Err(_) => panic!("the blocking task was cancelled"),
         },
-    }
-}
-
-fn join_error(what: &str, err: tokio::task::JoinError) -> ErrorObject {
-    if err.is_panic() {
-        let payload = err.into_panic();
-        let message = payload
-            .downcast_ref::<&str>()
-            .map(|s| (*s).to_owned())
-            .or_else(|| payload.downcast_ref::<String>().cloned())
-            .unwrap_or_else(|| "a non-string panic payload".to_owned());
-        ErrorObject::internal(format!("{what} panicked: {message}"))
-    } else {
-        ErrorObject::internal(format!("{what} was cancelled before it finished"))
     }
 }

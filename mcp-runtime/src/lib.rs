@@ -139,6 +139,7 @@
 extern crate self as mcp_runtime;
 
 pub mod auth;
+mod catalog;
 pub mod client;
 mod completion;
 mod content;
@@ -175,7 +176,7 @@ pub use resource::{IntoResourceContents, Resource, ResourceTemplate};
 pub use result::{CallToolResult, IntoToolResult, Json};
 pub use server::{BuildError, Server, ServerBuilder};
 pub use session::{Negotiated, Session};
-pub use tool::{SourceLocation, Tool, ToolAnnotations};
+pub use tool::{SourceLocation, Tool, ToolAnnotations, ToolBuilder};
 pub use transport::sse::SseApp;
 pub use transport::streamable_http::StreamableHttpApp;
 

@@ -20,8 +20,8 @@ pub use crate::text_arguments::{
     ArgumentsOf, IsOptional, IsOptionalFallback, Optional, TextArguments,
 };
 pub use crate::tool::{
-    run_blocking, Arguments, ParamDefinition, SourceLocation, ToolAnnotations, ToolCall,
-    ToolDefinition, ToolFuture,
+    Arguments, ParamDefinition, SourceLocation, ToolAnnotations, ToolCall, ToolDefinition,
+    ToolFuture,
 };
 
 /// The schema of one parameter type.

@@ -6,10 +6,11 @@ use std::sync::atomic::{AtomicBool, AtomicUsize};
 use std::sync::{Arc, OnceLock};
 use std::time::Duration;
 
+use crate::catalog::Live;
 use crate::context::StateMap;
 use crate::prompt::Prompts;
 use crate::resource::Resources;
-use crate::tool::{SourceLocation, Tool, ToolDefinition};
+use crate::tool::{SourceLocation, Tool, ToolDefinition, Tools};
 use crate::transport::http::HostPolicy;
 use crate::transport::registry::SessionRegistry;
 use crate::transport::sse::SseSessions;
@@ -51,9 +52,9 @@ pub(crate) struct ServerInner {
     pub(crate) title: Option<String>,
     pub(crate) version: String,
     pub(crate) instructions: Option<String>,
-    /// Sorted by name, so listings are stable whatever order the linker chose.
-    pub(crate) tools: Vec<Tool>,
-    pub(crate) tool_index: HashMap<&'static str, usize>,
+    /// Sorted by name, so listings are stable whatever order the linker chose; may change at
+    /// run time.
+    pub(crate) tools: Live<Tools>,
     pub(crate) resources: Resources,
     pub(crate) prompts: Prompts,
     pub(crate) page_size: Option<usize>,
@@ -84,7 +85,7 @@ impl fmt::Debug for Server {
         f.debug_struct("Server")
             .field("name", &self.inner.name)
             .field("version", &self.inner.version)
-            .field("tools", &self.inner.tools)
+            .field("tools", &self.tools())
             .finish_non_exhaustive()
     }
 }
@@ -121,9 +122,9 @@ impl Server {
         &self.inner.version
     }
 
-    /// The tools served, sorted by name.
-    pub fn tools(&self) -> &[Tool] {
-        &self.inner.tools
+    /// The tools served now (enabled ones), sorted by name.
+    pub fn tools(&self) -> Vec<Arc<Tool>> {
+        self.inner.tools.load().enabled().to_vec()
     }
 
     /// Every open session, on every transport. Collected first and used after, so no session
@@ -167,12 +168,9 @@ impl Server {
         self.inner.state.get::<T>()
     }
 
-    /// The tool with this name.
-    pub fn tool(&self, name: &str) -> Option<&Tool> {
-        self.inner
-            .tool_index
-            .get(name)
-            .map(|&i| &self.inner.tools[i])
+    /// The enabled tool with this name.
+    pub fn tool(&self, name: &str) -> Option<Arc<Tool>> {
+        self.inner.tools.load().get(name).cloned()
     }
 }
 
@@ -184,6 +182,7 @@ pub struct ServerBuilder {
     version: Option<String>,
     instructions: Option<String>,
     tools: Option<Vec<String>>,
+    extra_tools: Vec<Tool>,
     resources: Option<Vec<String>>,
     prompts: Option<Vec<String>>,
     page_size: Option<usize>,
@@ -209,6 +208,7 @@ impl Default for ServerBuilder {
             version: None,
             instructions: None,
             tools: None,
+            extra_tools: Vec::new(),
             resources: None,
             prompts: None,
             page_size: None,
@@ -281,6 +281,13 @@ impl ServerBuilder {
         S: Into<String>,
     {
         self.prompts = Some(names.into_iter().map(Into::into).collect());
+        self
+    }
+
+    /// Also serves a tool made with [`Tool::builder`](crate::Tool::builder). A name already
+    /// taken (by a `#[tool]` or another added tool) is a [`BuildError::DuplicateTool`].
+    pub fn tool(mut self, tool: Tool) -> Self {
+        self.extra_tools.push(tool);
         self
     }
 
@@ -437,12 +444,19 @@ impl ServerBuilder {
         };
         chosen.sort_by_key(|definition| definition.name);
         chosen.dedup_by_key(|definition| definition.name);
-        let tools: Vec<Tool> = chosen.into_iter().map(Tool::from_definition).collect();
-        let tool_index = tools
-            .iter()
-            .enumerate()
-            .map(|(i, tool)| (tool.name_static(), i))
-            .collect();
+        let mut tools: Vec<Tool> = chosen.into_iter().map(Tool::from_definition).collect();
+        for extra in self.extra_tools {
+            if let Some(existing) = tools.iter().find(|tool| tool.name() == extra.name()) {
+                let (first, second) = ordered(existing.location(), extra.location());
+                return Err(BuildError::DuplicateTool {
+                    name: extra.name().to_owned(),
+                    first,
+                    second,
+                });
+            }
+            tools.push(extra);
+        }
+        let tools = Live::new(Tools::new(tools));
         let resources = Resources::build(self.resources.as_deref())?;
         let prompts = Prompts::build(self.prompts.as_deref())?;
         Ok(Server {
@@ -454,7 +468,6 @@ impl ServerBuilder {
                     .unwrap_or_else(|| env!("CARGO_PKG_VERSION").to_owned()),
                 instructions: self.instructions,
                 tools,
-                tool_index,
                 resources,
                 prompts,
                 page_size: self.page_size,
@@ -527,6 +540,15 @@ pub enum BuildError {
         first: SourceLocation,
         /// The other declaration.
         second: SourceLocation,
+    },
+    /// [`Tool::builder`](crate::Tool::builder) was given something that cannot be a tool.
+    InvalidTool {
+        /// The tool's name.
+        name: String,
+        /// What is wrong and how to fix it.
+        reason: String,
+        /// Where the builder was called.
+        location: SourceLocation,
     },
     /// [`ServerBuilder::tools`] named a tool that no `#[tool]` declares.
     UnknownTool {
@@ -603,6 +625,16 @@ impl fmt::Display for BuildError {
                 "two tools are named `{name}`: one at {first}, one at {second}; \
                  rename one with #[tool(name = \"...\")]"
             ),
+            BuildError::InvalidTool {
+                name,
+                reason,
+                location,
+            } => {
+                write!(
+                    f,
+                    "the tool `{name}` built at {location} is invalid: {reason}"
+                )
+            }
             BuildError::UnknownTool { name, available } => write!(
                 f,
                 "no #[tool] is named `{name}` (available: {available}); check the spelling, \

@@ -1,8 +1,10 @@
 //! Tools: what `#[tool]` registers, and the ready-to-serve form a server builds from it once.
 
+use std::collections::HashMap;
 use std::fmt;
 use std::future::Future;
 use std::pin::Pin;
+use std::sync::Arc;
 
 use schemars::{Schema, SchemaGenerator};
 use serde::de::DeserializeOwned;
@@ -80,12 +82,21 @@ pub struct ToolCall {
     pub context: crate::Context,
 }
 
-/// A tool ready to serve: its `tools/list` entry is computed once, here.
+/// How a tool is called: the function `#[tool]` generated, or a programmatic handler.
+type Handler = Arc<dyn Fn(ToolCall) -> ToolFuture + Send + Sync>;
+
+/// A tool ready to serve: its `tools/list` entry is computed once, when it is made.
+#[derive(Clone)]
+///
+/// `#[tool]` functions become tools when the server is built; [`Tool::builder`] makes one from
+/// a hand-written schema and a closure, to register with
+/// [`ServerBuilder::tool`](crate::ServerBuilder::tool) or, at run time,
+/// [`Server::add_tool`](crate::Server::add_tool).
 pub struct Tool {
-    name: &'static str,
+    name: Arc<str>,
     listing: Value,
     wraps_output: bool,
-    call: fn(ToolCall) -> ToolFuture,
+    call: Handler,
     location: SourceLocation,
 }
 
@@ -136,21 +147,57 @@ impl Tool {
             listing.insert("annotations".to_owned(), Value::Object(annotations));
         }
         Tool {
-            name: definition.name,
+            name: definition.name.into(),
             listing: Value::Object(listing),
             wraps_output: output.is_some_and(|(_, wrapped)| wrapped),
-            call: definition.call,
+            call: Arc::new(definition.call),
             location: definition.location,
+        }
+    }
+
+    /// Starts a tool made by hand: its input schema is used exactly as given (no
+    /// normalisation), and a closure handles its calls.
+    ///
+    /// ```
+    /// use mcp_runtime::{Context, Tool};
+    /// use serde_json::{json, Map, Value};
+    ///
+    /// let echo = Tool::builder("echo")
+    ///     .description("Repeat the text.")
+    ///     .input_schema(json!({
+    ///         "type": "object",
+    ///         "properties": { "text": { "type": "string" } },
+    ///         "required": ["text"],
+    ///     }))
+    ///     .handler(|arguments: Map<String, Value>, _ctx: Context| async move {
+    ///         arguments.get("text").and_then(Value::as_str).unwrap_or_default().to_owned()
+    ///     })
+    ///     .build()
+    ///     .unwrap();
+    /// assert_eq!(echo.name(), "echo");
+    /// ```
+    #[track_caller]
+    pub fn builder(name: impl Into<String>) -> ToolBuilder {
+        let caller = std::panic::Location::caller();
+        ToolBuilder {
+            name: name.into(),
+            title: None,
+            description: None,
+            input_schema: serde_json::json!({ "type": "object", "properties": {} }),
+            output_schema: None,
+            annotations: ToolAnnotations::default(),
+            handler: None,
+            location: SourceLocation {
+                file: caller.file(),
+                line: caller.line(),
+                column: caller.column(),
+            },
         }
     }
 
     /// The tool's name.
     pub fn name(&self) -> &str {
-        self.name
-    }
-
-    pub(crate) fn name_static(&self) -> &'static str {
-        self.name
+        &self.name
     }
 
     /// Where the tool was declared.
@@ -208,6 +255,255 @@ fn annotations_json(title: Option<&str>, annotations: &ToolAnnotations) -> Map<S
         }
     }
     object
+}
+
+/// Makes a [`Tool`] by hand; see [`Tool::builder`].
+pub struct ToolBuilder {
+    name: String,
+    title: Option<String>,
+    description: Option<String>,
+    input_schema: Value,
+    output_schema: Option<Value>,
+    annotations: ToolAnnotations,
+    handler: Option<Handler>,
+    location: SourceLocation,
+}
+
+impl fmt::Debug for ToolBuilder {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("ToolBuilder")
+            .field("name", &self.name)
+            .finish_non_exhaustive()
+    }
+}
+
+impl ToolBuilder {
+    /// A human-readable title.
+    pub fn title(mut self, title: impl Into<String>) -> Self {
+        self.title = Some(title.into());
+        self
+    }
+
+    /// What the tool does, for the model.
+    pub fn description(mut self, description: impl Into<String>) -> Self {
+        self.description = Some(description.into());
+        self
+    }
+
+    /// The JSON Schema of the arguments, sent exactly as given. Default: no arguments.
+    pub fn input_schema(mut self, schema: Value) -> Self {
+        self.input_schema = schema;
+        self
+    }
+
+    /// The JSON Schema of the structured output, sent exactly as given; the handler must then
+    /// return `structuredContent` matching it (for example with [`Json`](crate::Json)).
+    pub fn output_schema(mut self, schema: Value) -> Self {
+        self.output_schema = Some(schema);
+        self
+    }
+
+    /// Behaviour hints.
+    pub fn annotations(mut self, annotations: ToolAnnotations) -> Self {
+        self.annotations = annotations;
+        self
+    }
+
+    /// Handles a call: the arguments as sent (check them yourself: the schema is not enforced)
+    /// and the request's [`Context`](crate::Context); returns anything [`IntoToolResult`].
+    pub fn handler<F, Fut, R>(mut self, handler: F) -> Self
+    where
+        F: Fn(Map<String, Value>, crate::Context) -> Fut + Send + Sync + 'static,
+        Fut: Future<Output = R> + Send + 'static,
+        R: crate::IntoToolResult,
+    {
+        self.handler = Some(Arc::new(move |call: ToolCall| {
+            let future = handler(call.arguments, call.context);
+            Box::pin(async move { future.await.into_tool_result() }) as ToolFuture
+        }));
+        self
+    }
+
+    /// The tool, or why it cannot be one: a name outside the MCP rule (1-128 characters of
+    /// `A-Z a-z 0-9 _ - .`), an input schema whose root is not an object, or no handler.
+    pub fn build(self) -> Result<Tool, crate::BuildError> {
+        let invalid = |reason: &str| crate::BuildError::InvalidTool {
+            name: self.name.clone(),
+            reason: reason.to_owned(),
+            location: self.location,
+        };
+        let name_ok = (1..=128).contains(&self.name.len())
+            && self
+                .name
+                .bytes()
+                .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'_' | b'-' | b'.'));
+        if !name_ok {
+            return Err(invalid(
+                "a tool name is 1 to 128 characters of A-Z, a-z, 0-9, `_`, `-` and `.`",
+            ));
+        }
+        if self.input_schema.get("type").and_then(Value::as_str) != Some("object") {
+            return Err(invalid(
+                "the input schema's root must be `{\"type\": \"object\", ..}`",
+            ));
+        }
+        let Some(handler) = self.handler.clone() else {
+            return Err(invalid("it has no handler: call `.handler(..)`"));
+        };
+        let mut listing = Map::new();
+        listing.insert("name".to_owned(), self.name.clone().into());
+        if let Some(title) = &self.title {
+            listing.insert("title".to_owned(), title.clone().into());
+        }
+        if let Some(description) = self.description {
+            listing.insert("description".to_owned(), description.into());
+        }
+        listing.insert("inputSchema".to_owned(), self.input_schema);
+        if let Some(output_schema) = self.output_schema {
+            listing.insert("outputSchema".to_owned(), output_schema);
+        }
+        let annotations = annotations_json(self.title.as_deref(), &self.annotations);
+        if !annotations.is_empty() {
+            listing.insert("annotations".to_owned(), Value::Object(annotations));
+        }
+        Ok(Tool {
+            name: self.name.into(),
+            listing: Value::Object(listing),
+            wraps_output: false,
+            call: handler,
+            location: self.location,
+        })
+    }
+}
+
+impl crate::Server {
+    /// Adds a tool while the server runs (replacing one of the same name) and tells every
+    /// connected client (`notifications/tools/list_changed`).
+    pub fn add_tool(&self, tool: Tool) {
+        self.inner.tools.update(|tools| tools.insert(tool));
+        self.tools_changed();
+    }
+
+    /// Removes a tool while the server runs; `false` if there was none by that name.
+    pub fn remove_tool(&self, name: &str) -> bool {
+        let removed = self
+            .inner
+            .tools
+            .update(|tools| tools.remove(name).is_some());
+        if removed {
+            self.tools_changed();
+        }
+        removed
+    }
+
+    /// Hides a tool from listings and calls until [`enable_tool`](Self::enable_tool); `false`
+    /// if no enabled tool has that name.
+    pub fn disable_tool(&self, name: &str) -> bool {
+        let changed = self
+            .inner
+            .tools
+            .update(|tools| tools.set_enabled(name, false));
+        if changed {
+            self.tools_changed();
+        }
+        changed
+    }
+
+    /// Serves a disabled tool again; `false` if no disabled tool has that name.
+    pub fn enable_tool(&self, name: &str) -> bool {
+        let changed = self
+            .inner
+            .tools
+            .update(|tools| tools.set_enabled(name, true));
+        if changed {
+            self.tools_changed();
+        }
+        changed
+    }
+
+    fn tools_changed(&self) {
+        self.notify_all(
+            "notifications/tools/list_changed",
+            Value::Object(Map::new()),
+        );
+    }
+}
+
+/// The tools a server serves, sorted by name; disabled ones are set aside, not forgotten.
+#[derive(Clone, Default)]
+pub(crate) struct Tools {
+    tools: Vec<Arc<Tool>>,
+    index: HashMap<Arc<str>, usize>,
+    disabled: HashMap<Arc<str>, Arc<Tool>>,
+}
+
+impl Tools {
+    pub(crate) fn new(tools: impl IntoIterator<Item = Tool>) -> Tools {
+        let mut set = Tools {
+            tools: tools.into_iter().map(Arc::new).collect(),
+            ..Tools::default()
+        };
+        set.reindex();
+        set
+    }
+
+    fn reindex(&mut self) {
+        self.tools.sort_by(|a, b| a.name.cmp(&b.name));
+        self.index = self
+            .tools
+            .iter()
+            .enumerate()
+            .map(|(i, tool)| (Arc::clone(&tool.name), i))
+            .collect();
+    }
+
+    /// The enabled tools, sorted by name.
+    pub(crate) fn enabled(&self) -> &[Arc<Tool>] {
+        &self.tools
+    }
+
+    pub(crate) fn get(&self, name: &str) -> Option<&Arc<Tool>> {
+        self.index.get(name).map(|&i| &self.tools[i])
+    }
+
+    /// Adds a tool, replacing an enabled or disabled one of the same name; returns the
+    /// replaced one.
+    pub(crate) fn insert(&mut self, tool: Tool) -> Option<Arc<Tool>> {
+        let replaced = self.remove(&tool.name);
+        self.tools.push(Arc::new(tool));
+        self.reindex();
+        replaced
+    }
+
+    pub(crate) fn remove(&mut self, name: &str) -> Option<Arc<Tool>> {
+        if let Some(tool) = self.disabled.remove(name) {
+            return Some(tool);
+        }
+        let i = *self.index.get(name)?;
+        let tool = self.tools.remove(i);
+        self.reindex();
+        Some(tool)
+    }
+
+    /// Sets a tool aside (`false`) or back (`true`); returns whether anything changed.
+    pub(crate) fn set_enabled(&mut self, name: &str, enabled: bool) -> bool {
+        if enabled {
+            let Some(tool) = self.disabled.remove(name) else {
+                return false;
+            };
+            self.tools.push(tool);
+            self.reindex();
+            true
+        } else {
+            let Some(&i) = self.index.get(name) else {
+                return false;
+            };
+            let tool = self.tools.remove(i);
+            self.disabled.insert(Arc::clone(&tool.name), tool);
+            self.reindex();
+            true
+        }
+    }
 }
 
 /// The arguments of one call, taken one parameter at a time by generated code.
@@ -298,32 +594,5 @@ impl Arguments {
             self.tool,
             problems.join("; ")
         )))
-    }
-}
-
-/// Runs a synchronous tool on the blocking thread pool, so it never stalls the async workers.
-#[doc(hidden)]
-pub async fn run_blocking(
-    tool: impl FnOnce() -> CallToolResult + Send + 'static,
-) -> CallToolResult {
-    match tokio::task::spawn_blocking(tool).await {
-        Ok(result) => result,
-        Err(err) => join_error_result(err),
-    }
-}
-
-/// The error result for a tool task that panicked or was cancelled.
-pub(crate) fn join_error_result(err: tokio::task::JoinError) -> CallToolResult {
-    if err.is_panic() {
-        let payload = err.into_panic();
-        let message = payload
-            .downcast_ref::<&str>()
-            .map(|s| (*s).to_owned())
-            .or_else(|| payload.downcast_ref::<String>().cloned())
-            .unwrap_or_else(|| "a non-string panic payload".to_owned());
-        tracing::warn!(panic = %message, "a tool panicked; the call gets an error result");
-        CallToolResult::error(format!("the tool panicked: {message}"))
-    } else {
-        CallToolResult::error("the tool was cancelled before it finished")
     }
 }

@@ -401,7 +401,7 @@ async fn initialize_negotiates_every_known_revision_and_answers_others_with_the_
     assert_eq!(result["instructions"], "Be brief.");
     assert_eq!(
         result["capabilities"],
-        json!({"tools": {"listChanged": false}, "logging": {}})
+        json!({"tools": {"listChanged": true}, "logging": {}})
     );
 
     let (session, _) = initialized(&server, "2025-11-25").await;

@@ -85,7 +85,7 @@ async fn connect_performs_the_handshake() {
     assert_eq!(client.instructions(), Some("Be precise."));
     assert_eq!(
         client.initialize_result()["capabilities"]["tools"],
-        json!({"listChanged": false})
+        json!({"listChanged": true})
     );
     let negotiated = client
         .session()

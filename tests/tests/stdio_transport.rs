@@ -192,7 +192,7 @@ async fn initialize_list_and_call_one_message_per_line() {
     assert_eq!(init["result"]["serverInfo"]["name"], "stdio-test");
     assert_eq!(
         init["result"]["capabilities"]["tools"],
-        json!({"listChanged": false})
+        json!({"listChanged": true})
     );
 
     pipes
@@ -634,7 +634,7 @@ fn calculator_binary_serves_stdio_and_exits_when_stdin_closes() {
         .as_object_mut()
         .and_then(|result| result.remove("capabilities"))
         .unwrap_or_else(|| panic!("initialize result with capabilities: {init}"));
-    assert_eq!(capabilities["tools"], json!({"listChanged": false}));
+    assert_eq!(capabilities["tools"], json!({"listChanged": true}));
     assert_eq!(
         init,
         json!({"jsonrpc": "2.0", "id": 1, "result": {

@@ -75,7 +75,8 @@ fn default_names() -> Vec<String> {
 
 fn main() {
     let server = mcp_runtime::Server::global();
-    let mut names: Vec<&str> = server.tools().iter().map(|tool| tool.name()).collect();
+    let tools = server.tools();
+    let mut names: Vec<&str> = tools.iter().map(|tool| tool.name()).collect();
     names.sort_unstable();
     assert_eq!(names, ["count.words-v2", "greet", "match", "repeat", "sum"]);
 
