@@ -295,7 +295,9 @@ impl Context {
     /// Asks the user, through the client, to fill in a form shaped like `T`
     /// (`elicitation/create`, form mode). `T` must be a flat struct of strings, numbers,
     /// booleans and enums, as the specification requires; `#[serde(default)]` values become
-    /// the form's defaults.
+    /// the form's defaults. A unit enum is a single choice (`enum`), or, when its variants have
+    /// titles (`#[schemars(title = "..")]` or a doc comment), a titled one (`oneOf` of `const`
+    /// and `title`); a `Vec` of one is a multiple choice (`items.enum`, or `items.anyOf`).
     pub async fn elicit<T>(&self, message: &str) -> Result<Elicitation<T>, ClientRequestError>
     where
         T: JsonSchema + DeserializeOwned + 'static,

@@ -56,7 +56,7 @@ pub(crate) fn input_schema(
     let mut props = Map::with_capacity(properties.len());
     let mut required = Vec::new();
     for property in properties {
-        let mut schema = property.schema;
+        let mut schema = object_schema(property.schema);
         let optional = strip_null(&mut schema);
         if let (Some(text), Value::Object(object)) = (property.description, &mut schema) {
             object.insert("description".to_owned(), Value::String(text.to_owned()));
@@ -79,6 +79,7 @@ pub(crate) fn input_schema(
     inline_definitions(&mut root, &definitions);
     strip_optional_nulls(&mut root);
     strip_unknown_formats(&mut root);
+    object_properties(&mut root);
     root
 }
 
@@ -91,6 +92,7 @@ pub(crate) fn output_schema(schema: Schema, definitions: Map<String, Value>) -> 
     if let Value::Object(object) = &mut schema {
         object.remove("$schema");
     }
+    object_properties(&mut schema);
     if schema.get("type").and_then(Value::as_str) == Some("object") {
         return (schema, false);
     }
@@ -106,21 +108,149 @@ pub(crate) fn output_schema(schema: Schema, definitions: Map<String, Value>) -> 
     if let Some(defs) = defs {
         wrapped["$defs"] = defs;
     }
+    object_properties(&mut wrapped);
     (wrapped, true)
 }
 
+/// A boolean schema as the object schema that means the same: `true` (any value, which is how
+/// schemars writes `serde_json::Value`) as `{}`, `false` as `{"not": {}}`.
+fn object_schema(schema: Value) -> Value {
+    match schema {
+        Value::Bool(true) => Value::Object(Map::new()),
+        Value::Bool(false) => serde_json::json!({ "not": {} }),
+        schema => schema,
+    }
+}
+
+/// Writes every boolean schema among `properties` as an object schema. JSON Schema allows
+/// `"properties": {"x": true}`, but the TypeScript SDK (so the Inspector, and the clients built
+/// on it) requires each property of a tool's `inputSchema` and `outputSchema` to be an object,
+/// and rejects the whole `tools/list` otherwise.
+fn object_properties(schema: &mut Value) {
+    match schema {
+        Value::Object(object) => {
+            if let Some(Value::Object(properties)) = object.get_mut("properties") {
+                for property in properties.values_mut() {
+                    if property.is_boolean() {
+                        *property = object_schema(property.take());
+                    }
+                }
+            }
+            object.values_mut().for_each(object_properties);
+        }
+        Value::Array(items) => items.iter_mut().for_each(object_properties),
+        _ => {}
+    }
+}
+
 /// The `requestedSchema` of an elicitation form for `T`: a flat object, inlined, with optional
-/// fields left out of `required` and only standard formats.
+/// fields left out of `required`, only standard formats, and enums in the forms of the
+/// 2025-11-25 specification:
+///
+/// * a unit enum whose variants have no titles: `{"type":"string","enum":[..]}`;
+/// * one with titles (`#[schemars(title = "..")]`, or a doc comment) on its variants:
+///   `{"type":"string","oneOf":[{"const":"..","title":".."}, ..]}` (a variant without one is
+///   titled with its value);
+/// * a `Vec` of either: `{"type":"array","items":{"type":"string","enum":[..]}}`, or
+///   `{"type":"array","items":{"anyOf":[{"const":"..","title":".."}, ..]}}`.
 pub(crate) fn elicitation_schema<T: schemars::JsonSchema>() -> Value {
     let mut generator = input_generator();
     let mut schema = generator.subschema_for::<T>().to_value();
     inline_definitions(&mut schema, &generator.take_definitions(true));
     strip_optional_nulls(&mut schema);
     strip_unknown_formats(&mut schema);
+    titled_choices(&mut schema);
     if let Value::Object(object) = &mut schema {
         object.remove("$schema");
     }
     schema
+}
+
+/// Rewrites every enum of string choices that carries titles into the titled forms of the
+/// elicitation schema: `{"type":"string","oneOf":[{"const","title"}]}` for one choice, and
+/// `items: {"anyOf":[{"const","title"}]}` in an array for several. schemars writes such an enum
+/// as a `oneOf` of `{"type":"string","const":..,"title"/"description":..}` alternatives, with
+/// the variants that have no metadata grouped in one `{"type":"string","enum":[..]}`.
+fn titled_choices(schema: &mut Value) {
+    match schema {
+        Value::Object(object) => {
+            object.values_mut().for_each(titled_choices);
+            let is_string = object.get("type").is_none_or(|kind| kind == "string");
+            for keyword in ["oneOf", "anyOf"] {
+                let choices = match object.get(keyword) {
+                    Some(Value::Array(alternatives)) if is_string => {
+                        titled_alternatives(alternatives)
+                    }
+                    _ => None,
+                };
+                if let Some(choices) = choices {
+                    object.remove(keyword);
+                    object.insert("type".to_owned(), Value::String("string".to_owned()));
+                    object.insert("oneOf".to_owned(), Value::Array(choices));
+                    break;
+                }
+            }
+            if object.get("type").and_then(Value::as_str) == Some("array") {
+                if let Some(Value::Object(items)) = object.get_mut("items") {
+                    let titled = items.get("type").and_then(Value::as_str) == Some("string")
+                        && items.contains_key("oneOf")
+                        && items.keys().all(|key| {
+                            matches!(key.as_str(), "type" | "oneOf" | "title" | "description")
+                        });
+                    if titled {
+                        let choices = items.remove("oneOf").expect("checked above");
+                        items.remove("type");
+                        items.insert("anyOf".to_owned(), choices);
+                    }
+                }
+            }
+        }
+        Value::Array(items) => items.iter_mut().for_each(titled_choices),
+        _ => {}
+    }
+}
+
+/// `[{"const": value, "title": title}, ..]` when every alternative is a string constant (or a
+/// group of them) and at least one has a title (or a description, its doc comment); `None`
+/// for anything else, which is left as it is.
+fn titled_alternatives(alternatives: &[Value]) -> Option<Vec<Value>> {
+    let mut choices = Vec::new();
+    let mut titled = false;
+    for alternative in alternatives {
+        let Value::Object(alternative) = alternative else {
+            return None;
+        };
+        let only_choice_keywords = alternative.iter().all(|(key, value)| match key.as_str() {
+            "type" => value == "string",
+            "const" | "enum" => true,
+            "title" | "description" => value.is_string(),
+            _ => false,
+        });
+        if !only_choice_keywords {
+            return None;
+        }
+        let title = alternative
+            .get("title")
+            .or_else(|| alternative.get("description"))
+            .and_then(Value::as_str);
+        let values: Vec<&str> = match (alternative.get("const"), alternative.get("enum")) {
+            (Some(Value::String(value)), None) => vec![value],
+            (None, Some(Value::Array(values))) => values
+                .iter()
+                .map(Value::as_str)
+                .collect::<Option<Vec<&str>>>()?,
+            _ => return None,
+        };
+        if title.is_some() && values.len() != 1 {
+            return None;
+        }
+        titled |= title.is_some();
+        for value in values {
+            let title = title.unwrap_or(value);
+            choices.push(serde_json::json!({ "const": value, "title": title }));
+        }
+    }
+    (titled && !choices.is_empty()).then_some(choices)
 }
 
 /// Replaces every `$ref` into `definitions` by the definition itself; references to a definition
@@ -441,5 +571,177 @@ mod tests {
         assert!(!was_wrapped);
         assert!(!contains_ref(&object));
         assert_eq!(object["properties"]["street"]["type"], "string");
+    }
+    #[allow(dead_code)]
+    #[derive(JsonSchema, serde::Serialize)]
+    #[serde(rename_all = "lowercase")]
+    enum Status {
+        Active,
+        Inactive,
+    }
+
+    // A choice whose variants carry titles.
+    #[allow(dead_code)]
+    #[derive(JsonSchema, serde::Serialize)]
+    #[serde(rename_all = "lowercase")]
+    enum Plan {
+        #[schemars(title = "Free plan")]
+        Free,
+        /// Pro plan
+        Pro,
+        Team,
+    }
+
+    // The deprecated form, by hand: `enum` with display names beside it.
+    #[allow(dead_code)]
+    #[derive(JsonSchema)]
+    #[schemars(extend("enumNames" = ["Option One", "Option Two"]))]
+    enum Legacy {
+        #[serde(rename = "opt1")]
+        One,
+        #[serde(rename = "opt2")]
+        Two,
+    }
+
+    fn john() -> String {
+        "John Doe".to_owned()
+    }
+    fn thirty() -> i64 {
+        30
+    }
+    fn score() -> f64 {
+        95.5
+    }
+    fn active() -> Status {
+        Status::Active
+    }
+    fn yes() -> bool {
+        true
+    }
+
+    #[allow(dead_code)]
+    #[derive(JsonSchema)]
+    #[serde(rename_all = "camelCase")]
+    struct Form {
+        #[serde(default = "john")]
+        name: String,
+        #[serde(default = "thirty")]
+        age: i64,
+        #[serde(default = "score")]
+        score: f64,
+        #[serde(default = "active")]
+        status: Status,
+        #[serde(default = "yes")]
+        verified: bool,
+        /// The plan to pick.
+        plan: Plan,
+        other_plan: Option<Plan>,
+        plans: Vec<Plan>,
+        statuses: Vec<Status>,
+        legacy: Legacy,
+    }
+
+    #[test]
+    fn elicitation_defaults_of_every_primitive_type_are_kept() {
+        let schema = elicitation_schema::<Form>();
+        let p = &schema["properties"];
+        assert_eq!(p["name"], json!({"type": "string", "default": "John Doe"}));
+        assert_eq!(p["age"], json!({"type": "integer", "default": 30}));
+        assert_eq!(p["score"], json!({"type": "number", "default": 95.5}));
+        assert_eq!(p["verified"], json!({"type": "boolean", "default": true}));
+        assert_eq!(p["status"]["type"], "string");
+        assert_eq!(p["status"]["enum"], json!(["active", "inactive"]));
+        assert_eq!(p["status"]["default"], "active");
+        assert_eq!(
+            schema["required"],
+            json!(["plan", "plans", "statuses", "legacy"])
+        );
+    }
+
+    #[test]
+    fn elicitation_enums_take_the_forms_of_the_specification() {
+        let schema = elicitation_schema::<Form>();
+        let p = &schema["properties"];
+        // Titled single-select: `oneOf` of const and title, the field's type `string`; a
+        // variant's doc comment is its title, a variant without one is titled with its value.
+        let titled = json!([
+            {"const": "team", "title": "team"},
+            {"const": "free", "title": "Free plan"},
+            {"const": "pro", "title": "Pro plan"},
+        ]);
+        assert_eq!(
+            p["plan"],
+            json!({"description": "The plan to pick.", "type": "string", "oneOf": titled})
+        );
+        assert_eq!(p["otherPlan"], json!({"type": "string", "oneOf": titled}));
+        // Titled multi-select: `items.anyOf`.
+        assert_eq!(
+            p["plans"],
+            json!({"type": "array", "items": {"anyOf": titled}})
+        );
+        // Untitled single- and multi-select: `enum`, `items.enum`.
+        assert_eq!(
+            p["statuses"],
+            json!({"type": "array", "items": {"type": "string", "enum": ["active", "inactive"]}})
+        );
+        // Legacy titled: `enumNames` beside `enum`, as written.
+        assert_eq!(
+            p["legacy"],
+            json!({"type": "string", "enum": ["opt1", "opt2"], "enumNames": ["Option One", "Option Two"]})
+        );
+    }
+
+    #[test]
+    fn only_enums_of_titled_strings_are_rewritten() {
+        // Alternatives that are not string constants stay a `oneOf`.
+        let mut mixed = json!({"oneOf": [
+            {"type": "string", "const": "a", "title": "A"},
+            {"type": "object", "properties": {}},
+        ]});
+        let before = mixed.clone();
+        titled_choices(&mut mixed);
+        assert_eq!(mixed, before);
+        // Constants without any title stay as they are.
+        let mut untitled = json!({"oneOf": [{"type": "string", "const": "a"}]});
+        let before = untitled.clone();
+        titled_choices(&mut untitled);
+        assert_eq!(untitled, before);
+    }
+    #[allow(dead_code)]
+    #[derive(JsonSchema)]
+    struct Anything {
+        /// Any JSON value.
+        value: serde_json::Value,
+        nested: Option<serde_json::Value>,
+    }
+
+    #[test]
+    fn any_value_properties_are_object_schemas() {
+        // schemars writes `serde_json::Value` as the schema `true`; the TypeScript SDK rejects
+        // a tools/list whose tool has a boolean schema among its properties.
+        let input = schema_of::<serde_json::Value>("data", Some("Anything."));
+        assert_eq!(
+            input["properties"]["data"],
+            json!({"description": "Anything."})
+        );
+        assert_eq!(input["required"], json!(["data"]));
+        let input = schema_of::<Anything>("a", None);
+        let fields = &input["properties"]["a"]["properties"];
+        assert_eq!(fields["value"], json!({"description": "Any JSON value."}));
+        assert_eq!(fields["nested"], json!({}));
+
+        let mut generator = output_generator();
+        let schema = generator.subschema_for::<serde_json::Value>();
+        let (wrapped, was_wrapped) = output_schema(schema, generator.take_definitions(true));
+        assert!(was_wrapped);
+        assert_eq!(wrapped["properties"]["result"], json!({}));
+
+        let mut no =
+            json!({"type": "object", "properties": {"never": false}, "additionalProperties": true});
+        object_properties(&mut no);
+        assert_eq!(
+            no,
+            json!({"type": "object", "properties": {"never": {"not": {}}}, "additionalProperties": true})
+        );
     }
 }
