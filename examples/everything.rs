@@ -1,0 +1,547 @@
+//! Everything mcp-runtime does, in one server: tools returning every kind of content, resources
+//! and a resource template, prompts, completion, logging, progress, sampling, typed elicitation,
+//! roots, resource subscriptions, shared state and cancellation. Its tools, resources and
+//! prompts are the ones the official conformance suite (`@modelcontextprotocol/conformance`)
+//! looks up by name, so the whole suite passes against it:
+//!
+//! ```sh
+//! cargo run -p mcp-examples --bin everything
+//! npx @modelcontextprotocol/conformance server --url http://127.0.0.1:8000/mcp --suite all
+//! npx @modelcontextprotocol/inspector --cli http://127.0.0.1:8000/sse --method resources/list
+//! ```
+//!
+//! Streamable HTTP at `/mcp`, HTTP+SSE at `/sse` beside it (one server, shared state), or, with
+//! `--stdio`, standard input and output. `MCP_BIND` sets the address (default `127.0.0.1:8000`)
+//! and `MCP_WORKERS` the number of workers.
+
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::time::Duration;
+
+use actix_web::rt::time::sleep;
+use mcp_runtime::{
+    prompt, resource, tool, ClientRequestError, Content, Context, Elicitation, Json, PromptMessage,
+    SamplingRequest, Server, Tool,
+};
+use schemars::JsonSchema;
+use serde::{Deserialize, Serialize};
+use serde_json::{json, Map, Value};
+
+/// A 1x1 red PNG.
+const PNG: &[u8] = include_bytes!("assets/red-pixel.png");
+/// A tenth of a second of a 440 Hz tone (8 kHz, 8-bit mono WAV).
+const WAV: &[u8] = include_bytes!("assets/beep.wav");
+
+// ---- Tools: content of every kind ------------------------------------------------------------
+
+/// Returns a simple text response.
+#[tool(read_only)]
+fn test_simple_text() -> &'static str {
+    "This is a simple text response for testing."
+}
+
+/// Returns a small PNG image.
+#[tool(read_only)]
+fn test_image_content() -> Content {
+    Content::image(PNG, "image/png")
+}
+
+/// Returns a short WAV sound.
+#[tool(read_only)]
+fn test_audio_content() -> Content {
+    Content::audio(WAV, "audio/wav")
+}
+
+/// Returns a text resource embedded in the result.
+#[tool(read_only)]
+fn test_embedded_resource() -> Content {
+    Content::embedded_text(
+        "test://embedded-resource",
+        "text/plain",
+        "This is an embedded resource content.",
+    )
+}
+
+/// Returns text, an image and an embedded JSON resource together.
+#[tool(read_only)]
+fn test_multiple_content_types() -> Vec<Content> {
+    vec![
+        Content::text("Multiple content types test:"),
+        Content::image(PNG, "image/png"),
+        Content::embedded_text(
+            "test://mixed-content-resource",
+            "application/json",
+            json!({ "test": "data", "value": 123 }).to_string(),
+        ),
+    ]
+}
+
+/// Always fails: the error becomes an `isError` result with this message.
+#[tool]
+fn test_error_handling() -> Result<String, String> {
+    Err("This tool intentionally returns an error for testing".to_owned())
+}
+
+// ---- Tools: Context --------------------------------------------------------------------------
+
+/// Sends three log messages while it runs.
+#[tool]
+async fn test_tool_with_logging(ctx: Context) -> &'static str {
+    ctx.info("Tool execution started").await;
+    sleep(Duration::from_millis(50)).await;
+    ctx.info("Tool processing data").await;
+    sleep(Duration::from_millis(50)).await;
+    ctx.info("Tool execution completed").await;
+    "Logging test completed: three messages sent"
+}
+
+/// Reports progress 0, 50 and 100 out of 100 (when the request asked for progress).
+#[tool]
+async fn test_tool_with_progress(ctx: Context) -> &'static str {
+    ctx.report_progress(0.0, Some(100.0), Some("started")).await;
+    sleep(Duration::from_millis(50)).await;
+    ctx.report_progress(50.0, Some(100.0), Some("halfway"))
+        .await;
+    sleep(Duration::from_millis(50)).await;
+    ctx.report_progress(100.0, Some(100.0), Some("done")).await;
+    "Progress test completed"
+}
+
+/// Asks the client's language model to answer a prompt (`sampling/createMessage`).
+///
+/// # Arguments
+///
+/// * `prompt` - The prompt to send to the model.
+#[tool]
+async fn test_sampling(prompt: String, ctx: Context) -> Result<String, ClientRequestError> {
+    let answer = ctx.sample(SamplingRequest::new(prompt, 100)).await?;
+    Ok(format!(
+        "LLM response: {}",
+        answer.text().unwrap_or("(not text)")
+    ))
+}
+
+/// The user's details, asked for by `test_elicitation`.
+#[derive(Debug, Serialize, Deserialize, JsonSchema)]
+struct UserDetails {
+    /// User's response.
+    username: String,
+    /// User's email address.
+    #[schemars(email)]
+    email: String,
+}
+
+/// What the user did with a form, as the tools below report it.
+fn describe<T: Serialize>(answer: &Elicitation<T>) -> String {
+    match answer {
+        Elicitation::Accept(content) => format!(
+            "action=accept, content={}",
+            serde_json::to_string(content).unwrap_or_default()
+        ),
+        Elicitation::Decline => "action=decline".to_owned(),
+        Elicitation::Cancel => "action=cancel".to_owned(),
+    }
+}
+
+/// Asks the user for a name and an email address (`elicitation/create`).
+///
+/// # Arguments
+///
+/// * `message` - The message to show the user.
+#[tool]
+async fn test_elicitation(message: String, ctx: Context) -> Result<String, ClientRequestError> {
+    let answer = ctx.elicit::<UserDetails>(&message).await?;
+    Ok(format!("User response: {}", describe(&answer)))
+}
+
+/// An account's status: a plain choice (`enum`).
+#[derive(Debug, Clone, Copy, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "lowercase")]
+enum Status {
+    Active,
+    Inactive,
+    Pending,
+}
+
+fn default_name() -> String {
+    "John Doe".to_owned()
+}
+fn default_age() -> u32 {
+    30
+}
+fn default_score() -> f64 {
+    95.5
+}
+fn default_status() -> Status {
+    Status::Active
+}
+fn default_verified() -> bool {
+    true
+}
+
+/// A form whose every field has a default (SEP-1034): `#[serde(default = ..)]` shows in the
+/// schema as `default`.
+#[derive(Debug, Serialize, Deserialize, JsonSchema)]
+struct Profile {
+    #[serde(default = "default_name")]
+    name: String,
+    #[serde(default = "default_age")]
+    age: u32,
+    #[serde(default = "default_score")]
+    score: f64,
+    #[serde(default = "default_status")]
+    status: Status,
+    #[serde(default = "default_verified")]
+    verified: bool,
+}
+
+/// Asks for a profile whose fields all have defaults (string, integer, number, enum, boolean).
+#[tool]
+async fn test_elicitation_sep1034_defaults(ctx: Context) -> Result<String, ClientRequestError> {
+    let answer = ctx.elicit::<Profile>("Please review your profile").await?;
+    Ok(format!("Elicitation completed: {}", describe(&answer)))
+}
+
+/// A choice without titles: `{"type": "string", "enum": [..]}`.
+#[derive(Debug, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "lowercase")]
+enum PlainChoice {
+    Option1,
+    Option2,
+    Option3,
+}
+
+/// A choice whose options have titles (their doc comments):
+/// `{"type": "string", "oneOf": [{"const": "value1", "title": "First Option"}, ..]}`.
+#[derive(Debug, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "lowercase")]
+enum TitledOption {
+    /// First Option
+    Value1,
+    /// Second Option
+    Value2,
+    /// Third Option
+    Value3,
+}
+
+/// Titled options again, with `#[schemars(title = ..)]`; as the items of a `Vec` they make a
+/// multi-select: `{"type": "array", "items": {"anyOf": [{"const": .., "title": ..}, ..]}}`.
+#[derive(Debug, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "lowercase")]
+enum TitledChoice {
+    #[schemars(title = "First Choice")]
+    Value1,
+    #[schemars(title = "Second Choice")]
+    Value2,
+    #[schemars(title = "Third Choice")]
+    Value3,
+}
+
+/// The deprecated titled form, `enum` with `enumNames` beside it, for older clients: the names
+/// are added to the derived schema by hand.
+#[derive(Debug, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "lowercase")]
+#[schemars(extend("enumNames" = ["Option One", "Option Two", "Option Three"]))]
+enum LegacyOption {
+    Opt1,
+    Opt2,
+    Opt3,
+}
+
+/// Every enum form of the 2025-11-25 elicitation schema (SEP-1330).
+#[derive(Debug, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "camelCase")]
+struct Choices {
+    /// Untitled single-select.
+    untitled_single: PlainChoice,
+    /// Titled single-select.
+    titled_single: TitledOption,
+    /// Legacy titled single-select.
+    legacy_enum: LegacyOption,
+    /// Untitled multi-select.
+    untitled_multi: Vec<PlainChoice>,
+    /// Titled multi-select.
+    titled_multi: Vec<TitledChoice>,
+}
+
+/// Asks the user to choose, with every kind of enum field.
+#[tool]
+async fn test_elicitation_sep1330_enums(ctx: Context) -> Result<String, ClientRequestError> {
+    let answer = ctx.elicit::<Choices>("Please make your choices").await?;
+    Ok(format!("Elicitation completed: {}", describe(&answer)))
+}
+
+/// Answers after a short pause; the conformance suite's SSE-polling scenario (SEP-1699) calls it
+/// over a POST that accepts an SSE stream.
+#[tool(read_only)]
+async fn test_reconnection() -> &'static str {
+    sleep(Duration::from_millis(100)).await;
+    "Reconnection test completed"
+}
+
+// ---- A tool made by hand ---------------------------------------------------------------------
+
+/// An address, as `json_schema_2020_12_tool` takes it.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct Address {
+    street: Option<String>,
+    city: Option<String>,
+}
+
+/// The arguments of `json_schema_2020_12_tool`; unknown ones are refused, as its schema's
+/// `"additionalProperties": false` says.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct Person {
+    name: Option<String>,
+    address: Option<Address>,
+}
+
+/// A tool whose input schema is written by hand and listed exactly as written, `$schema`,
+/// `$defs`, `$ref` and `additionalProperties` included (JSON Schema 2020-12, SEP-1613). A
+/// `#[tool]`'s schema is derived and normalised for clients instead, so this one is made with
+/// `Tool::builder`; its handler gets the arguments as sent and checks them itself.
+fn json_schema_2020_12_tool() -> Tool {
+    Tool::builder("json_schema_2020_12_tool")
+        .description("Tool with JSON Schema 2020-12 features")
+        .input_schema(json!({
+            "$schema": "https://json-schema.org/draft/2020-12/schema",
+            "type": "object",
+            "$defs": {
+                "address": {
+                    "type": "object",
+                    "properties": {
+                        "street": { "type": "string" },
+                        "city": { "type": "string" }
+                    }
+                }
+            },
+            "properties": {
+                "name": { "type": "string" },
+                "address": { "$ref": "#/$defs/address" }
+            },
+            "additionalProperties": false
+        }))
+        .handler(|arguments: Map<String, Value>, _ctx: Context| async move {
+            let person: Person = serde_json::from_value(Value::Object(arguments))
+                .map_err(|err| format!("invalid arguments: {err}"))?;
+            let name = person.name.as_deref().unwrap_or("someone");
+            Ok::<_, String>(match person.address {
+                Some(Address { street, city }) => format!(
+                    "{name} lives at {}, {}",
+                    street.as_deref().unwrap_or("an unknown street"),
+                    city.as_deref().unwrap_or("an unknown city")
+                ),
+                None => format!("{name} has no address"),
+            })
+        })
+        .build()
+        .unwrap_or_else(|err| panic!("{err}"))
+}
+
+// ---- Tools beyond the suite: roots, subscriptions, state, cancellation -----------------------
+
+/// Lists the roots (directories, files) the client exposes.
+#[tool(read_only)]
+async fn list_roots(ctx: Context) -> Result<String, ClientRequestError> {
+    let roots = ctx.list_roots().await?;
+    Ok(roots
+        .iter()
+        .map(|root| match &root.name {
+            Some(name) => format!("{name}: {}", root.uri),
+            None => root.uri.clone(),
+        })
+        .collect::<Vec<_>>()
+        .join("\n"))
+}
+
+/// How many times `test://watched-resource` changed: state shared by every session.
+#[derive(Default)]
+struct Revisions(AtomicU64);
+
+const WATCHED: &str = "test://watched-resource";
+
+/// Changes `test://watched-resource` and tells the clients subscribed to it
+/// (`notifications/resources/updated`).
+#[tool]
+fn update_watched_resource(ctx: Context) -> String {
+    let revision = ctx.state::<Revisions>().map_or(0, |revisions| {
+        revisions.0.fetch_add(1, Ordering::SeqCst) + 1
+    });
+    let told = ctx.server().notify_resource_updated(WATCHED);
+    format!("{WATCHED} is now at revision {revision}; {told} subscribed session(s) told")
+}
+
+/// Counts up to `to`, one step every 100 ms, reporting progress; stops early when the client
+/// cancels the request.
+///
+/// # Arguments
+///
+/// * `to` - Where to stop counting.
+#[tool(read_only)]
+async fn count_slowly(#[arg(default = 10)] to: u32, ctx: Context) -> String {
+    for step in 1..=to {
+        if ctx.is_cancelled() {
+            return format!("cancelled at {step}");
+        }
+        sleep(Duration::from_millis(100)).await;
+        ctx.report_progress(f64::from(step), Some(f64::from(to)), None)
+            .await;
+    }
+    format!("counted to {to}")
+}
+
+/// Who is asking: the client, the negotiated protocol version and the session.
+#[tool(read_only)]
+fn session_info(ctx: &Context) -> Json<Value> {
+    Json(json!({
+        "client": ctx.client_info(),
+        "protocolVersion": ctx.protocol_version(),
+        "sessionId": ctx.session_id(),
+        "requestId": ctx.request_id(),
+    }))
+}
+
+// ---- Resources -------------------------------------------------------------------------------
+
+/// A static text resource.
+#[resource("test://static-text", name = "static-text", mime_type = "text/plain")]
+fn static_text() -> &'static str {
+    "This is the content of the static text resource."
+}
+
+/// A static binary resource: a PNG image, sent base64-encoded.
+#[resource(
+    "test://static-binary",
+    name = "static-binary",
+    mime_type = "image/png"
+)]
+fn static_binary() -> &'static [u8] {
+    PNG
+}
+
+/// Data for any id: a resource template whose `{id}` is substituted.
+#[resource(
+    "test://template/{id}/data",
+    name = "template-data",
+    mime_type = "application/json",
+    complete(id = known_ids)
+)]
+fn template_data(id: String) -> Json<Value> {
+    Json(json!({ "id": id, "templateTest": true, "data": format!("Data for ID: {id}") }))
+}
+
+/// Ids that start with what the user typed.
+fn known_ids(partial: &str) -> Vec<String> {
+    (1..=200)
+        .map(|id| id.to_string())
+        .filter(|id| id.starts_with(partial))
+        .collect()
+}
+
+/// A resource that changes (see the `update_watched_resource` tool); subscribe to it to be told.
+#[resource(
+    "test://watched-resource",
+    name = "watched-resource",
+    mime_type = "text/plain"
+)]
+fn watched_resource(ctx: &Context) -> String {
+    let revision = ctx
+        .state::<Revisions>()
+        .map_or(0, |revisions| revisions.0.load(Ordering::SeqCst));
+    format!("Watched resource content, revision {revision}")
+}
+
+// ---- Prompts ---------------------------------------------------------------------------------
+
+/// A simple prompt without arguments.
+#[prompt]
+fn test_simple_prompt() -> &'static str {
+    "This is a simple prompt for testing."
+}
+
+/// A prompt with two required arguments.
+///
+/// # Arguments
+///
+/// * `arg1` - First test argument.
+/// * `arg2` - Second test argument.
+#[prompt(complete(arg1 = suggestions, arg2 = suggestions))]
+fn test_prompt_with_arguments(arg1: String, arg2: String) -> String {
+    format!("Prompt with arguments: arg1='{arg1}', arg2='{arg2}'")
+}
+
+/// Values for the arguments of `test_prompt_with_arguments` that start with what was typed.
+fn suggestions(partial: &str) -> Vec<&'static str> {
+    ["paris", "park", "party", "test", "testValue1", "testValue2"]
+        .into_iter()
+        .filter(|value| value.starts_with(partial))
+        .collect()
+}
+
+/// A prompt that embeds a resource.
+#[prompt]
+fn test_prompt_with_embedded_resource(
+    #[arg(name = "resourceUri", description = "URI of the resource to embed.")]
+    resource_uri: String,
+) -> Vec<PromptMessage> {
+    vec![
+        PromptMessage::user(Content::embedded_text(
+            resource_uri,
+            "text/plain",
+            "Embedded resource content for testing.",
+        )),
+        PromptMessage::user("Please process the embedded resource above."),
+    ]
+}
+
+/// A prompt with an image.
+#[prompt]
+fn test_prompt_with_image() -> Vec<PromptMessage> {
+    vec![
+        PromptMessage::user(Content::image(PNG, "image/png")),
+        PromptMessage::user("Please analyze the image above."),
+    ]
+}
+
+// ---- The server ------------------------------------------------------------------------------
+
+fn server() -> Server {
+    Server::builder()
+        .name("everything")
+        .version(env!("CARGO_PKG_VERSION"))
+        .instructions(
+            "A test server exercising every MCP feature; its tools, resources and prompts are \
+             those of the conformance suite.",
+        )
+        .state(Revisions::default())
+        .tool(json_schema_2020_12_tool())
+        .build()
+        .unwrap_or_else(|err| panic!("cannot build the server: {err}"))
+}
+
+#[actix_web::main]
+async fn main() -> std::io::Result<()> {
+    let server = server();
+    if std::env::args().skip(1).any(|arg| arg == "--stdio") {
+        eprintln!("everything: MCP over stdio");
+        return server.serve_stdio().await;
+    }
+    let bind = std::env::var("MCP_BIND").unwrap_or_else(|_| "127.0.0.1:8000".to_owned());
+    let workers = std::env::var("MCP_WORKERS")
+        .ok()
+        .and_then(|w| w.parse().ok());
+    eprintln!(
+        "everything: MCP over Streamable HTTP at http://{bind}/mcp, SSE at http://{bind}/sse"
+    );
+    let http = actix_web::HttpServer::new(move || {
+        actix_web::App::new()
+            .service(server.sse_app())
+            .service(actix_web::web::scope("/mcp").service(server.streamable_http_app()))
+    });
+    let http = match workers {
+        Some(workers) => http.workers(workers),
+        None => http,
+    };
+    http.bind(bind)?.run().await
+}
