@@ -13,7 +13,12 @@
 //!
 //! Only these scenarios apply to the calculator: the suite's others look for specially named
 //! tools, resources and prompts (`test_simple_text`, `test://static-text`, ...) or for logging,
-//! completion, sampling and elicitation, which it does not have.
+//! completion, sampling and elicitation, which it does not have. The `everything` example has
+//! them all, and runs the whole suite, pending scenarios included:
+//!
+//! ```text
+//! conformance server --url http://127.0.0.1:<port>/mcp --suite all -o <temporary dir>
+//! ```
 //!
 //! Needs `scripts/setup-e2e.sh` to have been run; fails (never skips) when it has not.
 
@@ -234,4 +239,204 @@ fn conformance_stateless_calculator() {
     ] {
         run_scenario(&server, scenario);
     }
+}
+
+// ---- everything: the whole suite ---------------------------------------------------------------
+
+/// Every server scenario of the suite (`conformance list --server`), pending ones included.
+const ALL_SCENARIOS: [&str; 32] = [
+    "server-initialize",
+    "logging-set-level",
+    "ping",
+    "completion-complete",
+    "tools-list",
+    "tools-call-simple-text",
+    "tools-call-image",
+    "tools-call-audio",
+    "tools-call-embedded-resource",
+    "tools-call-mixed-content",
+    "tools-call-with-logging",
+    "tools-call-error",
+    "tools-call-with-progress",
+    "tools-call-sampling",
+    "tools-call-elicitation",
+    "json-schema-2020-12",
+    "elicitation-sep1034-defaults",
+    "server-sse-polling",
+    "server-sse-multiple-streams",
+    "elicitation-sep1330-enums",
+    "resources-list",
+    "resources-read-text",
+    "resources-read-binary",
+    "resources-templates-read",
+    "resources-subscribe",
+    "resources-unsubscribe",
+    "prompts-list",
+    "prompts-get-simple",
+    "prompts-get-with-args",
+    "prompts-get-embedded-resource",
+    "prompts-get-with-image",
+    "dns-rebinding-protection",
+];
+
+/// The whole suite (about 40 scenarios' worth of sessions) runs in a few seconds; this leaves
+/// room for a slow machine.
+const SUITE_TIMEOUT: Duration = Duration::from_secs(180);
+
+/// Parses `Total: <passed> passed, <failed> failed`.
+fn parse_total(line: &str) -> Option<(u32, u32)> {
+    let rest = line.trim().strip_prefix("Total: ")?;
+    let (passed, rest) = rest.split_once(" passed, ")?;
+    let failed = rest.strip_suffix(" failed")?;
+    Some((passed.parse().ok()?, failed.parse().ok()?))
+}
+
+/// Every `checks.json` under `dir`, by scenario (`<dir>/server-<scenario>-<time>/checks.json`).
+fn all_checks(dir: &Path) -> Vec<(String, Vec<Value>)> {
+    let mut found = Vec::new();
+    for entry in std::fs::read_dir(dir)
+        .unwrap_or_else(|err| panic!("the suite wrote no {}: {err}", dir.display()))
+        .filter_map(Result::ok)
+    {
+        let name = entry.file_name().to_string_lossy().into_owned();
+        let path = entry.path().join("checks.json");
+        if !path.is_file() {
+            continue;
+        }
+        let scenario = ALL_SCENARIOS
+            .iter()
+            .filter(|scenario| name.starts_with(&format!("server-{scenario}-")))
+            .max_by_key(|scenario| scenario.len())
+            .unwrap_or_else(|| panic!("{} is not of a known scenario", path.display()));
+        let text = std::fs::read_to_string(&path).expect("read checks.json");
+        let checks: Vec<Value> = serde_json::from_str(&text)
+            .unwrap_or_else(|err| panic!("{} is not a JSON array ({err})", path.display()));
+        found.push(((*scenario).to_owned(), checks));
+    }
+    found.sort_by(|a, b| a.0.cmp(&b.0));
+    found
+}
+
+#[test]
+fn conformance_suite_all_against_everything() {
+    let server = Server::start("everything", None);
+    let url = server.url("/mcp");
+    let out = temp_path("conformance-all");
+    let mut command = Command::new(conformance_bin());
+    command
+        .current_dir(e2e_dir())
+        .env("NO_PROXY", "127.0.0.1,localhost")
+        .env("no_proxy", "127.0.0.1,localhost")
+        .args(["server", "--url", &url, "--suite", "all", "-o"])
+        .arg(&out);
+    let output = run(&mut command, SUITE_TIMEOUT);
+    let context = || {
+        format!(
+            "conformance server --url {url} --suite all:\n{}\n--- server output ---\n{}",
+            output.describe(),
+            server.log()
+        )
+    };
+
+    // The suite's own verdict: its summary line, one line per scenario, and its exit status.
+    let total = output
+        .stdout
+        .lines()
+        .find(|line| line.starts_with("Total: "))
+        .unwrap_or_else(|| panic!("no `Total: ` line from {}", context()))
+        .trim()
+        .to_owned();
+    let (passed, failed) =
+        parse_total(&total).unwrap_or_else(|| panic!("unparsable {total:?} from {}", context()));
+    assert_eq!(failed, 0, "`{total}` in {}", context());
+    assert!(
+        passed >= 40,
+        "`{total}`: fewer checks than expected in {}",
+        context()
+    );
+    assert!(output.status.success(), "the suite failed: {}", context());
+    for scenario in ALL_SCENARIOS {
+        let line = format!("✓ {scenario}: ");
+        assert!(
+            output.stdout.lines().any(|l| l.starts_with(&line)),
+            "no `{line}..` line: the scenario did not run or failed, in {}",
+            context()
+        );
+    }
+
+    // Its per-check reports: nothing failed; warnings are allowed but shown.
+    let reports = all_checks(&out);
+    let _ = std::fs::remove_dir_all(&out);
+    let scenarios: Vec<&str> = reports.iter().map(|(name, _)| name.as_str()).collect();
+    let mut expected = ALL_SCENARIOS.to_vec();
+    expected.sort_unstable();
+    assert_eq!(scenarios, expected, "one checks.json per scenario");
+    let mut successes = 0;
+    let mut warnings = Vec::new();
+    for (scenario, checks) in &reports {
+        for check in checks {
+            match check["status"].as_str() {
+                Some("SUCCESS") => successes += 1,
+                Some("INFO") => {}
+                Some("WARNING") => warnings.push(format!(
+                    "{scenario}/{}: {}",
+                    check["id"].as_str().unwrap_or("?"),
+                    check["errorMessage"].as_str().unwrap_or("")
+                )),
+                _ => panic!("scenario {scenario}: check {check:#} in {}", context()),
+            }
+        }
+    }
+    assert_eq!(successes, passed, "checks.json disagrees with `{total}`");
+    let status = |scenario: &str, id: &str| {
+        let (_, checks) = reports
+            .iter()
+            .find(|(name, _)| name == scenario)
+            .expect("every scenario reported");
+        checks
+            .iter()
+            .find(|check| check["id"] == id)
+            .unwrap_or_else(|| panic!("no check {id} in {scenario}: {checks:#?}"))["status"]
+            .clone()
+    };
+    // The checks of the scenarios that need more than a named item.
+    for (scenario, id) in [
+        ("json-schema-2020-12", "json-schema-2020-12-$schema"),
+        ("json-schema-2020-12", "json-schema-2020-12-$defs"),
+        (
+            "json-schema-2020-12",
+            "json-schema-2020-12-additionalProperties",
+        ),
+        (
+            "elicitation-sep1034-defaults",
+            "elicitation-sep1034-enum-default",
+        ),
+        (
+            "elicitation-sep1330-enums",
+            "elicitation-sep1330-titled-single",
+        ),
+        (
+            "elicitation-sep1330-enums",
+            "elicitation-sep1330-legacy-enumnames",
+        ),
+        (
+            "elicitation-sep1330-enums",
+            "elicitation-sep1330-titled-multi",
+        ),
+        ("tools-call-with-logging", "tools-call-with-logging"),
+        ("tools-call-with-progress", "tools-call-with-progress"),
+        ("resources-unsubscribe", "resources-unsubscribe"),
+    ] {
+        assert_eq!(status(scenario, id), "SUCCESS", "{scenario}: {id}");
+    }
+    // Shown with --nocapture.
+    println!(
+        "conformance {} --suite all against everything at {url}: {total}; warnings: {}",
+        suite_version(),
+        if warnings.is_empty() {
+            "none".to_owned()
+        } else {
+            warnings.join("; ")
+        }
+    );
 }

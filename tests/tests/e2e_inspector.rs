@@ -8,7 +8,8 @@
 //! * stdio: `mcp-inspector --cli target/<profile>/calculator --transport stdio --method ... --
 //!   --stdio`, the Inspector launching the server itself and speaking over its stdin/stdout.
 //!
-//! Its JSON output is parsed and checked.
+//! Its JSON output is parsed and checked. The `everything` example's resources, resource
+//! templates and prompts are listed, read and rendered over HTTP+SSE and Streamable HTTP.
 //!
 //! Needs `scripts/setup-e2e.sh` to have been run; fails (never skips) when it has not.
 
@@ -434,4 +435,149 @@ fn mounted_unknown_tool_is_a_protocol_error() {
         "the failure should be error -32602 naming the tool:\n{}",
         output.describe()
     );
+}
+
+// ---- everything: resources, templates and prompts over SSE and Streamable HTTP ----------------
+
+/// `listed[key]`, sorted by `field`.
+fn sorted_by<'a>(listed: &'a Value, key: &str, field: &str) -> Vec<&'a Value> {
+    let mut items: Vec<&Value> = listed[key]
+        .as_array()
+        .unwrap_or_else(|| panic!("no `{key}` array: {listed:#}"))
+        .iter()
+        .collect();
+    items.sort_by_key(|item| item[field].as_str().unwrap_or_default().to_owned());
+    items
+}
+
+/// Lists the everything example's resources, templates and prompts through `target`, reads a
+/// resource and a template, and gets prompts with and without arguments.
+fn assert_everything_over(target: &Target) {
+    let listed = inspector(target, &["--method", "resources/list"]);
+    let resources = sorted_by(&listed, "resources", "uri");
+    let uris: Vec<&str> = resources.iter().filter_map(|r| r["uri"].as_str()).collect();
+    assert_eq!(
+        uris,
+        [
+            "test://static-binary",
+            "test://static-text",
+            "test://watched-resource"
+        ],
+        "{listed:#}"
+    );
+    assert_eq!(resources[0]["mimeType"], "image/png", "{listed:#}");
+    assert_eq!(resources[1]["name"], "static-text", "{listed:#}");
+    assert_eq!(
+        resources[1]["description"], "A static text resource.",
+        "{listed:#}"
+    );
+
+    let listed = inspector(target, &["--method", "resources/templates/list"]);
+    let templates = sorted_by(&listed, "resourceTemplates", "uriTemplate");
+    assert_eq!(templates.len(), 1, "{listed:#}");
+    assert_eq!(
+        templates[0]["uriTemplate"], "test://template/{id}/data",
+        "{listed:#}"
+    );
+    assert_eq!(templates[0]["mimeType"], "application/json", "{listed:#}");
+
+    let listed = inspector(target, &["--method", "prompts/list"]);
+    let prompts = sorted_by(&listed, "prompts", "name");
+    let names: Vec<&str> = prompts.iter().filter_map(|p| p["name"].as_str()).collect();
+    assert_eq!(
+        names,
+        [
+            "test_prompt_with_arguments",
+            "test_prompt_with_embedded_resource",
+            "test_prompt_with_image",
+            "test_simple_prompt"
+        ],
+        "{listed:#}"
+    );
+    assert_eq!(
+        prompts[0]["arguments"],
+        json!([
+            {"name": "arg1", "description": "First test argument.", "required": true},
+            {"name": "arg2", "description": "Second test argument.", "required": true},
+        ]),
+        "{listed:#}"
+    );
+
+    let read = inspector(
+        target,
+        &["--method", "resources/read", "--uri", "test://static-text"],
+    );
+    assert_eq!(
+        read["contents"],
+        json!([{
+            "uri": "test://static-text",
+            "mimeType": "text/plain",
+            "text": "This is the content of the static text resource.",
+        }]),
+        "{read:#}"
+    );
+    let read = inspector(
+        target,
+        &[
+            "--method",
+            "resources/read",
+            "--uri",
+            "test://template/42/data",
+        ],
+    );
+    let content = &read["contents"][0];
+    assert_eq!(content["uri"], "test://template/42/data", "{read:#}");
+    assert_eq!(content["mimeType"], "application/json", "{read:#}");
+    let data: Value = serde_json::from_str(content["text"].as_str().unwrap_or_default())
+        .unwrap_or_else(|err| panic!("the template's text is not JSON ({err}): {read:#}"));
+    assert_eq!(
+        data,
+        json!({"id": "42", "templateTest": true, "data": "Data for ID: 42"})
+    );
+
+    let got = inspector(
+        target,
+        &[
+            "--method",
+            "prompts/get",
+            "--prompt-name",
+            "test_prompt_with_arguments",
+            "--prompt-args",
+            "arg1=hello",
+            "arg2=world",
+        ],
+    );
+    assert_eq!(
+        got["messages"],
+        json!([{
+            "role": "user",
+            "content": {"type": "text", "text": "Prompt with arguments: arg1='hello', arg2='world'"},
+        }]),
+        "{got:#}"
+    );
+    let got = inspector(
+        target,
+        &[
+            "--method",
+            "prompts/get",
+            "--prompt-name",
+            "test_prompt_with_image",
+        ],
+    );
+    let messages = got["messages"].as_array().expect("messages");
+    assert_eq!(messages.len(), 2, "{got:#}");
+    assert_eq!(messages[0]["content"]["type"], "image", "{got:#}");
+    assert_eq!(messages[0]["content"]["mimeType"], "image/png", "{got:#}");
+}
+
+#[test]
+fn everything_sse_lists_reads_and_gets() {
+    let server = Server::start("everything", None);
+    assert_everything_over(&Target::sse(&server, "/sse"));
+}
+
+#[test]
+fn everything_streamable_http_lists_reads_and_gets() {
+    let server = Server::start("everything", None);
+    assert_everything_over(&Target::http(&server, "/mcp"));
 }
