@@ -21,14 +21,16 @@ use serde::Serialize;
 
 /// Add two numbers.
 #[tool(read_only, idempotent)]
-async fn add(a: i64, b: i64) -> i64 {
-    a + b
+async fn add(a: i64, b: i64) -> Result<i64, String> {
+    a.checked_add(b)
+        .ok_or_else(|| "the sum does not fit in a 64-bit integer".to_owned())
 }
 
 /// Subtract `b` from `a`.
 #[tool(read_only, idempotent)]
-async fn subtract(a: i64, b: i64) -> i64 {
-    a - b
+async fn subtract(a: i64, b: i64) -> Result<i64, String> {
+    a.checked_sub(b)
+        .ok_or_else(|| "the difference does not fit in a 64-bit integer".to_owned())
 }
 
 /// Multiply two numbers.
