@@ -310,7 +310,8 @@ impl ToolBuilder {
     }
 
     /// Handles a call: the arguments as sent (check them yourself: the schema is not enforced)
-    /// and the request's [`Context`](crate::Context); returns anything [`IntoToolResult`].
+    /// and the request's [`Context`](crate::Context); returns anything
+    /// [`IntoToolResult`](crate::IntoToolResult).
     pub fn handler<F, Fut, R>(mut self, handler: F) -> Self
     where
         F: Fn(Map<String, Value>, crate::Context) -> Fut + Send + Sync + 'static,
