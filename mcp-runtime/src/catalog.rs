@@ -34,4 +34,23 @@ impl<T: Clone> Live<T> {
         *current = Arc::new(next);
         result
     }
+
+    /// Replaces the set with one `rebuild` makes from it, if it makes one (`Ok(None)`: nothing
+    /// to change); returns whether the set changed.
+    pub(crate) fn rebuild<E>(
+        &self,
+        rebuild: impl FnOnce(&T) -> Result<Option<T>, E>,
+    ) -> Result<bool, E> {
+        let mut current = self
+            .0
+            .write()
+            .unwrap_or_else(|poisoned| poisoned.into_inner());
+        match rebuild(&current)? {
+            Some(next) => {
+                *current = Arc::new(next);
+                Ok(true)
+            }
+            None => Ok(false),
+        }
+    }
 }

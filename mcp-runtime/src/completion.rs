@@ -267,7 +267,8 @@ impl Server {
         _context: Context,
     ) -> Result<Value, ErrorObject> {
         const METHOD: &str = "completion/complete";
-        if !self.inner.resources.has_completers() && !self.inner.prompts.has_completers() {
+        let resources = self.inner.resources.load();
+        if !resources.has_completers() && !self.inner.prompts.load().has_completers() {
             return Err(ErrorObject::method_not_found(METHOD));
         }
         let mut params = object_params(METHOD, "a `ref` and an `argument`", params)?;
@@ -338,7 +339,7 @@ impl Server {
                     .ok_or_else(|| {
                         ErrorObject::invalid_params("a `ref/resource` needs a `uri` string")
                     })?;
-                match self.inner.resources.template(uri) {
+                match resources.template(uri) {
                     Some(template) => {
                         if !template.has_variable(&name) {
                             return Err(ErrorObject::invalid_params(format!(

@@ -12,17 +12,17 @@ impl Server {
     /// Adds `resources`, `prompts` and `completions` to the `initialize` capabilities, each only
     /// when the server has something to offer there.
     pub(crate) fn feature_capabilities(&self, capabilities: &mut Map<String, Value>) {
-        let inner = &self.inner;
-        if !inner.resources.is_empty() {
+        let (resources, prompts) = (self.inner.resources.load(), self.inner.prompts.load());
+        if !resources.is_empty() {
             capabilities.insert(
                 "resources".to_owned(),
-                json!({ "subscribe": true, "listChanged": false }),
+                json!({ "subscribe": true, "listChanged": true }),
             );
         }
-        if !inner.prompts.is_empty() {
-            capabilities.insert("prompts".to_owned(), json!({ "listChanged": false }));
+        if !prompts.is_empty() {
+            capabilities.insert("prompts".to_owned(), json!({ "listChanged": true }));
         }
-        if inner.resources.has_completers() || inner.prompts.has_completers() {
+        if resources.has_completers() || prompts.has_completers() {
             capabilities.insert("completions".to_owned(), json!({}));
         }
     }

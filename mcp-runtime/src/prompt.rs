@@ -2,10 +2,11 @@
 //! a server builds once, and the `prompts/*` methods.
 
 use std::borrow::Cow;
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::fmt::{self, Display};
 use std::future::Future;
 use std::pin::Pin;
+use std::sync::Arc;
 
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
@@ -293,11 +294,16 @@ impl Prompt {
     }
 }
 
-/// The prompts a server serves.
-#[derive(Default)]
+/// The prompts a server serves: rebuilt from the chosen definitions, less the disabled ones,
+/// whenever they change at run time.
+#[derive(Clone, Default)]
 pub(crate) struct Prompts {
+    /// The `#[prompt]`s this server serves, enabled or not.
+    definitions: Vec<&'static PromptDefinition>,
+    /// Names of the definitions set aside by `Server::disable_prompt`.
+    disabled: HashSet<&'static str>,
     /// Sorted by name, so listings are stable whatever order the linker chose.
-    prompts: Vec<Prompt>,
+    prompts: Vec<Arc<Prompt>>,
     by_name: HashMap<&'static str, usize>,
 }
 
@@ -327,17 +333,100 @@ impl Prompts {
         };
         picked.sort_by_key(|definition| definition.name);
         picked.dedup_by_key(|definition| definition.name);
-        let prompts: Vec<Prompt> = picked.into_iter().map(Prompt::from_definition).collect();
+        Ok(Prompts::from_definitions(picked, HashSet::new()))
+    }
+
+    /// Serves `definitions`, except the `disabled` ones.
+    fn from_definitions(
+        mut definitions: Vec<&'static PromptDefinition>,
+        disabled: HashSet<&'static str>,
+    ) -> Prompts {
+        definitions.sort_by_key(|definition| definition.name);
+        let prompts: Vec<Arc<Prompt>> = definitions
+            .iter()
+            .filter(|definition| !disabled.contains(definition.name))
+            .map(|&definition| Arc::new(Prompt::from_definition(definition)))
+            .collect();
         let by_name = prompts
             .iter()
             .enumerate()
             .map(|(i, prompt)| (prompt.name, i))
             .collect();
-        Ok(Prompts { prompts, by_name })
+        Prompts {
+            definitions,
+            disabled,
+            prompts,
+            by_name,
+        }
     }
 
+    /// With the registered `#[prompt]` of this name added; `None` if it is already there.
+    fn with_added(&self, name: &str) -> Result<Option<Prompts>, BuildError> {
+        if self
+            .definitions
+            .iter()
+            .any(|definition| definition.name == name)
+        {
+            return Ok(None);
+        }
+        let registered = registered()?;
+        let Some(&definition) = registered.get(name) else {
+            let mut available: Vec<&str> = registered.keys().copied().collect();
+            available.sort_unstable();
+            return Err(BuildError::UnknownPrompt {
+                name: name.to_owned(),
+                available: available.join(", "),
+            });
+        };
+        let mut definitions = self.definitions.clone();
+        definitions.push(definition);
+        Ok(Some(Prompts::from_definitions(
+            definitions,
+            self.disabled.clone(),
+        )))
+    }
+
+    /// Without this prompt; `None` if it is not served.
+    fn without(&self, name: &str) -> Option<Prompts> {
+        let definitions: Vec<_> = self
+            .definitions
+            .iter()
+            .copied()
+            .filter(|d| d.name != name)
+            .collect();
+        if definitions.len() == self.definitions.len() {
+            return None;
+        }
+        let disabled = self
+            .disabled
+            .iter()
+            .copied()
+            .filter(|d| *d != name)
+            .collect();
+        Some(Prompts::from_definitions(definitions, disabled))
+    }
+
+    /// With this prompt enabled or disabled; `None` if that changes nothing.
+    fn with_enabled(&self, name: &str, enabled: bool) -> Option<Prompts> {
+        let definition = self.definitions.iter().find(|d| d.name == name)?;
+        if self.disabled.contains(name) != enabled {
+            return None;
+        }
+        let mut disabled = self.disabled.clone();
+        if enabled {
+            disabled.remove(name);
+        } else {
+            disabled.insert(definition.name);
+        }
+        Some(Prompts::from_definitions(
+            self.definitions.clone(),
+            disabled,
+        ))
+    }
+
+    /// `true` when the server has no prompts at all (disabled ones count, as for resources).
     pub(crate) fn is_empty(&self) -> bool {
-        self.prompts.is_empty()
+        self.definitions.is_empty()
     }
 
     pub(crate) fn has_completers(&self) -> bool {
@@ -364,24 +453,74 @@ fn registered() -> Result<HashMap<&'static str, &'static PromptDefinition>, Buil
 }
 
 impl Server {
-    /// The prompts served, sorted by name.
-    pub fn prompts(&self) -> &[Prompt] {
-        &self.inner.prompts.prompts
+    /// The prompts served now, sorted by name.
+    pub fn prompts(&self) -> Vec<Arc<Prompt>> {
+        self.inner.prompts.load().prompts.clone()
     }
 
-    /// The prompt with this name.
-    pub fn prompt(&self, name: &str) -> Option<&Prompt> {
-        let prompts = &self.inner.prompts;
-        prompts.by_name.get(name).map(|&i| &prompts.prompts[i])
+    /// The enabled prompt with this name.
+    pub fn prompt(&self, name: &str) -> Option<Arc<Prompt>> {
+        let prompts = self.inner.prompts.load();
+        prompts
+            .by_name
+            .get(name)
+            .map(|&i| Arc::clone(&prompts.prompts[i]))
+    }
+
+    /// Serves, while the server runs, a registered `#[prompt]` that the builder left out, and
+    /// tells connected clients (`notifications/prompts/list_changed`); `Ok(false)` if it is
+    /// already served.
+    pub fn add_prompt(&self, name: &str) -> Result<bool, BuildError> {
+        let changed = self
+            .inner
+            .prompts
+            .rebuild(|prompts| prompts.with_added(name))?;
+        if changed {
+            self.prompts_changed();
+        }
+        Ok(changed)
+    }
+
+    /// Stops serving a prompt; `false` if it was not served.
+    pub fn remove_prompt(&self, name: &str) -> bool {
+        self.change_prompts(|prompts| prompts.without(name))
+    }
+
+    /// Hides a prompt from listings until [`enable_prompt`](Self::enable_prompt); `false` if
+    /// no enabled prompt has that name.
+    pub fn disable_prompt(&self, name: &str) -> bool {
+        self.change_prompts(|prompts| prompts.with_enabled(name, false))
+    }
+
+    /// Serves a disabled prompt again; `false` if none has that name.
+    pub fn enable_prompt(&self, name: &str) -> bool {
+        self.change_prompts(|prompts| prompts.with_enabled(name, true))
+    }
+
+    fn change_prompts(&self, change: impl FnOnce(&Prompts) -> Option<Prompts>) -> bool {
+        let changed = self
+            .inner
+            .prompts
+            .rebuild(|prompts| Ok::<_, std::convert::Infallible>(change(prompts)))
+            .unwrap_or_else(|never| match never {});
+        if changed {
+            self.prompts_changed();
+        }
+        changed
+    }
+
+    fn prompts_changed(&self) {
+        self.notify_all("notifications/prompts/list_changed", serde_json::json!({}));
     }
 
     /// `prompts/list`: the prompts, a page at a time.
     pub(crate) fn list_prompts(&self, params: &Value) -> Result<Value, ErrorObject> {
         const METHOD: &str = "prompts/list";
-        if self.inner.prompts.is_empty() {
+        let prompts = self.inner.prompts.load();
+        if prompts.is_empty() {
             return Err(ErrorObject::method_not_found(METHOD));
         }
-        let listings = self.inner.prompts.prompts.iter().map(Prompt::listing);
+        let listings = prompts.prompts.iter().map(|prompt| prompt.listing());
         page(METHOD, "prompts", listings, params, self.inner.page_size)
     }
 
@@ -392,7 +531,7 @@ impl Server {
         context: Context,
     ) -> Result<Value, ErrorObject> {
         const METHOD: &str = "prompts/get";
-        if self.inner.prompts.is_empty() {
+        if self.inner.prompts.load().is_empty() {
             return Err(ErrorObject::method_not_found(METHOD));
         }
         let mut params = object_params(METHOD, "a `name` and `arguments`", params)?;

@@ -2,10 +2,11 @@
 //! ready-to-serve forms a server builds once, and the `resources/*` methods.
 
 use std::borrow::Cow;
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::fmt::{self, Display};
 use std::future::Future;
 use std::pin::Pin;
+use std::sync::Arc;
 
 use serde::Serialize;
 use serde_json::{json, Map, Value};
@@ -398,14 +399,19 @@ impl ResourceTemplate {
     }
 }
 
-/// The resources and templates a server serves.
-#[derive(Default)]
+/// The resources and templates a server serves: rebuilt from the chosen definitions, less the
+/// disabled ones, whenever they change at run time.
+#[derive(Clone, Default)]
 pub(crate) struct Resources {
+    /// The `#[resource]`s this server serves, enabled or not.
+    definitions: Vec<&'static ResourceDefinition>,
+    /// URIs (or templates) of the definitions set aside by `Server::disable_resource`.
+    disabled: HashSet<&'static str>,
     /// Sorted by URI, so listings are stable whatever order the linker chose.
-    resources: Vec<Resource>,
+    resources: Vec<Arc<Resource>>,
     by_uri: HashMap<&'static str, usize>,
     /// Sorted by template.
-    templates: Vec<ResourceTemplate>,
+    templates: Vec<Arc<ResourceTemplate>>,
     /// Indexes into `templates`, most specific first: the order URIs are matched in.
     match_order: Vec<usize>,
 }
@@ -438,10 +444,18 @@ impl Resources {
             }
         };
 
+        Resources::from_definitions(definitions, HashSet::new())
+    }
+
+    /// Serves `definitions`, except the `disabled` ones.
+    fn from_definitions(
+        definitions: Vec<&'static ResourceDefinition>,
+        disabled: HashSet<&'static str>,
+    ) -> Result<Resources, BuildError> {
         let mut resources = Vec::new();
         let mut templates = Vec::new();
         let mut shapes: HashMap<String, &'static ResourceDefinition> = HashMap::new();
-        for definition in definitions {
+        for &definition in definitions.iter().filter(|d| !disabled.contains(d.uri)) {
             let template = UriTemplate::parse(definition.uri).map_err(|err| {
                 BuildError::InvalidUriTemplate {
                     message: err.to_string(),
@@ -452,14 +466,14 @@ impl Resources {
                 .mime_type
                 .or_else(|| (definition.default_mime_type)());
             if template.is_static() {
-                resources.push(Resource {
+                resources.push(Arc::new(Resource {
                     uri: definition.uri,
                     name: definition.name,
                     listing: listing(definition, mime_type, true),
                     mime_type,
                     read: definition.read,
                     location: definition.location,
-                });
+                }));
                 continue;
             }
             if let Some(other) = shapes.insert(template.shape(), definition) {
@@ -476,7 +490,7 @@ impl Resources {
                     second,
                 });
             }
-            templates.push(ResourceTemplate {
+            templates.push(Arc::new(ResourceTemplate {
                 listing: listing(definition, mime_type, false),
                 template,
                 name: definition.name,
@@ -484,7 +498,7 @@ impl Resources {
                 read: definition.read,
                 completers: definition.completers,
                 location: definition.location,
-            });
+            }));
         }
         resources.sort_by_key(|resource| resource.uri);
         templates.sort_by(|a, b| a.template.as_str().cmp(b.template.as_str()));
@@ -496,6 +510,8 @@ impl Resources {
         let mut match_order: Vec<usize> = (0..templates.len()).collect();
         match_order.sort_by_key(|&i| std::cmp::Reverse(templates[i].template.literal_len()));
         Ok(Resources {
+            definitions,
+            disabled,
             resources,
             by_uri,
             templates,
@@ -503,8 +519,75 @@ impl Resources {
         })
     }
 
+    /// With the registered `#[resource]` of this URI (or template) added; `None` if it is
+    /// already there.
+    fn with_added(&self, uri: &str) -> Result<Option<Resources>, BuildError> {
+        if self
+            .definitions
+            .iter()
+            .any(|definition| definition.uri == uri)
+        {
+            return Ok(None);
+        }
+        let registered = registered()?;
+        let Some(&definition) = registered.get(uri) else {
+            let mut available: Vec<&str> = registered.keys().copied().collect();
+            available.sort_unstable();
+            return Err(BuildError::UnknownResource {
+                uri: uri.to_owned(),
+                available: available.join(", "),
+            });
+        };
+        let mut definitions = self.definitions.clone();
+        definitions.push(definition);
+        Resources::from_definitions(definitions, self.disabled.clone()).map(Some)
+    }
+
+    /// Without this URI (or template); `None` if it is not served.
+    fn without(&self, uri: &str) -> Option<Resources> {
+        let definitions: Vec<_> = self
+            .definitions
+            .iter()
+            .copied()
+            .filter(|d| d.uri != uri)
+            .collect();
+        if definitions.len() == self.definitions.len() {
+            return None;
+        }
+        let disabled = self
+            .disabled
+            .iter()
+            .copied()
+            .filter(|d| *d != uri)
+            .collect();
+        Some(
+            Resources::from_definitions(definitions, disabled)
+                .expect("a subset of a valid set is valid"),
+        )
+    }
+
+    /// With this URI (or template) enabled or disabled; `None` if that changes nothing.
+    fn with_enabled(&self, uri: &str, enabled: bool) -> Option<Resources> {
+        let definition = self.definitions.iter().find(|d| d.uri == uri)?;
+        if self.disabled.contains(uri) != enabled {
+            return None;
+        }
+        let mut disabled = self.disabled.clone();
+        if enabled {
+            disabled.remove(uri);
+        } else {
+            disabled.insert(definition.uri);
+        }
+        Some(
+            Resources::from_definitions(self.definitions.clone(), disabled)
+                .expect("enabling a definition of a valid set keeps it valid"),
+        )
+    }
+
+    /// `true` when the server has no resources at all. Disabled ones count: the capability
+    /// announced at `initialize` must not turn into `-32601` when they are all disabled.
     pub(crate) fn is_empty(&self) -> bool {
-        self.resources.is_empty() && self.templates.is_empty()
+        self.definitions.is_empty()
     }
 
     pub(crate) fn has_completers(&self) -> bool {
@@ -514,7 +597,7 @@ impl Resources {
     }
 
     /// The template written exactly as `uri_template`.
-    pub(crate) fn template(&self, uri_template: &str) -> Option<&ResourceTemplate> {
+    pub(crate) fn template(&self, uri_template: &str) -> Option<&Arc<ResourceTemplate>> {
         self.templates
             .binary_search_by(|template| template.template.as_str().cmp(uri_template))
             .ok()
@@ -567,24 +650,73 @@ pub(crate) fn icons_json(icons: &[&str]) -> Value {
 }
 
 impl Server {
-    /// The resources served with a fixed URI, sorted by URI.
-    pub fn resources(&self) -> &[Resource] {
-        &self.inner.resources.resources
+    /// The resources served now with a fixed URI, sorted by URI.
+    pub fn resources(&self) -> Vec<Arc<Resource>> {
+        self.inner.resources.load().resources.clone()
     }
 
-    /// The resource templates served, sorted by template.
-    pub fn resource_templates(&self) -> &[ResourceTemplate] {
-        &self.inner.resources.templates
+    /// The resource templates served now, sorted by template.
+    pub fn resource_templates(&self) -> Vec<Arc<ResourceTemplate>> {
+        self.inner.resources.load().templates.clone()
     }
 
-    /// The resource with this fixed URI.
-    pub fn resource(&self, uri: &str) -> Option<&Resource> {
-        let resources = &self.inner.resources;
-        resources.by_uri.get(uri).map(|&i| &resources.resources[i])
+    /// The enabled resource with this fixed URI.
+    pub fn resource(&self, uri: &str) -> Option<Arc<Resource>> {
+        let resources = self.inner.resources.load();
+        resources
+            .by_uri
+            .get(uri)
+            .map(|&i| Arc::clone(&resources.resources[i]))
     }
 
-    fn require_resources(&self, method: &str) -> Result<&Resources, ErrorObject> {
-        let resources = &self.inner.resources;
+    /// Serves, while the server runs, a registered `#[resource]` (by URI or template) that
+    /// the builder left out, and tells connected clients
+    /// (`notifications/resources/list_changed`); `Ok(false)` if it is already served.
+    pub fn add_resource(&self, uri: &str) -> Result<bool, BuildError> {
+        let changed = self
+            .inner
+            .resources
+            .rebuild(|resources| resources.with_added(uri))?;
+        if changed {
+            self.resources_changed();
+        }
+        Ok(changed)
+    }
+
+    /// Stops serving a resource (by URI or template); `false` if it was not served.
+    pub fn remove_resource(&self, uri: &str) -> bool {
+        self.change_resources(|resources| resources.without(uri))
+    }
+
+    /// Hides a resource from listings and reads until [`enable_resource`](Self::enable_resource);
+    /// `false` if no enabled resource has that URI (or template).
+    pub fn disable_resource(&self, uri: &str) -> bool {
+        self.change_resources(|resources| resources.with_enabled(uri, false))
+    }
+
+    /// Serves a disabled resource again; `false` if none has that URI (or template).
+    pub fn enable_resource(&self, uri: &str) -> bool {
+        self.change_resources(|resources| resources.with_enabled(uri, true))
+    }
+
+    fn change_resources(&self, change: impl FnOnce(&Resources) -> Option<Resources>) -> bool {
+        let changed = self
+            .inner
+            .resources
+            .rebuild(|resources| Ok::<_, std::convert::Infallible>(change(resources)))
+            .unwrap_or_else(|never| match never {});
+        if changed {
+            self.resources_changed();
+        }
+        changed
+    }
+
+    fn resources_changed(&self) {
+        self.notify_all("notifications/resources/list_changed", json!({}));
+    }
+
+    fn require_resources(&self, method: &str) -> Result<Arc<Resources>, ErrorObject> {
+        let resources = self.inner.resources.load();
         if resources.is_empty() {
             Err(ErrorObject::method_not_found(method))
         } else {
@@ -596,7 +728,10 @@ impl Server {
     pub(crate) fn list_resources(&self, params: &Value) -> Result<Value, ErrorObject> {
         const METHOD: &str = "resources/list";
         let resources = self.require_resources(METHOD)?;
-        let listings = resources.resources.iter().map(Resource::listing);
+        let listings = resources
+            .resources
+            .iter()
+            .map(|resource| resource.listing());
         page(METHOD, "resources", listings, params, self.inner.page_size)
     }
 
@@ -604,7 +739,10 @@ impl Server {
     pub(crate) fn list_resource_templates(&self, params: &Value) -> Result<Value, ErrorObject> {
         const METHOD: &str = "resources/templates/list";
         let resources = self.require_resources(METHOD)?;
-        let listings = resources.templates.iter().map(ResourceTemplate::listing);
+        let listings = resources
+            .templates
+            .iter()
+            .map(|template| template.listing());
         page(
             METHOD,
             "resourceTemplates",

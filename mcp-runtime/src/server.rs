@@ -55,8 +55,8 @@ pub(crate) struct ServerInner {
     /// Sorted by name, so listings are stable whatever order the linker chose; may change at
     /// run time.
     pub(crate) tools: Live<Tools>,
-    pub(crate) resources: Resources,
-    pub(crate) prompts: Prompts,
+    pub(crate) resources: Live<Resources>,
+    pub(crate) prompts: Live<Prompts>,
     pub(crate) page_size: Option<usize>,
     pub(crate) sse_keep_alive: Duration,
     pub(crate) max_body_bytes: usize,
@@ -457,8 +457,8 @@ impl ServerBuilder {
             tools.push(extra);
         }
         let tools = Live::new(Tools::new(tools));
-        let resources = Resources::build(self.resources.as_deref())?;
-        let prompts = Prompts::build(self.prompts.as_deref())?;
+        let resources = Live::new(Resources::build(self.resources.as_deref())?);
+        let prompts = Live::new(Prompts::build(self.prompts.as_deref())?);
         Ok(Server {
             inner: Arc::new(ServerInner {
                 name: self.name.unwrap_or_else(default_name),

@@ -309,9 +309,9 @@ async fn initialize_announces_resources_prompts_and_completions() {
     let capabilities = &client.initialize_result()["capabilities"];
     assert_eq!(
         capabilities["resources"],
-        json!({"subscribe": true, "listChanged": false})
+        json!({"subscribe": true, "listChanged": true})
     );
-    assert_eq!(capabilities["prompts"], json!({"listChanged": false}));
+    assert_eq!(capabilities["prompts"], json!({"listChanged": true}));
     assert_eq!(capabilities["completions"], json!({}));
 }
 

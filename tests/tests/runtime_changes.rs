@@ -4,7 +4,7 @@
 use std::time::Duration;
 
 use mcp_runtime::client::Client;
-use mcp_runtime::{tool, BuildError, Context, Server, Tool};
+use mcp_runtime::{prompt, resource, tool, BuildError, Context, Server, Tool};
 use serde_json::{json, Map, Value};
 
 /// Add two numbers.
@@ -17,6 +17,30 @@ fn add(a: i64, b: i64) -> i64 {
 #[tool]
 fn subtract(a: i64, b: i64) -> i64 {
     a - b
+}
+
+/// Today's notes.
+#[resource("notes://today", mime_type = "text/plain")]
+fn today() -> &'static str {
+    "buy milk"
+}
+
+/// One note per day.
+#[resource("notes://{day}")]
+fn note(day: String) -> String {
+    format!("notes of {day}")
+}
+
+/// Ask for a summary.
+#[prompt]
+fn summarise(text: String) -> String {
+    format!("Summarise: {text}")
+}
+
+/// Ask for a translation.
+#[prompt]
+fn translate(text: String) -> String {
+    format!("Translate: {text}")
 }
 
 fn schema_2020_12() -> Value {
@@ -178,5 +202,175 @@ async fn tools_change_at_run_time_and_clients_hear_of_it() {
     assert!(
         client.notifications().is_empty(),
         "nothing changed, nothing sent"
+    );
+}
+
+async fn uris(client: &Client) -> (Vec<String>, Vec<String>) {
+    let listed = client.request("resources/list", json!({})).await.unwrap();
+    let templates = client
+        .request("resources/templates/list", json!({}))
+        .await
+        .unwrap();
+    let uris = listed["resources"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r["uri"].as_str().unwrap().to_owned());
+    let templates = templates["resourceTemplates"].as_array().unwrap().iter();
+    (
+        uris.collect(),
+        templates
+            .map(|t| t["uriTemplate"].as_str().unwrap().to_owned())
+            .collect(),
+    )
+}
+
+#[tokio::test]
+async fn resources_change_at_run_time_and_clients_hear_of_it() {
+    let server = Server::builder()
+        .resources(["notes://today"])
+        .build()
+        .unwrap();
+    let client = Client::connect(&server).await;
+    assert_eq!(
+        client.initialize_result()["capabilities"]["resources"]["listChanged"],
+        true
+    );
+    assert_eq!(
+        uris(&client).await,
+        (vec!["notes://today".to_owned()], vec![])
+    );
+
+    assert!(
+        server.add_resource("notes://{day}").unwrap(),
+        "a registered template the builder left out"
+    );
+    assert_eq!(
+        next_method(&client).await,
+        "notifications/resources/list_changed"
+    );
+    assert_eq!(uris(&client).await.1, ["notes://{day}"]);
+    assert!(
+        !server.add_resource("notes://{day}").unwrap(),
+        "already served"
+    );
+    let unknown = server.add_resource("nope://x").unwrap_err();
+    assert!(unknown.to_string().contains("nope://x"), "{unknown}");
+
+    assert!(server.disable_resource("notes://today"));
+    assert_eq!(
+        next_method(&client).await,
+        "notifications/resources/list_changed"
+    );
+    assert!(
+        uris(&client).await.0.is_empty(),
+        "a disabled resource is not listed"
+    );
+    let fallback = client
+        .request("resources/read", json!({"uri": "notes://today"}))
+        .await
+        .unwrap();
+    assert_eq!(
+        fallback["contents"][0]["text"], "notes of today",
+        "the template now answers that URI"
+    );
+    server.disable_resource("notes://{day}");
+    assert_eq!(
+        next_method(&client).await,
+        "notifications/resources/list_changed"
+    );
+    let gone = client
+        .request("resources/read", json!({"uri": "notes://today"}))
+        .await
+        .unwrap_err();
+    assert_eq!(gone.code, -32002, "nothing serves it any more");
+    server.enable_resource("notes://{day}");
+    assert_eq!(
+        next_method(&client).await,
+        "notifications/resources/list_changed"
+    );
+    assert!(server.enable_resource("notes://today"));
+    assert_eq!(
+        next_method(&client).await,
+        "notifications/resources/list_changed"
+    );
+    let read = client
+        .request("resources/read", json!({"uri": "notes://today"}))
+        .await
+        .unwrap();
+    assert_eq!(read["contents"][0]["text"], "buy milk");
+
+    assert!(server.remove_resource("notes://{day}"));
+    assert_eq!(
+        next_method(&client).await,
+        "notifications/resources/list_changed"
+    );
+    assert!(
+        !server.enable_resource("notes://{day}"),
+        "removed, not disabled"
+    );
+    assert_eq!(
+        uris(&client).await,
+        (vec!["notes://today".to_owned()], vec![])
+    );
+}
+
+#[tokio::test]
+async fn prompts_change_at_run_time_and_clients_hear_of_it() {
+    let server = Server::builder().prompts(["summarise"]).build().unwrap();
+    let client = Client::connect(&server).await;
+    assert_eq!(
+        client.initialize_result()["capabilities"]["prompts"],
+        json!({"listChanged": true})
+    );
+    let names = |listed: Value| -> Vec<String> {
+        listed["prompts"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|p| p["name"].as_str().unwrap().to_owned())
+            .collect()
+    };
+    assert_eq!(
+        names(client.request("prompts/list", json!({})).await.unwrap()),
+        ["summarise"]
+    );
+
+    assert!(server.add_prompt("translate").unwrap());
+    assert_eq!(
+        next_method(&client).await,
+        "notifications/prompts/list_changed"
+    );
+    assert_eq!(
+        names(client.request("prompts/list", json!({})).await.unwrap()),
+        ["summarise", "translate"]
+    );
+
+    assert!(server.disable_prompt("summarise"));
+    assert_eq!(
+        next_method(&client).await,
+        "notifications/prompts/list_changed"
+    );
+    let hidden = client
+        .request(
+            "prompts/get",
+            json!({"name": "summarise", "arguments": {"text": "x"}}),
+        )
+        .await;
+    assert_eq!(hidden.unwrap_err().code, -32602);
+    assert!(server.enable_prompt("summarise"));
+    assert_eq!(
+        next_method(&client).await,
+        "notifications/prompts/list_changed"
+    );
+
+    assert!(server.remove_prompt("translate"));
+    assert_eq!(
+        next_method(&client).await,
+        "notifications/prompts/list_changed"
+    );
+    assert_eq!(
+        names(client.request("prompts/list", json!({})).await.unwrap()),
+        ["summarise"]
     );
 }

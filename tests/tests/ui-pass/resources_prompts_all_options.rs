@@ -197,7 +197,8 @@ async fn result_prompt(count: u8) -> Result<GetPromptResult, String> {
 
 fn main() {
     let server = mcp_runtime::Server::global();
-    let uris: Vec<&str> = server.resources().iter().map(|r| r.uri()).collect();
+    let resources = server.resources();
+    let uris: Vec<&str> = resources.iter().map(|r| r.uri()).collect();
     assert_eq!(
         uris,
         [
@@ -213,7 +214,8 @@ fn main() {
             "json://value",
         ]
     );
-    let readme = server.resource("docs://readme").unwrap().listing();
+    let readme = server.resource("docs://readme").unwrap();
+    let readme = readme.listing();
     assert_eq!(readme["size"], 7);
     assert_eq!(readme["mimeType"], "text/markdown");
     assert_eq!(readme["icons"].as_array().unwrap().len(), 2);
@@ -230,7 +232,8 @@ fn main() {
     assert_eq!(templates.len(), 1);
     assert_eq!(templates[0].name(), "page-section");
 
-    let names: Vec<&str> = server.prompts().iter().map(|p| p.name()).collect();
+    let prompts = server.prompts();
+    let names: Vec<&str> = prompts.iter().map(|p| p.name()).collect();
     assert_eq!(
         names,
         [
@@ -243,7 +246,8 @@ fn main() {
             "write.essay",
         ]
     );
-    let essay = server.prompt("write.essay").unwrap().listing();
+    let essay = server.prompt("write.essay").unwrap();
+    let essay = essay.listing();
     assert_eq!(
         essay["arguments"],
         serde_json::json!([
