@@ -264,6 +264,14 @@ impl ErrorObject {
     }
 }
 
+impl fmt::Display for ErrorObject {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{} ({})", self.message, self.code)
+    }
+}
+
+impl std::error::Error for ErrorObject {}
+
 /// A JSON-RPC response: a result or an error for one request.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Response {

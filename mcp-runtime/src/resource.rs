@@ -796,6 +796,18 @@ impl Server {
         let resources = self.require_resources(METHOD)?;
         let mut params = object_params(METHOD, "a `uri`", params)?;
         let uri = string_param(METHOD, &mut params, "uri")?;
+        let contents = self.read_contents(&resources, uri, context).await?;
+        Ok(json!({ "contents": contents }))
+    }
+
+    /// The contents of the resource at `uri`, as `resources/read` (and
+    /// [`Context::read_resource`]) answer them.
+    pub(crate) async fn read_contents(
+        &self,
+        resources: &Resources,
+        uri: String,
+        context: Context,
+    ) -> Result<Vec<ResourceContents>, ErrorObject> {
         let (read, request) = match resources.by_uri.get(uri.as_str()) {
             Some(&i) => {
                 let resource = &resources.resources[i];
@@ -831,8 +843,7 @@ impl Server {
                 (template.read, request)
             }
         };
-        let contents = run_isolated("the resource handler", read(request)).await?;
-        Ok(json!({ "contents": contents }))
+        run_isolated("the resource handler", read(request)).await
     }
 }
 

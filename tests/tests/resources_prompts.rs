@@ -987,3 +987,42 @@ fn completion_contexts_carry_the_resolved_arguments() {
     assert_eq!(context.argument("city"), Some("Lyon"));
     assert_eq!(context.argument("country"), None);
 }
+
+/// Reads one of this server's resources, as a tool would to build on it.
+#[mcp_runtime::tool]
+async fn read_own(
+    uri: String,
+    ctx: mcp_runtime::Context,
+) -> Result<String, mcp_runtime::jsonrpc::ErrorObject> {
+    let contents = ctx.read_resource(&uri).await?;
+    Ok(serde_json::to_string(&contents).expect("contents serialize"))
+}
+
+#[tokio::test]
+async fn a_tool_reads_the_servers_own_resources_through_its_context() {
+    let server = Server::builder().build().unwrap();
+    let client = Client::connect(&server).await;
+    let text = client
+        .call_tool("read_own", json!({"uri": "test://static-text"}))
+        .await
+        .unwrap();
+    let contents: Value = serde_json::from_str(&text.text()).unwrap();
+    assert_eq!(contents[0]["uri"], "test://static-text");
+    assert_eq!(contents[0]["mimeType"], "text/plain");
+    let templated = client
+        .call_tool("read_own", json!({"uri": "files://notes.txt"}))
+        .await
+        .unwrap();
+    let contents: Value = serde_json::from_str(&templated.text()).unwrap();
+    assert_eq!(contents[0]["uri"], "files://notes.txt");
+    let unknown = client
+        .call_tool("read_own", json!({"uri": "nope://x"}))
+        .await
+        .unwrap();
+    assert!(unknown.is_error);
+    assert!(
+        unknown.text().contains("Resource not found") && unknown.text().contains("(-32002)"),
+        "{}",
+        unknown.text()
+    );
+}
