@@ -6,7 +6,6 @@ use syn::spanned::Spanned as _;
 use syn::{Expr, ItemFn, ReturnType};
 
 use crate::ast::{Errors, Kind, ToolFn};
-use crate::params::Injected;
 use crate::valid;
 
 pub fn tool(args: TokenStream, input: TokenStream) -> TokenStream {
@@ -59,16 +58,9 @@ fn registration(tool: &ToolFn) -> TokenStream {
     let mut values = Vec::new();
     let mut call_args = Vec::new();
     for (index, param) in tool.params.iter().enumerate() {
-        match param.injected {
-            Some(Injected::Context) => {
-                call_args.push(quote!(::core::clone::Clone::clone(&__context)));
-                continue;
-            }
-            Some(Injected::ContextRef) => {
-                call_args.push(quote!(&__context));
-                continue;
-            }
-            None => {}
+        if let Some(injected) = param.injected {
+            call_args.push(injected.call_arg());
+            continue;
         }
         let ty = &param.ty;
         let param_name = &param.name;

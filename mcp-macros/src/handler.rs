@@ -10,7 +10,7 @@ use syn::{ItemFn, ReturnType};
 
 use crate::attr::CompleterOption;
 use crate::expand::default_expr;
-use crate::params::{Injected, Param};
+use crate::params::Param;
 
 /// The client-given parameters' names, as the `&'static [&'static str]` the runtime reports
 /// unknown arguments against.
@@ -29,16 +29,9 @@ pub fn take_arguments(params: &[Param]) -> (TokenStream, Vec<TokenStream>) {
     let mut values = Vec::new();
     let mut call_args = Vec::new();
     for (index, param) in params.iter().enumerate() {
-        match param.injected {
-            Some(Injected::Context) => {
-                call_args.push(quote!(::core::clone::Clone::clone(&__context)));
-                continue;
-            }
-            Some(Injected::ContextRef) => {
-                call_args.push(quote!(&__context));
-                continue;
-            }
-            None => {}
+        if let Some(injected) = param.injected {
+            call_args.push(injected.call_arg());
+            continue;
         }
         let ty = &param.ty;
         let name = &param.name;

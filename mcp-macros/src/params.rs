@@ -36,6 +36,15 @@ pub enum Injected {
 }
 
 impl Injected {
+    /// The argument generated code passes for this parameter; the handler binds the request's
+    /// context as `__context`.
+    pub fn call_arg(self) -> proc_macro2::TokenStream {
+        match self {
+            Injected::Context => quote::quote!(::core::clone::Clone::clone(&__context)),
+            Injected::ContextRef => quote::quote!(&__context),
+        }
+    }
+
     /// Recognises `Context`, `&Context` and paths ending in `Context` (`mcp_runtime::Context`).
     fn of(ty: &Type) -> Option<Injected> {
         let is_context = |ty: &Type| match ty {

@@ -11,6 +11,7 @@ use std::sync::Arc;
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 
+use crate::catalog::DefinedSet;
 use crate::completion::CompleterDefinition;
 use crate::content::Content;
 use crate::context::{Context, Role};
@@ -333,11 +334,11 @@ impl Prompts {
         };
         picked.sort_by_key(|definition| definition.name);
         picked.dedup_by_key(|definition| definition.name);
-        Ok(Prompts::from_definitions(picked, HashSet::new()))
+        Ok(Prompts::build_tables(picked, HashSet::new()))
     }
 
     /// Serves `definitions`, except the `disabled` ones.
-    fn from_definitions(
+    fn build_tables(
         mut definitions: Vec<&'static PromptDefinition>,
         disabled: HashSet<&'static str>,
     ) -> Prompts {
@@ -360,70 +361,6 @@ impl Prompts {
         }
     }
 
-    /// With the registered `#[prompt]` of this name added; `None` if it is already there.
-    fn with_added(&self, name: &str) -> Result<Option<Prompts>, BuildError> {
-        if self
-            .definitions
-            .iter()
-            .any(|definition| definition.name == name)
-        {
-            return Ok(None);
-        }
-        let registered = registered()?;
-        let Some(&definition) = registered.get(name) else {
-            let mut available: Vec<&str> = registered.keys().copied().collect();
-            available.sort_unstable();
-            return Err(BuildError::UnknownPrompt {
-                name: name.to_owned(),
-                available: available.join(", "),
-            });
-        };
-        let mut definitions = self.definitions.clone();
-        definitions.push(definition);
-        Ok(Some(Prompts::from_definitions(
-            definitions,
-            self.disabled.clone(),
-        )))
-    }
-
-    /// Without this prompt; `None` if it is not served.
-    fn without(&self, name: &str) -> Option<Prompts> {
-        let definitions: Vec<_> = self
-            .definitions
-            .iter()
-            .copied()
-            .filter(|d| d.name != name)
-            .collect();
-        if definitions.len() == self.definitions.len() {
-            return None;
-        }
-        let disabled = self
-            .disabled
-            .iter()
-            .copied()
-            .filter(|d| *d != name)
-            .collect();
-        Some(Prompts::from_definitions(definitions, disabled))
-    }
-
-    /// With this prompt enabled or disabled; `None` if that changes nothing.
-    fn with_enabled(&self, name: &str, enabled: bool) -> Option<Prompts> {
-        let definition = self.definitions.iter().find(|d| d.name == name)?;
-        if self.disabled.contains(name) != enabled {
-            return None;
-        }
-        let mut disabled = self.disabled.clone();
-        if enabled {
-            disabled.remove(name);
-        } else {
-            disabled.insert(definition.name);
-        }
-        Some(Prompts::from_definitions(
-            self.definitions.clone(),
-            disabled,
-        ))
-    }
-
     /// `true` when the server has no prompts at all (disabled ones count, as for resources).
     pub(crate) fn is_empty(&self) -> bool {
         self.definitions.is_empty()
@@ -433,6 +370,41 @@ impl Prompts {
         self.prompts
             .iter()
             .any(|prompt| !prompt.completers.is_empty())
+    }
+}
+
+impl DefinedSet for Prompts {
+    type Definition = PromptDefinition;
+    const LIST_CHANGED: &'static str = "notifications/prompts/list_changed";
+
+    fn key(definition: &PromptDefinition) -> &'static str {
+        definition.name
+    }
+
+    fn definitions(&self) -> &[&'static PromptDefinition] {
+        &self.definitions
+    }
+
+    fn disabled(&self) -> &HashSet<&'static str> {
+        &self.disabled
+    }
+
+    fn from_definitions(
+        definitions: Vec<&'static PromptDefinition>,
+        disabled: HashSet<&'static str>,
+    ) -> Result<Self, BuildError> {
+        Ok(Prompts::build_tables(definitions, disabled))
+    }
+
+    fn registered() -> Result<HashMap<&'static str, &'static PromptDefinition>, BuildError> {
+        registered()
+    }
+
+    fn unknown(name: &str, available: String) -> BuildError {
+        BuildError::UnknownPrompt {
+            name: name.to_owned(),
+            available,
+        }
     }
 }
 
@@ -471,46 +443,28 @@ impl Server {
     /// tells connected clients (`notifications/prompts/list_changed`); `Ok(false)` if it is
     /// already served.
     pub fn add_prompt(&self, name: &str) -> Result<bool, BuildError> {
-        let changed = self
-            .inner
-            .prompts
-            .rebuild(|prompts| prompts.with_added(name))?;
-        if changed {
-            self.prompts_changed();
-        }
-        Ok(changed)
+        self.change_set(&self.inner.prompts, |prompts| prompts.with_added(name))
     }
 
     /// Stops serving a prompt; `false` if it was not served.
     pub fn remove_prompt(&self, name: &str) -> bool {
-        self.change_prompts(|prompts| prompts.without(name))
+        let change = self.change_set(&self.inner.prompts, |prompts| prompts.without(name));
+        change.expect("prompts rebuild infallibly")
     }
 
     /// Hides a prompt from listings until [`enable_prompt`](Self::enable_prompt); `false` if
     /// no enabled prompt has that name.
     pub fn disable_prompt(&self, name: &str) -> bool {
-        self.change_prompts(|prompts| prompts.with_enabled(name, false))
+        let change = |prompts: &Prompts| prompts.with_enabled(name, false);
+        self.change_set(&self.inner.prompts, change)
+            .expect("prompts rebuild infallibly")
     }
 
     /// Serves a disabled prompt again; `false` if none has that name.
     pub fn enable_prompt(&self, name: &str) -> bool {
-        self.change_prompts(|prompts| prompts.with_enabled(name, true))
-    }
-
-    fn change_prompts(&self, change: impl FnOnce(&Prompts) -> Option<Prompts>) -> bool {
-        let changed = self
-            .inner
-            .prompts
-            .rebuild(|prompts| Ok::<_, std::convert::Infallible>(change(prompts)))
-            .unwrap_or_else(|never| match never {});
-        if changed {
-            self.prompts_changed();
-        }
-        changed
-    }
-
-    fn prompts_changed(&self) {
-        self.notify_all("notifications/prompts/list_changed", serde_json::json!({}));
+        let change = |prompts: &Prompts| prompts.with_enabled(name, true);
+        self.change_set(&self.inner.prompts, change)
+            .expect("prompts rebuild infallibly")
     }
 
     /// `prompts/list`: the prompts, a page at a time.

@@ -11,6 +11,7 @@ use std::sync::Arc;
 use serde::Serialize;
 use serde_json::{json, Map, Value};
 
+use crate::catalog::DefinedSet;
 use crate::completion::CompleterDefinition;
 use crate::content::{base64_encode, ResourceContents};
 use crate::context::Context;
@@ -444,11 +445,11 @@ impl Resources {
             }
         };
 
-        Resources::from_definitions(definitions, HashSet::new())
+        Resources::build_tables(definitions, HashSet::new())
     }
 
     /// Serves `definitions`, except the `disabled` ones.
-    fn from_definitions(
+    fn build_tables(
         definitions: Vec<&'static ResourceDefinition>,
         disabled: HashSet<&'static str>,
     ) -> Result<Resources, BuildError> {
@@ -519,73 +520,6 @@ impl Resources {
         })
     }
 
-    /// With the registered `#[resource]` of this URI (or template) added; `None` if it is
-    /// already there.
-    fn with_added(&self, uri: &str) -> Result<Option<Resources>, BuildError> {
-        if self
-            .definitions
-            .iter()
-            .any(|definition| definition.uri == uri)
-        {
-            return Ok(None);
-        }
-        let registered = registered()?;
-        let Some(&definition) = registered.get(uri) else {
-            let mut available: Vec<&str> = registered.keys().copied().collect();
-            available.sort_unstable();
-            return Err(BuildError::UnknownResource {
-                uri: uri.to_owned(),
-                available: available.join(", "),
-            });
-        };
-        let mut definitions = self.definitions.clone();
-        definitions.push(definition);
-        Resources::from_definitions(definitions, self.disabled.clone()).map(Some)
-    }
-
-    /// Without this URI (or template); `None` if it is not served.
-    fn without(&self, uri: &str) -> Option<Resources> {
-        let definitions: Vec<_> = self
-            .definitions
-            .iter()
-            .copied()
-            .filter(|d| d.uri != uri)
-            .collect();
-        if definitions.len() == self.definitions.len() {
-            return None;
-        }
-        let disabled = self
-            .disabled
-            .iter()
-            .copied()
-            .filter(|d| *d != uri)
-            .collect();
-        Some(
-            Resources::from_definitions(definitions, disabled)
-                .expect("a subset of a valid set is valid"),
-        )
-    }
-
-    /// With this URI (or template) enabled or disabled; `None` if that changes nothing.
-    fn with_enabled(&self, uri: &str, enabled: bool) -> Option<Resources> {
-        let definition = self.definitions.iter().find(|d| d.uri == uri)?;
-        if self.disabled.contains(uri) != enabled {
-            return None;
-        }
-        let mut disabled = self.disabled.clone();
-        if enabled {
-            disabled.remove(uri);
-        } else {
-            disabled.insert(definition.uri);
-        }
-        Some(
-            Resources::from_definitions(self.definitions.clone(), disabled)
-                .expect("enabling a definition of a valid set keeps it valid"),
-        )
-    }
-
-    /// `true` when the server has no resources at all. Disabled ones count: the capability
-    /// announced at `initialize` must not turn into `-32601` when they are all disabled.
     pub(crate) fn is_empty(&self) -> bool {
         self.definitions.is_empty()
     }
@@ -602,6 +536,41 @@ impl Resources {
             .binary_search_by(|template| template.template.as_str().cmp(uri_template))
             .ok()
             .map(|i| &self.templates[i])
+    }
+}
+
+impl DefinedSet for Resources {
+    type Definition = ResourceDefinition;
+    const LIST_CHANGED: &'static str = "notifications/resources/list_changed";
+
+    fn key(definition: &ResourceDefinition) -> &'static str {
+        definition.uri
+    }
+
+    fn definitions(&self) -> &[&'static ResourceDefinition] {
+        &self.definitions
+    }
+
+    fn disabled(&self) -> &HashSet<&'static str> {
+        &self.disabled
+    }
+
+    fn from_definitions(
+        definitions: Vec<&'static ResourceDefinition>,
+        disabled: HashSet<&'static str>,
+    ) -> Result<Self, BuildError> {
+        Resources::build_tables(definitions, disabled)
+    }
+
+    fn registered() -> Result<HashMap<&'static str, &'static ResourceDefinition>, BuildError> {
+        registered()
+    }
+
+    fn unknown(uri: &str, available: String) -> BuildError {
+        BuildError::UnknownResource {
+            uri: uri.to_owned(),
+            available,
+        }
     }
 }
 
@@ -673,46 +642,28 @@ impl Server {
     /// the builder left out, and tells connected clients
     /// (`notifications/resources/list_changed`); `Ok(false)` if it is already served.
     pub fn add_resource(&self, uri: &str) -> Result<bool, BuildError> {
-        let changed = self
-            .inner
-            .resources
-            .rebuild(|resources| resources.with_added(uri))?;
-        if changed {
-            self.resources_changed();
-        }
-        Ok(changed)
+        self.change_set(&self.inner.resources, |resources| resources.with_added(uri))
     }
 
     /// Stops serving a resource (by URI or template); `false` if it was not served.
     pub fn remove_resource(&self, uri: &str) -> bool {
-        self.change_resources(|resources| resources.without(uri))
+        let change = self.change_set(&self.inner.resources, |resources| resources.without(uri));
+        change.expect("removing from a valid set leaves a valid set")
     }
 
     /// Hides a resource from listings and reads until [`enable_resource`](Self::enable_resource);
     /// `false` if no enabled resource has that URI (or template).
     pub fn disable_resource(&self, uri: &str) -> bool {
-        self.change_resources(|resources| resources.with_enabled(uri, false))
+        let change = |resources: &Resources| resources.with_enabled(uri, false);
+        self.change_set(&self.inner.resources, change)
+            .expect("a subset of a valid set is valid")
     }
 
     /// Serves a disabled resource again; `false` if none has that URI (or template).
     pub fn enable_resource(&self, uri: &str) -> bool {
-        self.change_resources(|resources| resources.with_enabled(uri, true))
-    }
-
-    fn change_resources(&self, change: impl FnOnce(&Resources) -> Option<Resources>) -> bool {
-        let changed = self
-            .inner
-            .resources
-            .rebuild(|resources| Ok::<_, std::convert::Infallible>(change(resources)))
-            .unwrap_or_else(|never| match never {});
-        if changed {
-            self.resources_changed();
-        }
-        changed
-    }
-
-    fn resources_changed(&self) {
-        self.notify_all("notifications/resources/list_changed", json!({}));
+        let change = |resources: &Resources| resources.with_enabled(uri, true);
+        self.change_set(&self.inner.resources, change)
+            .expect("the set was valid with it")
     }
 
     fn require_resources(&self, method: &str) -> Result<Arc<Resources>, ErrorObject> {
