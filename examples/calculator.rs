@@ -130,5 +130,9 @@ async fn main() -> std::io::Result<()> {
         Some(workers) => server.workers(workers),
         None => server,
     };
-    server.bind(bind)?.run().await
+    // Ctrl-C or SIGTERM: end MCP sessions cleanly (running calls may finish), then stop.
+    let http = server.disable_signals().bind(bind)?.run();
+    mcp_runtime::Server::global()
+        .stop_on_signals(http.handle(), std::time::Duration::from_secs(10));
+    http.await
 }

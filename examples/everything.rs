@@ -534,6 +534,7 @@ async fn main() -> std::io::Result<()> {
     eprintln!(
         "everything: MCP over Streamable HTTP at http://{bind}/mcp, SSE at http://{bind}/sse"
     );
+    let mcp = server.clone();
     let http = actix_web::HttpServer::new(move || {
         actix_web::App::new()
             .service(server.sse_app())
@@ -543,5 +544,8 @@ async fn main() -> std::io::Result<()> {
         Some(workers) => http.workers(workers),
         None => http,
     };
-    http.bind(bind)?.run().await
+    // Ctrl-C or SIGTERM: end MCP sessions cleanly (running calls may finish), then stop.
+    let http = http.disable_signals().bind(bind)?.run();
+    mcp.stop_on_signals(http.handle(), std::time::Duration::from_secs(10));
+    http.await
 }
