@@ -8,7 +8,8 @@
 #   bench/profile.sh                  # all three transports
 #   TRANSPORTS=streamable CALLS=5000 bench/profile.sh
 #
-# Output: bench/results/profile-DATE/{SERVER-TRANSPORT.out, .txt}, and a summary on stdout.
+# Output: bench/results/profile-DATE/SERVER-TRANSPORT.{out,self.txt,inclusive.txt}, and a summary
+# (instructions per call) on stdout.
 set -euo pipefail
 cd "$(dirname "$0")"
 TRANSPORTS=${TRANSPORTS:-"sse streamable stateless"}
@@ -55,8 +56,9 @@ for transport in $TRANSPORTS; do
         dump=$(ls "$OUT/$name.$pid.out".* 2>/dev/null | head -1)
         mv "$dump" "$OUT/$name.out"
         rm -f "$OUT/$name.$pid.out"
-        total=$(callgrind_annotate "$OUT/$name.out" 2>/dev/null | awk '/PROGRAM TOTALS/ {gsub(",", "", $1); print $1}')
-        callgrind_annotate --inclusive=yes "$OUT/$name.out" 2>/dev/null | head -80 >"$OUT/$name.txt"
+        callgrind_annotate "$OUT/$name.out" >"$OUT/$name.self.txt" 2>/dev/null || true
+        callgrind_annotate --inclusive=yes "$OUT/$name.out" >"$OUT/$name.inclusive.txt" 2>/dev/null || true
+        total=$(awk '/PROGRAM TOTALS/ {gsub(",", "", $1); print $1}' "$OUT/$name.self.txt")
         printf '%-22s %14s instructions for %s calls: %8.0f per call\n' "$name" "$total" "$CALLS" \
             "$(echo "$total / $CALLS" | bc -l)"
     done

@@ -75,7 +75,8 @@ fn list_1000(c: &mut Criterion) {
     let runtime = runtime();
     let server = server_with_all_tools();
     let session = initialized(&server, &runtime);
-    let listings: Vec<&Value> = server.tools().iter().map(|tool| tool.listing()).collect();
+    let tools = server.tools();
+    let listings: Vec<&Value> = tools.iter().map(|tool| tool.listing()).collect();
     let mut group = c.benchmark_group("list_1000");
     group.bench_function("baseline", |b| {
         b.iter(|| {

@@ -30,6 +30,10 @@ async fn main() -> std::io::Result<()> {
     let nodelay = arg("--nodelay").is_none_or(|v| v != "off");
     let server = mcp_runtime::Server::builder()
         .name("bench-ours")
+        // The default cap (10,000 open sessions, then 503) is a policy, not a cost: the idle
+        // measurement opens 10,000 sessions while the warm-up's closed ones may still count
+        // (a closed SSE stream is noticed at its next write).
+        .max_sessions(1_000_000)
         .build()
         .expect("valid server");
     actix_web::HttpServer::new(move || {
