@@ -13,8 +13,9 @@ use mcp_runtime::tool;
 
 /// Add two numbers.
 #[tool]
-async fn add(a: i64, b: i64) -> i64 {
-    a + b
+async fn add(a: i64, b: i64) -> Result<i64, String> {
+    a.checked_add(b)
+        .ok_or_else(|| format!("{a} + {b} does not fit in a 64-bit integer"))
 }
 
 /// Greet someone by name.

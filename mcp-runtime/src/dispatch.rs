@@ -13,6 +13,7 @@ use tracing::Instrument;
 use crate::context::{CancelToken, Context, LogLevel, Outgoing};
 use crate::features::isolate;
 use crate::jsonrpc::{ErrorObject, Message, Notification, Request, RequestId, Response};
+use crate::lifecycle::RequestGuard;
 use crate::protocol::negotiate_version;
 use crate::server::Server;
 use crate::session::{Negotiated, RequestRefused, Session};
@@ -24,19 +25,22 @@ impl Server {
     /// notifications and client responses never do. Messages a request produces on the way
     /// (logs, progress, requests to the client) go to the session's own stream.
     pub async fn handle_message(&self, session: &Session, message: Message) -> Option<Response> {
-        self.handle_message_with(session, message, None).await
+        self.handle_message_with(session, message, None, None).await
     }
 
     /// Like [`handle_message`](Self::handle_message), with the messages a request produces on
-    /// the way sent to `related` (the request's own stream, in Streamable HTTP).
+    /// the way sent to `related` (the request's own stream, in Streamable HTTP), and the
+    /// request counted as running by `counted` when the transport started counting it on
+    /// acceptance (before handing it to a task of its own).
     pub(crate) async fn handle_message_with(
         &self,
         session: &Session,
         message: Message,
         related: Option<mpsc::Sender<Outgoing>>,
+        counted: Option<RequestGuard>,
     ) -> Option<Response> {
         match message {
-            Message::Request(request) => self.run_request(session, request, related).await,
+            Message::Request(request) => self.run_request(session, request, related, counted).await,
             Message::Notification(notification) => {
                 self.handle_notification(session, notification);
                 None
@@ -55,6 +59,7 @@ impl Server {
         session: &Session,
         request: Request,
         related: Option<mpsc::Sender<Outgoing>>,
+        counted: Option<RequestGuard>,
     ) -> Option<Response> {
         let span = tracing::info_span!(
             "mcp.request",
@@ -65,7 +70,7 @@ impl Server {
         );
         let started = Instant::now();
         let response = self
-            .run_request_in_span(session, request, related)
+            .run_request_in_span(session, request, related, counted)
             .instrument(span.clone())
             .await;
         let elapsed_ms = started.elapsed().as_secs_f64() * 1e3;
@@ -87,6 +92,7 @@ impl Server {
         session: &Session,
         request: Request,
         related: Option<mpsc::Sender<Outgoing>>,
+        counted: Option<RequestGuard>,
     ) -> Option<Response> {
         let id = request.id.clone();
         if self.is_shutting_down() {
@@ -98,7 +104,7 @@ impl Server {
                 ),
             ));
         }
-        let _counted = self.count_request();
+        let _counted = counted.unwrap_or_else(|| self.count_request());
         let token = CancelToken::default();
         if request.method != "initialize" {
             let limit = self.inner.max_requests_per_session;

@@ -54,9 +54,9 @@ impl SessionRefusal {
 
 /// Counts a request as running for as long as it lives: graceful shutdown waits for zero.
 ///
-/// The dispatcher counts every request; a transport that answers `202` and handles the request
-/// on a task of its own takes one more guard before answering, so the request counts from the
-/// moment it was accepted. Counting one request twice is harmless: only zero matters.
+/// A transport that answers `202` and handles the request on a task of its own takes the guard
+/// before answering and hands it to the dispatcher, so the request counts from the moment it
+/// was accepted; otherwise the dispatcher takes it.
 pub(crate) struct RequestGuard(Server);
 
 impl Drop for RequestGuard {
@@ -80,6 +80,9 @@ impl Server {
         if self.is_shutting_down() {
             return Err(SessionRefusal::ShuttingDown);
         }
+        self.inner
+            .http_sessions
+            .sweep_expired(self.inner.session_idle_timeout);
         let limit = self.inner.max_sessions;
         if self.session_count() >= limit {
             tracing::warn!(
@@ -159,10 +162,9 @@ impl Server {
         });
     }
 
-    /// How many requests are being handled now, over every session and transport: zero when
-    /// none is, which is what [`shutdown`](Self::shutdown) waits for. For monitoring and tests;
-    /// a request accepted by an HTTP transport counts twice while it runs (once for the
-    /// transport's task, once for the dispatcher), so read it as "none or some", and as a trend.
+    /// How many requests are being handled now, over every session and transport, counted from
+    /// the moment a transport accepts them: what [`shutdown`](Self::shutdown) waits to see fall
+    /// to zero. For monitoring and tests.
     pub fn requests_in_flight(&self) -> usize {
         self.inner.requests_in_flight.load(Ordering::SeqCst)
     }

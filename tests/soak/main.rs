@@ -356,8 +356,7 @@ async fn main() {
     while let Some(client) = opening.join_next().await {
         held.push(client.expect("a client"));
     }
-    // Every call has started once the count stops growing (a request accepted over HTTP
-    // counts once for its transport and once for the dispatcher).
+    // Every call has started once the count stops growing.
     let mut last = (0, Instant::now());
     let calls_running = settle(Duration::from_secs(30), || {
         let now = server.requests_in_flight();

@@ -215,7 +215,12 @@ async fn shutdown_refuses_new_work_lets_running_calls_finish_and_ends_streams() 
         )
         .await;
 
-    let shutdown = tokio::spawn(async move { handle.shutdown(Duration::from_secs(10)).await });
+    let shutdown = {
+        let handle = handle.clone();
+        tokio::spawn(async move { handle.shutdown(Duration::from_secs(10)).await })
+    };
+    // The spawned shutdown must have begun before the next requests reach the server.
+    eventually("shutdown has begun", || handle.is_shutting_down()).await;
     let refused = SseStream::open(app.addr, "/sse").await;
     assert_eq!(refused.status, 503);
     let refused = request_with(app.addr, "POST", "/mcp", &JSON_HEADERS, &initialize()).await;

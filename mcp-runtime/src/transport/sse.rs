@@ -277,9 +277,9 @@ async fn post_message(
             // Requests run concurrently: a slow tool never holds up a `ping`.
             let counted = server.count_request();
             tokio::spawn(async move {
-                let _counted = counted;
                 let SseSession { session, outbound } = sse_session;
-                if let Some(response) = server.handle_message(&session, message).await {
+                let response = server.handle_message_with(&session, message, None, Some(counted));
+                if let Some(response) = response.await {
                     send(&server, &id, &outbound, response);
                 }
             });

@@ -152,9 +152,10 @@ async fn read_messages<R: AsyncBufRead + Unpin>(
                     (server.clone(), Arc::clone(&session), sender.clone());
                 let counted = server.count_request();
                 tokio::spawn(async move {
-                    let _counted = counted;
                     let message = Message::Request(request);
-                    if let Some(response) = server.handle_message(&session, message).await {
+                    let response =
+                        server.handle_message_with(&session, message, None, Some(counted));
+                    if let Some(response) = response.await {
                         send(&sender, response).await;
                     }
                 });

@@ -110,6 +110,14 @@ pub(crate) struct HttpSessions {
 }
 
 impl HttpSessions {
+    /// Removes the sessions idle for longer than `timeout`. Run whenever a session is about to
+    /// start (before the session limit is checked), so the table never holds more than the
+    /// sessions of the last idle period and expired ones never cause a `503`.
+    pub(crate) fn sweep_expired(&self, timeout: Duration) {
+        self.lock()
+            .retain(|_, session| !session.is_expired(timeout));
+    }
+
     /// Ends every session (the server is shutting down): running requests are cancelled and
     /// open streams end.
     pub(crate) fn close_all(&self) {
@@ -301,11 +309,7 @@ fn find_session(server: &Server, req: &HttpRequest) -> Result<Arc<HttpSession>, 
 }
 
 fn insert_session(server: &Server, session: Arc<HttpSession>) {
-    let timeout = server.inner.session_idle_timeout;
     let mut sessions = server.inner.http_sessions.lock();
-    // Expired sessions are swept whenever a session starts, so the table never holds more
-    // than the sessions of the last idle period.
-    sessions.retain(|_, existing| !existing.is_expired(timeout));
     sessions.insert(session.session.id().to_owned(), session);
 }
 
@@ -383,10 +387,9 @@ async fn post_message(
     let task_session = session.clone();
     let counted = server.count_request();
     tokio::spawn(async move {
-        let _counted = counted;
         let related = Some(sender.clone());
         let response = task_server
-            .handle_message_with(task_session.session(), message, related)
+            .handle_message_with(task_session.session(), message, related, Some(counted))
             .await;
         if let Some(response) = response {
             // A failed `initialize` leaves no session behind.
