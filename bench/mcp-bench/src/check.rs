@@ -151,7 +151,9 @@ mod tests {
         let ok = br#"{"jsonrpc":"2.0","id":3,"result":{"content":[{"type":"text","text":"7"}],"structuredContent":{"result":7},"isError":false}}"#;
         assert_eq!(check_call_reply(ok, 3, 7), Ok(()));
         assert!(check_call_reply(ok, 4, 7).unwrap_err().contains("id"));
-        assert!(check_call_reply(ok, 3, 8).unwrap_err().contains("expected 8"));
+        assert!(check_call_reply(ok, 3, 8)
+            .unwrap_err()
+            .contains("expected 8"));
         let failed = br#"{"jsonrpc":"2.0","id":3,"result":{"content":[{"type":"text","text":"boom"}],"isError":true}}"#;
         assert!(check_call_reply(failed, 3, 7)
             .unwrap_err()

@@ -297,7 +297,11 @@ impl Session {
         if transport == Transport::Sse {
             session.open_stream().await?;
             let reply = session
-                .roundtrip(conn, 0, check::initialize_body(0, check::SSE_PROTOCOL_VERSION))
+                .roundtrip(
+                    conn,
+                    0,
+                    check::initialize_body(0, check::SSE_PROTOCOL_VERSION),
+                )
                 .await?;
             session.protocol_version = check::check_initialize_reply(&reply, 0)?;
             let posted = conn
@@ -387,7 +391,9 @@ impl Session {
     async fn roundtrip(&self, conn: &mut Conn, id: u64, body: String) -> Result<Bytes, String> {
         let (tx, rx) = oneshot::channel();
         lock(&self.pending).insert(id, tx);
-        let posted = conn.post_json(&self.target, &self.post_path, &[], body).await;
+        let posted = conn
+            .post_json(&self.target, &self.post_path, &[], body)
+            .await;
         if let Err(err) = posted.and_then(|posted| posted.expect_success("POST")) {
             lock(&self.pending).remove(&id);
             return Err(err);

@@ -113,14 +113,19 @@ pub async fn run_load(config: LoadConfig) -> Result<LoadReport, String> {
     let (measure_start, measure_end) = if counted {
         (start, start + Duration::from_secs(600))
     } else {
-        (start + config.warmup, start + config.warmup + config.duration)
+        (
+            start + config.warmup,
+            start + config.warmup + config.duration,
+        )
     };
     let calls_left = Arc::new(AtomicI64::new(config.calls.unwrap_or(0) as i64));
     let mut workers = Vec::new();
     let mut seed = 0x9E37_79B9_7F4A_7C15u64;
     for (session, conns) in &mut sessions {
         for mut conn in conns.drain(..) {
-            seed = seed.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
+            seed = seed
+                .wrapping_mul(6364136223846793005)
+                .wrapping_add(1442695040888963407);
             let session = Arc::clone(session);
             let calls_left = Arc::clone(&calls_left);
             let addr = target.addr;

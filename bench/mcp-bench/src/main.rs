@@ -196,7 +196,15 @@ fn print_load(r: &LoadReport) {
     );
     println!(
         "{:>10} {:>7} {:>11} {:>9} {:>9} {:>9} {:>9} {:>14} {:>22}",
-        "calls", "errors", "calls/s", "p50", "p90", "p99", "max", "server CPU/call", "server RSS (peak)"
+        "calls",
+        "errors",
+        "calls/s",
+        "p50",
+        "p90",
+        "p99",
+        "max",
+        "server CPU/call",
+        "server RSS (peak)"
     );
     let (cpu, rss) = match &r.server {
         Some(s) => (

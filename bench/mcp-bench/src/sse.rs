@@ -17,7 +17,8 @@ impl Parser {
     /// Adds the next chunk of the body. Carriage returns are dropped, so `\r\n` line ends work
     /// like `\n` (JSON never carries a raw CR).
     pub fn push(&mut self, chunk: &[u8]) {
-        self.buf.extend(chunk.iter().copied().filter(|&b| b != b'\r'));
+        self.buf
+            .extend(chunk.iter().copied().filter(|&b| b != b'\r'));
     }
 
     /// The next complete event with data; comments (`: ping`), `retry:` and empty priming

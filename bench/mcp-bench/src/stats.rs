@@ -100,7 +100,12 @@ mod tests {
         let mut shuffled = vec![5, 1, 4, 2, 3, 10, 9, 8, 7, 6];
         let summary = summarize(&mut shuffled);
         assert_eq!(
-            (summary.p50_us, summary.p90_us, summary.p99_us, summary.max_us),
+            (
+                summary.p50_us,
+                summary.p90_us,
+                summary.p99_us,
+                summary.max_us
+            ),
             (5, 9, 10, 10)
         );
         assert_eq!(summary.mean_us, 5.5);

@@ -128,7 +128,9 @@ fn schema_1000(c: &mut Criterion) {
             }
         })
     });
-    group.bench_function("mcp_runtime", |b| b.iter(|| black_box(server_with_all_tools())));
+    group.bench_function("mcp_runtime", |b| {
+        b.iter(|| black_box(server_with_all_tools()))
+    });
     group.finish();
 }
 

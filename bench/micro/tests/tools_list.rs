@@ -19,7 +19,10 @@ fn tools_list_with_1000_tools_recomputes_no_schema() {
         .unwrap();
     let server = server_with_all_tools();
     let generated = SCHEMA_CALLS.load(Ordering::SeqCst);
-    assert!(generated >= 1, "the counted schema is generated when the server is built");
+    assert!(
+        generated >= 1,
+        "the counted schema is generated when the server is built"
+    );
     assert!(server.tools().len() >= 1002);
 
     let session = Session::new("test");

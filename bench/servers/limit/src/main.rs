@@ -91,9 +91,7 @@ fn handle(body: &[u8]) -> (Outcome, bool) {
         "tools/call" => match serde_json::from_str::<CallParams>(params) {
             Ok(call) if call.name == "add" => {
                 let sum = call.arguments.a.wrapping_add(call.arguments.b);
-                format!(
-                    r#"{{"content":[{{"type":"text","text":"{sum}"}}],"isError":false}}"#
-                )
+                format!(r#"{{"content":[{{"type":"text","text":"{sum}"}}],"isError":false}}"#)
             }
             _ => return (Outcome::Reply(error(id, -32602, "bad tools/call")), false),
         },
@@ -178,7 +176,13 @@ async fn post_sse(
     query: web::Query<SessionQuery>,
     body: Bytes,
 ) -> HttpResponse {
-    let Some(sender) = state.streams.lock().unwrap().get(&query.session_id).cloned() else {
+    let Some(sender) = state
+        .streams
+        .lock()
+        .unwrap()
+        .get(&query.session_id)
+        .cloned()
+    else {
         return HttpResponse::NotFound().finish();
     };
     match handle(&body).0 {
