@@ -2,6 +2,9 @@
 //! `initialize`, cursor pagination of their lists, and running handlers as isolated tasks.
 
 use std::future::Future;
+use std::panic::AssertUnwindSafe;
+use std::pin::Pin;
+use std::task::{Context, Poll};
 
 use serde_json::{json, Map, Value};
 
@@ -95,39 +98,50 @@ pub(crate) fn string_param(
     }
 }
 
-/// Runs a future as its own task, so that a panic in it is reported instead of taking the
-/// connection down. `Err` says what happened to the task ("panicked: ..", "was cancelled ..").
-/// Dropping the returned future (the request was cancelled, or timed out) aborts the task.
-pub(crate) async fn isolate<T: Send + 'static>(
-    future: impl Future<Output = T> + Send + 'static,
-) -> Result<T, String> {
-    struct AbortOnDrop<T>(tokio::task::JoinHandle<T>);
-    impl<T> Drop for AbortOnDrop<T> {
-        fn drop(&mut self) {
-            self.0.abort();
-        }
+/// Runs a handler's future so that a panic in it is reported instead of taking the connection
+/// down: `Err` says what happened ("panicked: .."). The future runs inside the request's own
+/// task (one task per call, not two: the profile in BENCHMARKS.md showed the second spawn),
+/// so dropping this future (the request was cancelled, or timed out) drops the handler too.
+pub(crate) async fn isolate<T>(future: impl Future<Output = T>) -> Result<T, String> {
+    CatchUnwind {
+        future: Box::pin(future),
     }
-    let mut task = AbortOnDrop(tokio::spawn(future));
-    (&mut task.0).await.map_err(|err| {
-        if err.is_panic() {
-            let payload = err.into_panic();
-            let message = payload
-                .downcast_ref::<&str>()
-                .map(|s| (*s).to_owned())
-                .or_else(|| payload.downcast_ref::<String>().cloned())
-                .unwrap_or_else(|| "a non-string panic payload".to_owned());
-            tracing::warn!(panic = %message, "a handler panicked");
-            format!("panicked: {message}")
-        } else {
-            "was cancelled before it finished".to_owned()
-        }
+    .await
+    .map_err(|payload| {
+        let message = payload
+            .downcast_ref::<&str>()
+            .map(|s| (*s).to_owned())
+            .or_else(|| payload.downcast_ref::<String>().cloned())
+            .unwrap_or_else(|| "a non-string panic payload".to_owned());
+        tracing::warn!(panic = %message, "a handler panicked");
+        format!("panicked: {message}")
     })
 }
 
+/// Polls a future, turning a panic during a poll into `Err(payload)`.
+struct CatchUnwind<F: Future> {
+    future: Pin<Box<F>>,
+}
+
+impl<F: Future> Future for CatchUnwind<F> {
+    type Output = Result<F::Output, Box<dyn std::any::Any + Send>>;
+
+    fn poll(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Self::Output> {
+        // The future is never polled again after a panic (it is dropped with `self`), so no
+        // broken state it might hold can be observed: asserting unwind safety is sound here.
+        let future = self.future.as_mut();
+        match std::panic::catch_unwind(AssertUnwindSafe(move || future.poll(cx))) {
+            Ok(Poll::Ready(value)) => Poll::Ready(Ok(value)),
+            Ok(Poll::Pending) => Poll::Pending,
+            Err(payload) => Poll::Ready(Err(payload)),
+        }
+    }
+}
+
 /// Runs a handler with [`isolate`]; a panic becomes a `-32603` error naming `what`.
-pub(crate) async fn run_isolated<T: Send + 'static>(
+pub(crate) async fn run_isolated<T>(
     what: &str,
-    future: impl Future<Output = Result<T, ErrorObject>> + Send + 'static,
+    future: impl Future<Output = Result<T, ErrorObject>>,
 ) -> Result<T, ErrorObject> {
     isolate(future)
         .await
