@@ -131,7 +131,9 @@ async fn main() -> std::io::Result<()> {
         None => server,
     };
     // Ctrl-C or SIGTERM: end MCP sessions cleanly (running calls may finish), then stop.
-    let http = server.disable_signals().bind(bind)?.run();
+    // TCP_NODELAY: stream events are small writes, which would otherwise wait for delayed ACKs
+    // (about 40 ms each; see BENCHMARKS.md).
+    let http = server.disable_signals().tcp_nodelay(true).bind(bind)?.run();
     mcp_runtime::Server::global()
         .stop_on_signals(http.handle(), std::time::Duration::from_secs(10));
     http.await

@@ -545,7 +545,7 @@ async fn main() -> std::io::Result<()> {
         None => http,
     };
     // Ctrl-C or SIGTERM: end MCP sessions cleanly (running calls may finish), then stop.
-    let http = http.disable_signals().bind(bind)?.run();
+    let http = http.disable_signals().tcp_nodelay(true).bind(bind)?.run();
     mcp.stop_on_signals(http.handle(), std::time::Duration::from_secs(10));
     http.await
 }

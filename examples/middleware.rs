@@ -244,5 +244,5 @@ async fn main() -> std::io::Result<()> {
         Some(workers) => http.workers(workers),
         None => http,
     };
-    http.bind(bind)?.run().await
+    http.tcp_nodelay(true).bind(bind)?.run().await
 }
