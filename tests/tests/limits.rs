@@ -52,7 +52,12 @@ fn initialize() -> Vec<u8> {
 
 #[actix_web::test]
 async fn sessions_beyond_the_limit_get_503_with_retry_after() {
-    let server = Server::builder().max_sessions(2).build().unwrap();
+    // A closed SSE stream is noticed at its next write: keep-alives make that quick here.
+    let server = Server::builder()
+        .max_sessions(2)
+        .sse_keep_alive(Duration::from_millis(100))
+        .build()
+        .unwrap();
     let counter = server.clone();
     let app = start(server);
     let first = SseClient::connect(app.addr, "/sse").await;
