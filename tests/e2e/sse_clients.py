@@ -171,27 +171,35 @@ class Run:
                     self._arrive()
                     await self.all_ready.wait()
                     step = "tools/call"
-                    async with anyio.create_task_group() as group:
-                        for k in range(self.args.calls):
-                            # Distinct per session and call: a reply routed to the wrong session or
-                            # request id would carry another sum.
-                            group.start_soon(check_add, session, index * 1000 + k, 7 * k + 1)
-                            self.calls += 1
-                    if self.args.server == "calculator":
-                        await check_divide_by_zero(session, index)
-                        await check_statistics(session, index)
-                        await check_wrong_type(session)
-                        self.calls += 3
-                    else:
-                        await check_greet(session, index)
-                        self.calls += 2
+                    self.calls += await call_and_check(session, index, self.args.calls, self.args.server)
         except Exception as err:  # noqa: BLE001 - every failure is reported, with its session
-            detail = err
-            while isinstance(detail, BaseExceptionGroup) and len(detail.exceptions) == 1:
-                detail = detail.exceptions[0]
-            self.failures.append(f"session {index} ({step}): {type(detail).__name__}: {detail}")
+            self.failures.append(failure_text(index, step, err))
             if not arrived:
                 self._arrive()
+
+
+async def call_and_check(session: ClientSession, index: int, calls: int, server: str) -> int:
+    """Runs one session's checked calls; returns how many there were."""
+    async with anyio.create_task_group() as group:
+        for k in range(calls):
+            # Distinct per session and call: a reply routed to the wrong session or request id
+            # would carry another sum.
+            group.start_soon(check_add, session, index * 1000 + k, 7 * k + 1)
+    if server == "calculator":
+        await check_divide_by_zero(session, index)
+        await check_statistics(session, index)
+        await check_wrong_type(session)
+        return calls + 3
+    await check_greet(session, index)
+    return calls + 2
+
+
+def failure_text(index: int, step: str, err: BaseException) -> str:
+    """One line for a failed session: its index, the step it was at, and the innermost error."""
+    detail = err
+    while isinstance(detail, BaseExceptionGroup) and len(detail.exceptions) == 1:
+        detail = detail.exceptions[0]
+    return f"session {index} ({step}): {type(detail).__name__}: {detail}"
 
 
 async def main_async(args: argparse.Namespace) -> int:

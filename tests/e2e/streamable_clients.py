@@ -39,13 +39,10 @@ from mcp import ClientSession
 from mcp.client.streamable_http import streamable_http_client
 
 from sse_clients import (
-    Mismatch,
+    call_and_check,
     check,
-    check_add,
-    check_divide_by_zero,
-    check_statistics,
     check_tool_list,
-    check_wrong_type,
+    failure_text,
     wire,
 )
 
@@ -232,16 +229,7 @@ class Run:
                         self._arrive()
                         await self.all_ready.wait()
                         step = "tools/call"
-                        async with anyio.create_task_group() as group:
-                            for k in range(self.args.calls):
-                                # Distinct per session and call: a reply routed to the wrong
-                                # session or request id would carry another sum.
-                                group.start_soon(check_add, session, index * 1000 + k, 7 * k + 1)
-                                self.calls += 1
-                        await check_divide_by_zero(session, index)
-                        await check_statistics(session, index)
-                        await check_wrong_type(session)
-                        self.calls += 3
+                        self.calls += await call_and_check(session, index, self.args.calls, "calculator")
                         if self.args.mode == "stateful":
                             # The SDK opens its GET stream in the background: wait for its answer
                             # (not for a fixed time) before closing.
@@ -262,10 +250,7 @@ class Run:
             else:
                 check_stateless(recorder)
         except Exception as err:  # noqa: BLE001 - every failure is reported, with its session
-            detail = err
-            while isinstance(detail, BaseExceptionGroup) and len(detail.exceptions) == 1:
-                detail = detail.exceptions[0]
-            self.failures.append(f"session {index} ({step}): {type(detail).__name__}: {detail}")
+            self.failures.append(failure_text(index, step, err))
             if not arrived:
                 self._arrive()
 
