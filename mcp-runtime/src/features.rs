@@ -138,6 +138,30 @@ impl<F: Future> Future for CatchUnwind<F> {
     }
 }
 
+/// Starts a request's task: polls it once here, in the caller's task, and spawns it only if it
+/// has to wait. Most requests (a quick tool, `ping`, a listing) finish in that first poll and
+/// then cost no task, no wake-up and, under actix-web, no second poll of the connection for a
+/// handler that returned `Pending` (the profile in BENCHMARKS.md counts what that saves). A
+/// request that waits keeps running on its own task, so a client that disconnects does not
+/// cancel it. A panic escaping `task` (handlers' own panics are caught by [`isolate`]) is
+/// logged and ends only this request.
+pub(crate) async fn run_or_spawn<F>(task: F)
+where
+    F: Future<Output = ()> + Send + 'static,
+{
+    let mut task = CatchUnwind {
+        future: Box::pin(task),
+    };
+    let first = std::future::poll_fn(|cx| Poll::Ready(Pin::new(&mut task).poll(cx))).await;
+    match first {
+        Poll::Ready(Ok(())) => {}
+        Poll::Ready(Err(_)) => tracing::error!("a request panicked outside its handler"),
+        Poll::Pending => {
+            tokio::spawn(task);
+        }
+    }
+}
+
 /// Runs a handler with [`isolate`]; a panic becomes a `-32603` error naming `what`.
 pub(crate) async fn run_isolated<T>(
     what: &str,

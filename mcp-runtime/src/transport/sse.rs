@@ -276,13 +276,14 @@ async fn post_message(
         Message::Request(_) => {
             // Requests run concurrently: a slow tool never holds up a `ping`.
             let counted = server.count_request();
-            tokio::spawn(async move {
+            crate::features::run_or_spawn(async move {
                 let SseSession { session, outbound } = sse_session;
                 let response = server.handle_message_with(&session, message, None, Some(counted));
                 if let Some(response) = response.await {
                     send(&server, &id, &outbound, response);
                 }
-            });
+            })
+            .await;
         }
         other => {
             let _ = server.handle_message(&sse_session.session, other).await;

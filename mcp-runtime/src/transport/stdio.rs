@@ -151,14 +151,15 @@ async fn read_messages<R: AsyncBufRead + Unpin>(
                 let (server, session, sender) =
                     (server.clone(), Arc::clone(&session), sender.clone());
                 let counted = server.count_request();
-                tokio::spawn(async move {
+                crate::features::run_or_spawn(async move {
                     let message = Message::Request(request);
                     let response =
                         server.handle_message_with(&session, message, None, Some(counted));
                     if let Some(response) = response.await {
                         send(&sender, response).await;
                     }
-                });
+                })
+                .await;
             }
             // `initialize`, notifications and responses are quick: handled in order.
             message => {

@@ -23,6 +23,7 @@ use futures_core::Stream;
 use tokio::sync::mpsc;
 
 use crate::context::Outgoing;
+use crate::features::run_or_spawn;
 use crate::jsonrpc::{ErrorObject, Message, Response, INVALID_REQUEST};
 use crate::protocol::SUPPORTED_VERSIONS;
 use crate::server::Server;
@@ -380,13 +381,14 @@ async fn post_message(
         return HttpResponse::Accepted().finish();
     };
 
-    // The request runs as its own task: a client that disconnects does not cancel it (MCP says
-    // only `notifications/cancelled` does), and its messages travel through a bounded channel.
+    // A request that has to wait runs as its own task: a client that disconnects does not
+    // cancel it (MCP says only `notifications/cancelled` does). Its messages travel through a
+    // bounded channel.
     let (sender, mut receiver) = mpsc::channel::<Outgoing>(server.inner.outbound_capacity);
     let task_server = server.clone();
     let task_session = session.clone();
     let counted = server.count_request();
-    tokio::spawn(async move {
+    run_or_spawn(async move {
         let related = Some(sender.clone());
         let response = task_server
             .handle_message_with(task_session.session(), message, related, Some(counted))
@@ -400,7 +402,8 @@ async fn post_message(
             }
             let _ = sender.send(Outgoing::Response(response.to_json())).await;
         }
-    });
+    })
+    .await;
     let Some(first) = receiver.recv().await else {
         return error(
             StatusCode::INTERNAL_SERVER_ERROR,
