@@ -248,7 +248,7 @@ impl Client {
                 response.id
             )));
         }
-        response.outcome.map_err(ClientError::from)
+        response.result_value().map_err(ClientError::from)
     }
 
     /// Sends a notification (no response is expected), such as `notifications/cancelled`.

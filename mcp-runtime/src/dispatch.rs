@@ -6,13 +6,14 @@
 
 use std::time::Instant;
 
+use serde_json::value::RawValue;
 use serde_json::{json, Map, Value};
 use tokio::sync::mpsc;
 use tracing::Instrument;
 
 use crate::context::{CancelToken, Context, LogLevel, Outgoing};
 use crate::features::isolate;
-use crate::jsonrpc::{ErrorObject, Message, Notification, Request, RequestId, Response};
+use crate::jsonrpc::{encode, ErrorObject, Message, Notification, Request, RequestId, Response};
 use crate::lifecycle::RequestGuard;
 use crate::protocol::negotiate_version;
 use crate::server::Server;
@@ -154,24 +155,26 @@ impl Server {
         context: Context,
     ) -> Response {
         let Request { id, method, params } = request;
+        // Results are encoded once, into JSON text; the hot methods (`tools/call` and the
+        // listings) straight from their Rust types, the others through a `Value`.
         let outcome = match method.as_str() {
-            "initialize" => self.initialize(session, params),
-            "ping" => Ok(json!({})),
+            "initialize" => self.initialize(session, params).and_then(encoded),
+            "ping" => encoded(json!({})),
             _ if session.negotiated().is_none() => Err(ErrorObject::new(
                 crate::jsonrpc::INVALID_REQUEST,
                 format!("`{method}` was sent before `initialize`: initialize the session first"),
             )),
-            "tools/list" => self.list_tools(params),
+            "tools/list" => self.list_tools(&params),
             "tools/call" => self.call_tool(params, context).await,
             "resources/list" => self.list_resources(&params),
             "resources/templates/list" => self.list_resource_templates(&params),
-            "resources/read" => self.read_resource(params, context).await,
-            "resources/subscribe" => self.subscribe(session, params),
-            "resources/unsubscribe" => self.unsubscribe(session, params),
+            "resources/read" => self.read_resource(params, context).await.and_then(encoded),
+            "resources/subscribe" => self.subscribe(session, params).and_then(encoded),
+            "resources/unsubscribe" => self.unsubscribe(session, params).and_then(encoded),
             "prompts/list" => self.list_prompts(&params),
-            "prompts/get" => self.get_prompt(params, context).await,
-            "completion/complete" => self.complete(params, context).await,
-            "logging/setLevel" => set_log_level(session, &params),
+            "prompts/get" => self.get_prompt(params, context).await.and_then(encoded),
+            "completion/complete" => self.complete(params, context).await.and_then(encoded),
+            "logging/setLevel" => set_log_level(session, &params).and_then(encoded),
             _ => Err(ErrorObject::method_not_found(&method)),
         };
         Response {
@@ -245,19 +248,23 @@ impl Server {
         Ok(Value::Object(result))
     }
 
-    fn list_tools(&self, params: Value) -> Result<Value, ErrorObject> {
+    fn list_tools(&self, params: &Value) -> Result<Box<RawValue>, ErrorObject> {
         let tools = self.inner.tools.load();
         let listings = tools.enabled().iter().map(|tool| tool.listing());
         crate::features::page(
             "tools/list",
             "tools",
             listings,
-            &params,
+            params,
             self.inner.page_size,
         )
     }
 
-    async fn call_tool(&self, params: Value, context: Context) -> Result<Value, ErrorObject> {
+    async fn call_tool(
+        &self,
+        params: Value,
+        context: Context,
+    ) -> Result<Box<RawValue>, ErrorObject> {
         let Value::Object(mut params) = params else {
             return Err(ErrorObject::invalid_params(
                 "`tools/call` needs params with a `name` and `arguments`",
@@ -289,10 +296,13 @@ impl Server {
                 crate::jsonrpc::type_name(&other)
             )),
         };
-        serde_json::to_value(result).map_err(|err| {
-            ErrorObject::internal(format!("the tool result did not serialize: {err}"))
-        })
+        encode(&result)
     }
+}
+
+/// Encodes a result built as a `Value`.
+fn encoded(result: Value) -> Result<Box<RawValue>, ErrorObject> {
+    encode(&result)
 }
 
 /// Runs a tool call as an isolated task: a panic, or a call outliving `timeout` (which is then

@@ -5,6 +5,7 @@
 use std::fmt;
 
 use serde::Serialize;
+use serde_json::value::RawValue;
 use serde_json::Value;
 
 /// Invalid JSON was received.
@@ -376,12 +377,28 @@ impl fmt::Display for ErrorObject {
 impl std::error::Error for ErrorObject {}
 
 /// A JSON-RPC response: a result or an error for one request.
-#[derive(Debug, Clone, PartialEq)]
+///
+/// A result is held already encoded: the dispatcher writes a tool's result (or a listing) as
+/// JSON once, straight from its Rust types, and [`to_json`](Self::to_json) copies that text
+/// into the response. Read it with [`result_value`](Self::result_value), or
+/// `serde_json::from_str(raw.get())` into a type of your own.
+#[derive(Debug, Clone)]
 pub struct Response {
     /// The id of the request answered; `None` only for errors about undecodable messages.
     pub id: Option<RequestId>,
-    /// The outcome.
-    pub outcome: Result<Value, ErrorObject>,
+    /// The outcome: the result as JSON text, or the error.
+    pub outcome: Result<Box<RawValue>, ErrorObject>,
+}
+
+impl PartialEq for Response {
+    fn eq(&self, other: &Self) -> bool {
+        self.id == other.id
+            && match (&self.outcome, &other.outcome) {
+                (Ok(a), Ok(b)) => a.get() == b.get(),
+                (Err(a), Err(b)) => a == b,
+                _ => false,
+            }
+    }
 }
 
 impl Response {
@@ -389,7 +406,7 @@ impl Response {
     pub fn result(id: RequestId, result: Value) -> Self {
         Response {
             id: Some(id),
-            outcome: Ok(result),
+            outcome: Ok(encode(&result).expect("a JSON value always serializes")),
         }
     }
 
@@ -398,6 +415,16 @@ impl Response {
         Response {
             id,
             outcome: Err(error),
+        }
+    }
+
+    /// The result as a JSON value (decoded from its text), or the error.
+    pub fn result_value(&self) -> Result<Value, ErrorObject> {
+        match &self.outcome {
+            Ok(raw) => serde_json::from_str(raw.get()).map_err(|err| {
+                ErrorObject::internal(format!("the result is not valid JSON: {err}"))
+            }),
+            Err(error) => Err(error.clone()),
         }
     }
 
@@ -410,6 +437,13 @@ impl Response {
     pub fn to_value(&self) -> Value {
         serde_json::to_value(self).expect("a JSON-RPC response always serializes")
     }
+}
+
+/// Encodes a result as JSON text, once; `Err` (a `-32603`) only for types whose `Serialize`
+/// fails, such as maps with non-string keys.
+pub(crate) fn encode<T: Serialize + ?Sized>(result: &T) -> Result<Box<RawValue>, ErrorObject> {
+    serde_json::value::to_raw_value(result)
+        .map_err(|err| ErrorObject::internal(format!("the result did not serialize: {err}")))
 }
 
 impl Serialize for Response {

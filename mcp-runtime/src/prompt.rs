@@ -468,7 +468,10 @@ impl Server {
     }
 
     /// `prompts/list`: the prompts, a page at a time.
-    pub(crate) fn list_prompts(&self, params: &Value) -> Result<Value, ErrorObject> {
+    pub(crate) fn list_prompts(
+        &self,
+        params: &Value,
+    ) -> Result<Box<serde_json::value::RawValue>, ErrorObject> {
         const METHOD: &str = "prompts/list";
         let prompts = self.inner.prompts.load();
         if prompts.is_empty() {

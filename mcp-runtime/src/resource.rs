@@ -676,7 +676,10 @@ impl Server {
     }
 
     /// `resources/list`: the resources with a fixed URI, a page at a time.
-    pub(crate) fn list_resources(&self, params: &Value) -> Result<Value, ErrorObject> {
+    pub(crate) fn list_resources(
+        &self,
+        params: &Value,
+    ) -> Result<Box<serde_json::value::RawValue>, ErrorObject> {
         const METHOD: &str = "resources/list";
         let resources = self.require_resources(METHOD)?;
         let listings = resources
@@ -687,7 +690,10 @@ impl Server {
     }
 
     /// `resources/templates/list`: the resource templates, a page at a time.
-    pub(crate) fn list_resource_templates(&self, params: &Value) -> Result<Value, ErrorObject> {
+    pub(crate) fn list_resource_templates(
+        &self,
+        params: &Value,
+    ) -> Result<Box<serde_json::value::RawValue>, ErrorObject> {
         const METHOD: &str = "resources/templates/list";
         let resources = self.require_resources(METHOD)?;
         let listings = resources

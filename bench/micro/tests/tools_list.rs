@@ -32,12 +32,12 @@ fn tools_list_with_1000_tools_recomputes_no_schema() {
         for id in 1..=50 {
             let list = format!(r#"{{"jsonrpc":"2.0","id":{id},"method":"tools/list"}}"#);
             let response = server.handle_message(&session, message(&list)).await.unwrap();
-            let tools = response.outcome.unwrap()["tools"].as_array().unwrap().len();
+            let tools = response.result_value().unwrap()["tools"].as_array().unwrap().len();
             assert_eq!(tools, server.tools().len());
         }
         let call = r#"{"jsonrpc":"2.0","id":99,"method":"tools/call","params":{"name":"counted","arguments":{"n":7}}}"#;
         let response = server.handle_message(&session, message(call)).await.unwrap();
-        assert_eq!(response.outcome.unwrap()["content"][0]["text"], "7");
+        assert_eq!(response.result_value().unwrap()["content"][0]["text"], "7");
     });
     assert_eq!(
         SCHEMA_CALLS.load(Ordering::SeqCst),

@@ -79,6 +79,10 @@ fn hostname(authority: &str) -> &str {
 }
 
 fn is_loopback_name(name: &str) -> bool {
+    // The names nearly every local client sends, without parsing an address.
+    if name == "127.0.0.1" || name == "localhost" {
+        return true;
+    }
     let name = name.trim_end_matches('.');
     if name.eq_ignore_ascii_case("localhost") {
         return true;
@@ -87,22 +91,43 @@ fn is_loopback_name(name: &str) -> bool {
     bare.parse::<IpAddr>().is_ok_and(|ip| ip.is_loopback())
 }
 
-/// `true` when the `Accept` header admits `mime` (`*/*` and `type/*` count).
-pub(crate) fn accepts(req: &HttpRequest, mime: &str) -> bool {
-    let (kind, _) = mime.split_once('/').unwrap_or((mime, ""));
-    req.headers()
-        .get_all(header::ACCEPT)
-        .filter_map(|v| v.to_str().ok())
-        .any(|value| {
-            value.split(',').any(|item| {
-                let item = item.split(';').next().unwrap_or("").trim();
-                item.eq_ignore_ascii_case(mime)
-                    || item == "*/*"
-                    || item
-                        .strip_suffix("/*")
-                        .is_some_and(|k| k.eq_ignore_ascii_case(kind))
-            })
-        })
+/// `true` when the `Accept` header admits every one of `mimes` (`*/*` and `type/*` count).
+///
+/// One pass over the header's bytes, however many types are asked for: every Streamable HTTP
+/// POST checks two, and scanning the header once per type showed in the profile.
+pub(crate) fn accepts(req: &HttpRequest, mimes: &[&str]) -> bool {
+    assert!(mimes.len() < 32, "at most 31 media types at once");
+    let all = (1u32 << mimes.len()) - 1;
+    let mut admitted = 0u32;
+    for value in req.headers().get_all(header::ACCEPT) {
+        for item in value.as_bytes().split(|&byte| byte == b',') {
+            let media = item
+                .split(|&byte| byte == b';')
+                .next()
+                .unwrap_or_default()
+                .trim_ascii();
+            for (i, mime) in mimes.iter().enumerate() {
+                if admits(media, mime.as_bytes()) {
+                    admitted |= 1 << i;
+                }
+            }
+        }
+    }
+    admitted == all
+}
+
+/// `true` when the media range `range` (from `Accept`) covers the media type `mime`.
+fn admits(range: &[u8], mime: &[u8]) -> bool {
+    if range == b"*/*" || range.eq_ignore_ascii_case(mime) {
+        return true;
+    }
+    match (
+        range.strip_suffix(b"/*"),
+        mime.iter().position(|&byte| byte == b'/'),
+    ) {
+        (Some(kind), Some(slash)) => kind.eq_ignore_ascii_case(&mime[..slash]),
+        _ => false,
+    }
 }
 
 /// The status and message answering a request body that could not be read: `413` with the
@@ -123,6 +148,44 @@ pub(crate) fn body_error(err: &actix_web::Error, limit: usize) -> (StatusCode, S
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn request_accepting(values: &[&str]) -> HttpRequest {
+        let mut req = actix_web::test::TestRequest::default();
+        for value in values {
+            req = req.append_header((header::ACCEPT, *value));
+        }
+        req.to_http_request()
+    }
+
+    #[test]
+    fn accept_admits_every_type_asked_for_or_fails() {
+        let both = ["application/json", "text/event-stream"];
+        for accept in [
+            &["application/json, text/event-stream"][..],
+            &["text/event-stream;q=0.9 ,APPLICATION/JSON"],
+            &["application/json", "text/event-stream"],
+            &["*/*"],
+            &["application/*, text/*"],
+            &["application/json, */*;q=0.1"],
+        ] {
+            assert!(accepts(&request_accepting(accept), &both), "{accept:?}");
+        }
+        for accept in [
+            &["application/json"][..],
+            &["text/event-stream"],
+            &["application/json-seq, text/event-stream"],
+            &["application/jsonx, text/*"],
+            &["image/*, text/event-stream"],
+            &[],
+        ] {
+            assert!(!accepts(&request_accepting(accept), &both), "{accept:?}");
+        }
+        assert!(accepts(
+            &request_accepting(&["text/*"]),
+            &["text/event-stream"]
+        ));
+        assert!(accepts(&request_accepting(&[]), &[]));
+    }
 
     #[test]
     fn hostnames_and_loopback_names() {

@@ -56,18 +56,21 @@ impl HttpServiceFactory for SseApp {
         web::resource("/sse")
             .route(web::get().to(move |req: HttpRequest| open_stream(server.clone(), req)))
             .register(config);
-        let server = self.server;
-        let max_body_bytes = server.inner.max_body_bytes;
-        web::resource(["/messages", "/messages/"])
-            .app_data(web::PayloadConfig::new(max_body_bytes))
-            .route(web::post().to(
-                move |req: HttpRequest,
-                      query: web::Query<SessionQuery>,
-                      body: Result<web::Bytes, actix_web::Error>| {
-                    post_message(server.clone(), req, query.into_inner(), body)
-                },
-            ))
-            .register(config);
+        // Two static resources, not the pattern set `["/messages", "/messages/"]`, which
+        // actix-web would match with a regex on every request.
+        for path in ["/messages", "/messages/"] {
+            let server = self.server.clone();
+            web::resource(path)
+                .app_data(web::PayloadConfig::new(server.inner.max_body_bytes))
+                .route(web::post().to(
+                    move |req: HttpRequest,
+                          query: web::Query<SessionQuery>,
+                          body: Result<web::Bytes, actix_web::Error>| {
+                        post_message(server.clone(), req, query.into_inner(), body)
+                    },
+                ))
+                .register(config);
+        }
     }
 }
 

@@ -11,12 +11,14 @@
 use std::collections::{HashMap, VecDeque};
 use std::convert::Infallible;
 use std::pin::Pin;
-use std::sync::{Arc, Mutex, MutexGuard};
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Arc, Mutex, MutexGuard, OnceLock};
 use std::task::{Context, Poll};
 use std::time::{Duration, Instant};
 
 use actix_web::dev::{AppService, HttpServiceFactory};
-use actix_web::http::{header, StatusCode};
+use actix_web::http::header::{self, HeaderName};
+use actix_web::http::StatusCode;
 use actix_web::{web, HttpRequest, HttpResponse, Responder};
 use actix_web_lab::sse::{self, Sse};
 use futures_core::Stream;
@@ -30,8 +32,10 @@ use crate::server::Server;
 use crate::session::{new_session_id, IdentityMismatch, Session};
 use crate::transport::http::{accepts, body_error};
 
-const SESSION_HEADER: &str = "mcp-session-id";
-const VERSION_HEADER: &str = "mcp-protocol-version";
+// Header names as `HeaderName`s: a `&str` name would be parsed again at every look-up.
+const SESSION_HEADER: HeaderName = HeaderName::from_static("mcp-session-id");
+const VERSION_HEADER: HeaderName = HeaderName::from_static("mcp-protocol-version");
+const LAST_EVENT_ID: HeaderName = HeaderName::from_static("last-event-id");
 /// The revision to assume when a request has no `MCP-Protocol-Version` header.
 const DEFAULT_HEADER_VERSION: &str = "2025-03-26";
 
@@ -84,10 +88,19 @@ impl StreamableHttpApp {
 
 impl HttpServiceFactory for StreamableHttpApp {
     fn register(self, config: &mut AppService) {
-        let max_body_bytes = self.server.inner.max_body_bytes;
-        let (post_app, get_app, delete_app) = (self.clone(), self.clone(), self);
-        web::resource(["", "/"])
-            .app_data(web::PayloadConfig::new(max_body_bytes))
+        // Two static resources, not one with the pattern set `["", "/"]`: actix-web matches a
+        // pattern set with a regex on every request, a static path with a comparison.
+        for path in ["", "/"] {
+            self.resource(path).register(config);
+        }
+    }
+}
+
+impl StreamableHttpApp {
+    fn resource(&self, path: &str) -> actix_web::Resource {
+        let (post_app, get_app, delete_app) = (self.clone(), self.clone(), self.clone());
+        web::resource(path)
+            .app_data(web::PayloadConfig::new(self.server.inner.max_body_bytes))
             .route(web::post().to(
                 move |req: HttpRequest, body: Result<web::Bytes, actix_web::Error>| {
                     post_message(post_app.clone(), req, body)
@@ -100,7 +113,6 @@ impl HttpServiceFactory for StreamableHttpApp {
                     .insert_header((header::ALLOW, "GET, POST, DELETE"))
                     .json(error_body(None, INVALID_REQUEST, "use POST, GET or DELETE"))
             }))
-            .register(config);
     }
 }
 
@@ -140,7 +152,9 @@ impl HttpSessions {
 pub(crate) struct HttpSession {
     pub(crate) session: Session,
     stream: Arc<Mutex<ServerStream>>,
-    last_seen: Mutex<Instant>,
+    /// When the last request came, in milliseconds since [`millis_since_start`]: an atomic, since every
+    /// request sets it.
+    last_seen_ms: AtomicU64,
 }
 
 /// The GET stream of a session and the recent history it can be resumed from.
@@ -193,27 +207,32 @@ impl HttpSession {
         Arc::new(HttpSession {
             session,
             stream,
-            last_seen: Mutex::new(Instant::now()),
+            last_seen_ms: AtomicU64::new(millis_since_start()),
         })
     }
 
     fn touch(&self) {
-        *self.last_seen.lock().unwrap_or_else(|p| p.into_inner()) = Instant::now();
+        self.last_seen_ms
+            .store(millis_since_start(), Ordering::Relaxed);
     }
 
     /// Idle: no request for `timeout` and no open stream.
     fn is_expired(&self, timeout: Duration) -> bool {
-        let idle = self
-            .last_seen
-            .lock()
-            .unwrap_or_else(|p| p.into_inner())
-            .elapsed()
-            > timeout;
+        let idle_ms =
+            millis_since_start().saturating_sub(self.last_seen_ms.load(Ordering::Relaxed));
+        let idle = u128::from(idle_ms) > timeout.as_millis();
         idle && lock(&self.stream)
             .sender
             .as_ref()
             .is_none_or(|sender| sender.is_closed())
     }
+}
+
+/// The clock of `last_seen_ms`: milliseconds since the first session of the process.
+fn millis_since_start() -> u64 {
+    static STARTED: OnceLock<Instant> = OnceLock::new();
+    let elapsed = STARTED.get_or_init(Instant::now).elapsed();
+    u64::try_from(elapsed.as_millis()).unwrap_or(u64::MAX)
 }
 
 fn lock<T>(mutex: &Mutex<T>) -> MutexGuard<'_, T> {
@@ -247,7 +266,7 @@ fn rejection(status: StatusCode, message: &str) -> Box<HttpResponse> {
     Box::new(error(status, message))
 }
 
-fn header_str<'a>(req: &'a HttpRequest, name: &str) -> Option<&'a str> {
+fn header_str(req: &HttpRequest, name: HeaderName) -> Option<&str> {
     req.headers()
         .get(name)
         .and_then(|value| value.to_str().ok())
@@ -329,13 +348,13 @@ async fn post_message(
             return error(status, &message);
         }
     };
-    if !(accepts(&req, "application/json") && accepts(&req, "text/event-stream")) {
+    if !accepts(&req, &["application/json", "text/event-stream"]) {
         return error(
             StatusCode::NOT_ACCEPTABLE,
             "Not Acceptable: the Accept header must list both application/json and text/event-stream",
         );
     }
-    let is_json = header_str(&req, "content-type")
+    let is_json = header_str(&req, header::CONTENT_TYPE)
         .and_then(|value| value.split(';').next())
         .is_some_and(|mime| mime.trim().eq_ignore_ascii_case("application/json"));
     if !is_json {
@@ -499,7 +518,7 @@ async fn open_stream(app: StreamableHttpApp, req: HttpRequest) -> HttpResponse {
     if app.stateless {
         return stateless_rejection("it has no GET stream");
     }
-    if !accepts(&req, "text/event-stream") {
+    if !accepts(&req, &["text/event-stream"]) {
         return error(
             StatusCode::NOT_ACCEPTABLE,
             "Not Acceptable: the Accept header must list text/event-stream",
@@ -509,8 +528,7 @@ async fn open_stream(app: StreamableHttpApp, req: HttpRequest) -> HttpResponse {
         Ok(http) => http,
         Err(response) => return *response,
     };
-    let resume_after =
-        header_str(&req, "last-event-id").and_then(|id| id.trim().parse::<u64>().ok());
+    let resume_after = header_str(&req, LAST_EVENT_ID).and_then(|id| id.trim().parse::<u64>().ok());
     let inner = &app.server.inner;
     let (sender, receiver) = mpsc::channel(inner.outbound_capacity);
     let mut backlog = VecDeque::new();
