@@ -42,13 +42,22 @@ impl Server {
     ) -> Option<Response> {
         match message {
             Message::Request(request) => self.run_request(session, request, related, counted).await,
-            Message::Notification(notification) => {
-                self.handle_notification(session, notification);
+            other => {
+                self.handle_notice(session, other);
                 None
             }
-            Message::Response(response) => {
-                deliver_client_response(session, response);
-                None
+        }
+    }
+
+    /// Handles a notification or a client's response, neither of which is answered: at once,
+    /// with no future (so a transport's handler does not carry the dispatcher's state machine).
+    /// Transports hand requests to `handle_message_with` instead; one passed here is ignored.
+    pub(crate) fn handle_notice(&self, session: &Session, message: Message) {
+        match message {
+            Message::Notification(notification) => self.handle_notification(session, notification),
+            Message::Response(response) => deliver_client_response(session, response),
+            Message::Request(request) => {
+                debug_assert!(false, "request `{}` passed as a notice", request.method);
             }
         }
     }

@@ -169,19 +169,25 @@ impl<F: Future> Future for CatchUnwind<F> {
 /// request that waits keeps running on its own task, so a client that disconnects does not
 /// cancel it. A panic escaping `task` (handlers' own panics are caught by [`isolate`]) is
 /// logged and ends only this request.
-pub(crate) async fn run_or_spawn<F>(task: F)
+///
+/// Not an `async fn`: that would keep `task` inline in the caller's future until first polled,
+/// making every transport handler's future as large as the whole dispatcher's. `task` is boxed
+/// at once instead, and the future returned is small.
+pub(crate) fn run_or_spawn<F>(task: F) -> impl Future<Output = ()>
 where
     F: Future<Output = ()> + Send + 'static,
 {
     let mut task = CatchUnwind {
         future: Box::pin(task),
     };
-    let first = std::future::poll_fn(|cx| Poll::Ready(Pin::new(&mut task).poll(cx))).await;
-    match first {
-        Poll::Ready(Ok(())) => {}
-        Poll::Ready(Err(_)) => tracing::error!("a request panicked outside its handler"),
-        Poll::Pending => {
-            tokio::spawn(task);
+    async move {
+        let first = std::future::poll_fn(|cx| Poll::Ready(Pin::new(&mut task).poll(cx))).await;
+        match first {
+            Poll::Ready(Ok(())) => {}
+            Poll::Ready(Err(_)) => tracing::error!("a request panicked outside its handler"),
+            Poll::Pending => {
+                tokio::spawn(task);
+            }
         }
     }
 }

@@ -289,7 +289,7 @@ async fn post_message(
             .await;
         }
         other => {
-            let _ = server.handle_message(&sse_session.session, other).await;
+            server.handle_notice(&sse_session.session, other);
         }
     }
     plain(StatusCode::ACCEPTED, "Accepted".to_owned())

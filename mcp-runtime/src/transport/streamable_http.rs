@@ -396,7 +396,7 @@ async fn post_message(
     };
 
     let Message::Request(_) = &message else {
-        let _ = server.handle_message(session.session(), message).await;
+        server.handle_notice(session.session(), message);
         return HttpResponse::Accepted().finish();
     };
 
