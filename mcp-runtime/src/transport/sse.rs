@@ -16,7 +16,7 @@ use std::sync::{Arc, Mutex};
 use std::task::{Context, Poll};
 
 use actix_web::dev::{AppService, HttpServiceFactory};
-use actix_web::http::StatusCode;
+use actix_web::http::{header, Method, StatusCode};
 use actix_web::{web, HttpRequest, HttpResponse, Responder};
 use actix_web_lab::sse::{self, Sse};
 use futures_core::Stream;
@@ -57,16 +57,25 @@ impl HttpServiceFactory for SseApp {
             .route(web::get().to(move |req: HttpRequest| open_stream(server.clone(), req)))
             .register(config);
         // Two static resources, not the pattern set `["/messages", "/messages/"]`, which
-        // actix-web would match with a regex on every request.
+        // actix-web would match with a regex on every request; and no method guard, which
+        // costs an allocation per request: the handler checks the method.
         for path in ["/messages", "/messages/"] {
             let server = self.server.clone();
             web::resource(path)
                 .app_data(web::PayloadConfig::new(server.inner.max_body_bytes))
-                .route(web::post().to(
+                .default_service(web::to(
                     move |req: HttpRequest,
                           query: web::Query<SessionQuery>,
                           body: Result<web::Bytes, actix_web::Error>| {
-                        post_message(server.clone(), req, query.into_inner(), body)
+                        let server = server.clone();
+                        async move {
+                            if req.method() != Method::POST {
+                                return HttpResponse::MethodNotAllowed()
+                                    .insert_header((header::ALLOW, "POST"))
+                                    .body("send messages with POST");
+                            }
+                            post_message(server, req, query.into_inner(), body).await
+                        }
                     },
                 ))
                 .register(config);

@@ -18,7 +18,7 @@ use std::time::{Duration, Instant};
 
 use actix_web::dev::{AppService, HttpServiceFactory};
 use actix_web::http::header::{self, HeaderName};
-use actix_web::http::StatusCode;
+use actix_web::http::{Method, StatusCode};
 use actix_web::{web, HttpRequest, HttpResponse, Responder};
 use actix_web_lab::sse::{self, Sse};
 use futures_core::Stream;
@@ -97,22 +97,33 @@ impl HttpServiceFactory for StreamableHttpApp {
 }
 
 impl StreamableHttpApp {
+    /// One handler for every method, which dispatches on the method itself: routes with method
+    /// guards cost a boxed service call and, in actix-web, an allocation per guard checked.
     fn resource(&self, path: &str) -> actix_web::Resource {
-        let (post_app, get_app, delete_app) = (self.clone(), self.clone(), self.clone());
+        let app = self.clone();
         web::resource(path)
             .app_data(web::PayloadConfig::new(self.server.inner.max_body_bytes))
-            .route(web::post().to(
+            .default_service(web::to(
                 move |req: HttpRequest, body: Result<web::Bytes, actix_web::Error>| {
-                    post_message(post_app.clone(), req, body)
+                    handle(app.clone(), req, body)
                 },
             ))
-            .route(web::get().to(move |req: HttpRequest| open_stream(get_app.clone(), req)))
-            .route(web::delete().to(move |req: HttpRequest| end_session(delete_app.clone(), req)))
-            .default_service(web::to(|| async {
-                HttpResponse::MethodNotAllowed()
-                    .insert_header((header::ALLOW, "GET, POST, DELETE"))
-                    .json(error_body(None, INVALID_REQUEST, "use POST, GET or DELETE"))
-            }))
+    }
+}
+
+async fn handle(
+    app: StreamableHttpApp,
+    req: HttpRequest,
+    body: Result<web::Bytes, actix_web::Error>,
+) -> HttpResponse {
+    match *req.method() {
+        Method::POST => post_message(app, req, body).await,
+        // Rarer, and with larger futures: boxed, so that a POST's future stays small.
+        Method::GET => Box::pin(open_stream(app, req)).await,
+        Method::DELETE => Box::pin(end_session(app, req)).await,
+        _ => HttpResponse::MethodNotAllowed()
+            .insert_header((header::ALLOW, "GET, POST, DELETE"))
+            .json(error_body(None, INVALID_REQUEST, "use POST, GET or DELETE")),
     }
 }
 
