@@ -4,6 +4,8 @@
 //! [`Server::handle_message`] (concurrently, for concurrent requests) and carries the response
 //! back; SSE, Streamable HTTP and stdio all share this code.
 
+use std::future::Future;
+use std::task::Poll;
 use std::time::Instant;
 
 use serde_json::value::RawValue;
@@ -317,21 +319,32 @@ fn encoded(result: Value) -> Result<Box<RawValue>, ErrorObject> {
 /// Runs a tool call as an isolated task: a panic, or a call outliving `timeout` (which is then
 /// stopped), becomes an error result the model can read.
 async fn run_isolated(
-    call: crate::tool::ToolFuture,
+    call: impl Future<Output = crate::CallToolResult>,
     timeout: Option<std::time::Duration>,
 ) -> crate::CallToolResult {
+    let call = std::pin::pin!(isolate(call));
     let outcome = match timeout {
-        Some(limit) => match tokio::time::timeout(limit, isolate(call)).await {
-            Ok(outcome) => outcome,
-            Err(_) => {
-                tracing::warn!(?limit, "tool call timed out and was stopped");
-                return crate::CallToolResult::error(format!(
-                    "the tool did not finish within {limit:?} and was stopped \
-                     (ServerBuilder::tool_timeout sets the limit)"
-                ));
+        Some(limit) => {
+            // Most calls finish in their first poll; only one that waits gets a timer (a
+            // timer costs an allocation and a registration). The deadline still counts from
+            // the start.
+            let deadline = tokio::time::Instant::now() + limit;
+            let mut call = call;
+            match std::future::poll_fn(|cx| Poll::Ready(call.as_mut().poll(cx))).await {
+                Poll::Ready(outcome) => outcome,
+                Poll::Pending => match tokio::time::timeout_at(deadline, call).await {
+                    Ok(outcome) => outcome,
+                    Err(_) => {
+                        tracing::warn!(?limit, "tool call timed out and was stopped");
+                        return crate::CallToolResult::error(format!(
+                            "the tool did not finish within {limit:?} and was stopped \
+                             (ServerBuilder::tool_timeout sets the limit)"
+                        ));
+                    }
+                },
             }
-        },
-        None => isolate(call).await,
+        }
+        None => call.await,
     };
     outcome.unwrap_or_else(|failure| crate::CallToolResult::error(format!("the tool {failure}")))
 }

@@ -127,11 +127,9 @@ pub(crate) fn string_param(
 /// task (one task per call, not two: the profile in BENCHMARKS.md showed the second spawn),
 /// so dropping this future (the request was cancelled, or timed out) drops the handler too.
 pub(crate) async fn isolate<T>(future: impl Future<Output = T>) -> Result<T, String> {
-    CatchUnwind {
-        future: Box::pin(future),
-    }
-    .await
-    .map_err(|payload| {
+    // Pinned in place: boxing it would cost an allocation per call.
+    let future = std::pin::pin!(future);
+    CatchUnwind { future }.await.map_err(|payload| {
         let message = payload
             .downcast_ref::<&str>()
             .map(|s| (*s).to_owned())
@@ -143,17 +141,17 @@ pub(crate) async fn isolate<T>(future: impl Future<Output = T>) -> Result<T, Str
 }
 
 /// Polls a future, turning a panic during a poll into `Err(payload)`.
-struct CatchUnwind<F: Future> {
-    future: Pin<Box<F>>,
+struct CatchUnwind<F: Future + Unpin> {
+    future: F,
 }
 
-impl<F: Future> Future for CatchUnwind<F> {
+impl<F: Future + Unpin> Future for CatchUnwind<F> {
     type Output = Result<F::Output, Box<dyn std::any::Any + Send>>;
 
     fn poll(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Self::Output> {
         // The future is never polled again after a panic (it is dropped with `self`), so no
         // broken state it might hold can be observed: asserting unwind safety is sound here.
-        let future = self.future.as_mut();
+        let future = Pin::new(&mut self.future);
         match std::panic::catch_unwind(AssertUnwindSafe(move || future.poll(cx))) {
             Ok(Poll::Ready(value)) => Poll::Ready(Ok(value)),
             Ok(Poll::Pending) => Poll::Pending,

@@ -146,6 +146,7 @@ mod content;
 mod context;
 mod dispatch;
 mod features;
+mod hash;
 pub mod jsonrpc;
 mod lifecycle;
 mod prompt;

@@ -10,6 +10,7 @@ use tokio::sync::oneshot;
 
 use crate::auth::Identity;
 use crate::context::{CancelToken, LogLevel};
+use crate::hash::FastMap;
 use crate::jsonrpc::{ErrorObject, RequestId};
 use crate::protocol::negotiate_version;
 
@@ -40,7 +41,7 @@ struct SessionInner {
     log_level: AtomicU8,
     /// Requests the client sent that are still running, so `notifications/cancelled` can stop
     /// them.
-    in_flight: Mutex<HashMap<RequestId, CancelToken>>,
+    in_flight: Mutex<FastMap<RequestId, CancelToken>>,
     /// Requests the server sent that await the client's response, by id.
     pending: Mutex<HashMap<i64, oneshot::Sender<ClientReply>>>,
     next_request_id: AtomicI64,

@@ -10,6 +10,7 @@ use schemars::{Schema, SchemaGenerator};
 use serde::de::DeserializeOwned;
 use serde_json::{Map, Value};
 
+use crate::hash::FastMap;
 use crate::result::CallToolResult;
 use crate::schema;
 
@@ -211,14 +212,15 @@ impl Tool {
     }
 
     /// Runs the tool; the result's structured output is shaped to the declared `outputSchema`.
+    /// (Not boxed again: the tool's own future already is.)
     pub(crate) fn call(
         &self,
         arguments: Map<String, Value>,
         context: crate::Context,
-    ) -> ToolFuture {
+    ) -> impl Future<Output = CallToolResult> + Send + 'static {
         let future = (self.call)(ToolCall { arguments, context });
         let wraps_output = self.wraps_output;
-        Box::pin(async move {
+        async move {
             let mut result = future.await;
             if let Some(structured) = result.structured_content.take() {
                 let structured = if wraps_output {
@@ -234,7 +236,7 @@ impl Tool {
                 result.structured_content = Some(structured);
             }
             result
-        })
+        }
     }
 }
 
@@ -434,7 +436,7 @@ impl crate::Server {
 #[derive(Clone, Default)]
 pub(crate) struct Tools {
     tools: Vec<Arc<Tool>>,
-    index: HashMap<Arc<str>, usize>,
+    index: FastMap<Arc<str>, usize>,
     disabled: HashMap<Arc<str>, Arc<Tool>>,
 }
 

@@ -9,7 +9,6 @@
 //!      data: {"jsonrpc":"2.0","id":1,"result":{..}}
 //! ```
 
-use std::collections::HashMap;
 use std::convert::Infallible;
 use std::pin::Pin;
 use std::sync::{Arc, Mutex};
@@ -23,6 +22,7 @@ use futures_core::Stream;
 use serde::Deserialize;
 use tokio::sync::mpsc;
 
+use crate::hash::FastMap;
 use crate::jsonrpc::{Message, Response};
 use crate::server::Server;
 use crate::session::{new_session_id, IdentityMismatch, Session};
@@ -86,7 +86,7 @@ impl HttpServiceFactory for SseApp {
 /// The sessions of one server's SSE transport.
 #[derive(Default)]
 pub(crate) struct SseSessions {
-    map: Mutex<HashMap<String, SseSession>>,
+    map: Mutex<FastMap<String, SseSession>>,
 }
 
 #[derive(Clone)]
@@ -170,7 +170,7 @@ impl SseSessions {
         self.lock().len()
     }
 
-    fn lock(&self) -> std::sync::MutexGuard<'_, HashMap<String, SseSession>> {
+    fn lock(&self) -> std::sync::MutexGuard<'_, FastMap<String, SseSession>> {
         // A panic while holding this lock cannot leave the map half-updated (each operation is
         // one HashMap call), so a poisoned lock is still safe to use.
         self.map

@@ -8,7 +8,7 @@
 //! DELETE <endpoint>  ends the session
 //! ```
 
-use std::collections::{HashMap, VecDeque};
+use std::collections::VecDeque;
 use std::convert::Infallible;
 use std::pin::Pin;
 use std::sync::atomic::{AtomicU64, Ordering};
@@ -26,6 +26,7 @@ use tokio::sync::mpsc;
 
 use crate::context::Outgoing;
 use crate::features::run_or_spawn;
+use crate::hash::FastMap;
 use crate::jsonrpc::{ErrorObject, Message, Response, INVALID_REQUEST};
 use crate::protocol::SUPPORTED_VERSIONS;
 use crate::server::Server;
@@ -130,7 +131,7 @@ async fn handle(
 /// The Streamable HTTP sessions of one server.
 #[derive(Default)]
 pub(crate) struct HttpSessions {
-    map: Mutex<HashMap<String, Arc<HttpSession>>>,
+    map: Mutex<FastMap<String, Arc<HttpSession>>>,
 }
 
 impl HttpSessions {
@@ -152,7 +153,7 @@ impl HttpSessions {
         }
     }
 
-    pub(crate) fn lock(&self) -> MutexGuard<'_, HashMap<String, Arc<HttpSession>>> {
+    pub(crate) fn lock(&self) -> MutexGuard<'_, FastMap<String, Arc<HttpSession>>> {
         // Each operation is one HashMap call, so a poisoned lock holds no half-done update.
         self.map
             .lock()
