@@ -53,7 +53,7 @@ struct ContextInner {
     request_id: RequestId,
     progress_token: Option<Value>,
     /// Where messages related to this request go; `None`: the session's own stream.
-    related: Option<mpsc::Sender<Outgoing>>,
+    related: Option<Arc<RelatedStream>>,
     cancel: CancelToken,
 }
 
@@ -74,13 +74,60 @@ pub(crate) enum Outgoing {
     Response(String),
 }
 
+/// The messages of one request that go on the request's own stream (Streamable HTTP answers a
+/// POST with one). The bounded channel carrying them is made when the first one is sent: most
+/// requests send none, and a channel per request showed in the profile.
+pub(crate) struct RelatedStream {
+    capacity: usize,
+    channel: Mutex<Option<Channel>>,
+}
+
+struct Channel {
+    sender: mpsc::Sender<Outgoing>,
+    receiver: Option<mpsc::Receiver<Outgoing>>,
+}
+
+impl RelatedStream {
+    pub(crate) fn new(capacity: usize) -> Arc<RelatedStream> {
+        Arc::new(RelatedStream {
+            capacity,
+            channel: Mutex::new(None),
+        })
+    }
+
+    /// The sending end, making the channel if there is none yet.
+    pub(crate) fn sender(&self) -> mpsc::Sender<Outgoing> {
+        let mut channel = self
+            .channel
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner());
+        let channel = channel.get_or_insert_with(|| {
+            let (sender, receiver) = mpsc::channel(self.capacity);
+            Channel {
+                sender,
+                receiver: Some(receiver),
+            }
+        });
+        channel.sender.clone()
+    }
+
+    /// The receiving end, once; `None` if no channel was made (nothing was sent).
+    pub(crate) fn take_receiver(&self) -> Option<mpsc::Receiver<Outgoing>> {
+        self.channel
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
+            .as_mut()
+            .and_then(|channel| channel.receiver.take())
+    }
+}
+
 impl Context {
     pub(crate) fn new(
         server: Server,
         session: Session,
         request_id: RequestId,
         progress_token: Option<Value>,
-        related: Option<mpsc::Sender<Outgoing>>,
+        related: Option<Arc<RelatedStream>>,
         cancel: CancelToken,
     ) -> Self {
         Context {
@@ -185,7 +232,10 @@ impl Context {
     /// has one (Streamable HTTP), else on the session's stream.
     async fn send(&self, message: String) -> bool {
         match &self.inner.related {
-            Some(related) => related.send(Outgoing::Related(message)).await.is_ok(),
+            Some(related) => {
+                let sender = related.sender();
+                sender.send(Outgoing::Related(message)).await.is_ok()
+            }
             None => self.inner.session.send_outbound(message),
         }
     }

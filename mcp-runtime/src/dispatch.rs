@@ -5,15 +5,15 @@
 //! back; SSE, Streamable HTTP and stdio all share this code.
 
 use std::future::Future;
+use std::sync::Arc;
 use std::task::Poll;
 use std::time::Instant;
 
 use serde_json::value::RawValue;
 use serde_json::{json, Map, Value};
-use tokio::sync::mpsc;
 use tracing::Instrument;
 
-use crate::context::{CancelToken, Context, LogLevel, Outgoing};
+use crate::context::{CancelToken, Context, LogLevel, RelatedStream};
 use crate::features::isolate;
 use crate::jsonrpc::{encode, ErrorObject, Message, Notification, Request, RequestId, Response};
 use crate::lifecycle::RequestGuard;
@@ -39,7 +39,7 @@ impl Server {
         &self,
         session: &Session,
         message: Message,
-        related: Option<mpsc::Sender<Outgoing>>,
+        related: Option<Arc<RelatedStream>>,
         counted: Option<RequestGuard>,
     ) -> Option<Response> {
         match message {
@@ -70,7 +70,7 @@ impl Server {
         &self,
         session: &Session,
         request: Request,
-        related: Option<mpsc::Sender<Outgoing>>,
+        related: Option<Arc<RelatedStream>>,
         counted: Option<RequestGuard>,
     ) -> Option<Response> {
         let span = tracing::info_span!(
@@ -103,7 +103,7 @@ impl Server {
         &self,
         session: &Session,
         request: Request,
-        related: Option<mpsc::Sender<Outgoing>>,
+        related: Option<Arc<RelatedStream>>,
         counted: Option<RequestGuard>,
     ) -> Option<Response> {
         let id = request.id.clone();
@@ -149,12 +149,19 @@ impl Server {
             related,
             token.clone(),
         );
-        // Biased towards the cancellation: a request cancelled as it completes gets no response.
-        let response = tokio::select! {
-            biased;
-            () = token.cancelled() => None,
-            response = self.handle_request(session, request, context) => Some(response),
-        };
+        // Most requests answer in their first poll: only one that waits also waits for its
+        // cancellation (registering that wait showed in the profile). Biased towards the
+        // cancellation: a request cancelled as it completes gets no response.
+        let mut handling = std::pin::pin!(self.handle_request(session, request, context));
+        let response =
+            match std::future::poll_fn(|cx| Poll::Ready(handling.as_mut().poll(cx))).await {
+                Poll::Ready(response) => (!token.is_cancelled()).then_some(response),
+                Poll::Pending => tokio::select! {
+                    biased;
+                    () = token.cancelled() => None,
+                    response = handling => Some(response),
+                },
+            };
         session.finish_request(&id);
         response
     }

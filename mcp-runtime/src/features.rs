@@ -160,32 +160,69 @@ impl<F: Future + Unpin> Future for CatchUnwind<F> {
     }
 }
 
-/// Starts a request's task: polls it once here, in the caller's task, and spawns it only if it
-/// has to wait. Most requests (a quick tool, `ping`, a listing) finish in that first poll and
-/// then cost no task, no wake-up and, under actix-web, no second poll of the connection for a
-/// handler that returned `Pending` (the profile in BENCHMARKS.md counts what that saves). A
-/// request that waits keeps running on its own task, so a client that disconnects does not
-/// cancel it. A panic escaping `task` (handlers' own panics are caught by [`isolate`]) is
+/// Polls a request's task once, here in the caller's task: [`FirstPoll::Finished`] with its
+/// output if it finished (most requests: a quick tool, `ping`, a listing), else
+/// [`FirstPoll::Waiting`] with the task, for the caller to spawn. A request that finishes in
+/// its first poll costs no task, no wake-up and, under actix-web, no second poll of the
+/// connection for a handler that returned `Pending` (the profile in BENCHMARKS.md counts what
+/// that saves). A panic escaping `task` (handlers' own panics are caught by [`isolate`]) is
 /// logged and ends only this request.
 ///
 /// Not an `async fn`: that would keep `task` inline in the caller's future until first polled,
 /// making every transport handler's future as large as the whole dispatcher's. `task` is boxed
 /// at once instead, and the future returned is small.
-pub(crate) fn run_or_spawn<F>(task: F) -> impl Future<Output = ()>
+pub(crate) fn poll_first<F>(task: F) -> impl Future<Output = FirstPoll<F>>
 where
-    F: Future<Output = ()> + Send + 'static,
+    F: Future + Send + 'static,
 {
     let mut task = CatchUnwind {
         future: Box::pin(task),
     };
     async move {
-        let first = std::future::poll_fn(|cx| Poll::Ready(Pin::new(&mut task).poll(cx))).await;
-        match first {
-            Poll::Ready(Ok(())) => {}
-            Poll::Ready(Err(_)) => tracing::error!("a request panicked outside its handler"),
-            Poll::Pending => {
-                tokio::spawn(task);
+        match std::future::poll_fn(|cx| Poll::Ready(Pin::new(&mut task).poll(cx))).await {
+            Poll::Ready(Ok(output)) => FirstPoll::Finished(Some(output)),
+            Poll::Ready(Err(_)) => {
+                tracing::error!("a request panicked outside its handler");
+                FirstPoll::Finished(None)
             }
+            Poll::Pending => FirstPoll::Waiting(Waiting(task)),
+        }
+    }
+}
+
+/// What [`poll_first`] found.
+pub(crate) enum FirstPoll<F: Future> {
+    /// The task finished; `None` if it panicked.
+    Finished(Option<F::Output>),
+    /// The task waits: spawn it.
+    Waiting(Waiting<F>),
+}
+
+/// A request's task that has to wait, as a future: `None` if it panics.
+pub(crate) struct Waiting<F: Future>(CatchUnwind<Pin<Box<F>>>);
+
+impl<F: Future> Future for Waiting<F> {
+    type Output = Option<F::Output>;
+
+    fn poll(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Self::Output> {
+        Pin::new(&mut self.0).poll(cx).map(|outcome| {
+            outcome
+                .map_err(|_| tracing::error!("a request panicked outside its handler"))
+                .ok()
+        })
+    }
+}
+
+/// Starts a request's task that answers on its own ([`poll_first`], then a task of its own if
+/// it has to wait): a request that waits keeps running when its client disconnects.
+pub(crate) fn run_or_spawn<F>(task: F) -> impl Future<Output = ()>
+where
+    F: Future<Output = ()> + Send + 'static,
+{
+    let first = poll_first(task);
+    async move {
+        if let FirstPoll::Waiting(task) = first.await {
+            tokio::spawn(task);
         }
     }
 }

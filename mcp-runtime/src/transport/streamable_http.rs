@@ -24,8 +24,8 @@ use actix_web_lab::sse::{self, Sse};
 use futures_core::Stream;
 use tokio::sync::mpsc;
 
-use crate::context::Outgoing;
-use crate::features::run_or_spawn;
+use crate::context::{Outgoing, RelatedStream};
+use crate::features::{poll_first, FirstPoll};
 use crate::hash::FastMap;
 use crate::jsonrpc::{ErrorObject, Message, Response, INVALID_REQUEST};
 use crate::protocol::SUPPORTED_VERSIONS;
@@ -413,33 +413,60 @@ async fn post_message(
     };
 
     // A request that has to wait runs as its own task: a client that disconnects does not
-    // cancel it (MCP says only `notifications/cancelled` does). Its messages travel through a
-    // bounded channel.
-    let (sender, mut receiver) = mpsc::channel::<Outgoing>(server.inner.outbound_capacity);
+    // cancel it (MCP says only `notifications/cancelled` does). Messages it sends on the way
+    // travel through a bounded channel, made when the first is sent.
+    let related = RelatedStream::new(server.inner.outbound_capacity);
+    let task_related = Arc::clone(&related);
     let task_server = server.clone();
     let task_session = session.clone();
     let counted = server.count_request();
-    run_or_spawn(async move {
-        let related = Some(sender.clone());
+    let task = async move {
+        let session = task_session.session();
         let response = task_server
-            .handle_message_with(task_session.session(), message, related, Some(counted))
-            .await;
-        if let Some(response) = response {
-            // A failed `initialize` leaves no session behind.
-            if let (true, Ok(_), SessionRef::Http(http)) =
-                (new_session, &response.outcome, &task_session)
-            {
-                insert_session(&task_server, Arc::clone(http));
-            }
-            let _ = sender.send(Outgoing::Response(response.to_json())).await;
+            .handle_message_with(session, message, Some(task_related), Some(counted))
+            .await?;
+        // A failed `initialize` leaves no session behind.
+        if let (true, Ok(_), SessionRef::Http(http)) =
+            (new_session, &response.outcome, &task_session)
+        {
+            insert_session(&task_server, Arc::clone(http));
         }
-    })
-    .await;
-    let Some(first) = receiver.recv().await else {
-        return error(
-            StatusCode::INTERNAL_SERVER_ERROR,
-            "the request ended without a response",
-        );
+        Some(response.to_json())
+    };
+    let stream = match poll_first(task).await {
+        FirstPoll::Finished(answer) => {
+            let Some(json) = answer.flatten() else {
+                return error(
+                    StatusCode::INTERNAL_SERVER_ERROR,
+                    "the request ended without a response",
+                );
+            };
+            // What the request sent on the way is queued already, and comes first.
+            match related.take_receiver() {
+                None => RequestStream::answered(json),
+                Some(receiver) => RequestStream::finished(receiver, json),
+            }
+        }
+        FirstPoll::Waiting(task) => {
+            let sender = related.sender();
+            let mut receiver = related
+                .take_receiver()
+                .expect("the transport alone takes the receiver");
+            // The channel closes when the request ends (its `Context` holds the rest).
+            drop(related);
+            tokio::spawn(async move {
+                if let Some(Some(json)) = task.await {
+                    let _ = sender.send(Outgoing::Response(json)).await;
+                }
+            });
+            let Some(first) = receiver.recv().await else {
+                return error(
+                    StatusCode::INTERNAL_SERVER_ERROR,
+                    "the request ended without a response",
+                );
+            };
+            RequestStream::live(first, receiver)
+        }
     };
 
     let mut response = if new_session {
@@ -452,16 +479,12 @@ async fn post_message(
     // A request that only answers gets a plain JSON body (the cheapest for both sides); one
     // that sends messages on the way (logs, progress, requests to the client) gets an SSE
     // stream carrying them and then its response.
-    let first = match first {
-        Outgoing::Response(json) if !app.sse_responses => {
+    let stream = match stream.only_response() {
+        Ok(json) if !app.sse_responses => {
             return response.content_type("application/json").body(json);
         }
-        first => first,
-    };
-    let stream = RequestStream {
-        first: Some(first),
-        receiver,
-        answered: false,
+        Ok(json) => RequestStream::answered(json),
+        Err(stream) => stream,
     };
     // `identity` also keeps a compression middleware (`actix_web::middleware::Compress`) from
     // holding events back in its compressor, as `Sse`'s own responder does for GET streams.
@@ -492,9 +515,72 @@ impl SessionRef {
 /// The SSE stream answering one POST: its messages, the response last.
 struct RequestStream {
     first: Option<Outgoing>,
-    receiver: mpsc::Receiver<Outgoing>,
+    receiver: Option<mpsc::Receiver<Outgoing>>,
+    /// The response, when the request finished before the stream began: it follows the
+    /// messages queued in `receiver`.
+    last: Option<String>,
     /// The response was sent: the stream ends, even if a tool kept its `Context` alive.
     answered: bool,
+}
+
+impl RequestStream {
+    /// A request that finished having sent nothing else.
+    fn answered(response: String) -> Self {
+        RequestStream {
+            first: Some(Outgoing::Response(response)),
+            receiver: None,
+            last: None,
+            answered: false,
+        }
+    }
+
+    /// A request that finished, with what it sent on the way queued in `receiver`.
+    fn finished(receiver: mpsc::Receiver<Outgoing>, response: String) -> Self {
+        RequestStream {
+            first: None,
+            receiver: Some(receiver),
+            last: Some(response),
+            answered: false,
+        }
+    }
+
+    /// A request still running, which has sent `first`.
+    fn live(first: Outgoing, receiver: mpsc::Receiver<Outgoing>) -> Self {
+        RequestStream {
+            first: Some(first),
+            receiver: Some(receiver),
+            last: None,
+            answered: false,
+        }
+    }
+
+    /// The response, when it is the only message: it can go as a plain JSON body.
+    fn only_response(self) -> Result<String, Self> {
+        match self {
+            RequestStream {
+                first: Some(Outgoing::Response(json)),
+                ..
+            } => Ok(json),
+            stream => Err(stream),
+        }
+    }
+
+    fn next_message(&mut self, cx: &mut Context<'_>) -> Poll<Option<Outgoing>> {
+        if let Some(first) = self.first.take() {
+            return Poll::Ready(Some(first));
+        }
+        let Some(receiver) = &mut self.receiver else {
+            return Poll::Ready(None);
+        };
+        if self.last.is_some() {
+            // Everything queued was sent before the response: drain it, then the response.
+            return Poll::Ready(match receiver.try_recv() {
+                Ok(message) => Some(message),
+                Err(_) => self.last.take().map(Outgoing::Response),
+            });
+        }
+        receiver.poll_recv(cx)
+    }
 }
 
 impl Stream for RequestStream {
@@ -504,11 +590,7 @@ impl Stream for RequestStream {
         if self.answered {
             return Poll::Ready(None);
         }
-        let next = match self.first.take() {
-            Some(first) => Poll::Ready(Some(first)),
-            None => self.receiver.poll_recv(cx),
-        };
-        next.map(|message| {
+        self.next_message(cx).map(|message| {
             message.map(|message| {
                 let json = match message {
                     Outgoing::Related(json) => json,
