@@ -45,6 +45,10 @@ struct SessionInner {
     /// Requests the server sent that await the client's response, by id.
     pending: Mutex<HashMap<i64, oneshot::Sender<ClientReply>>>,
     next_request_id: AtomicI64,
+    /// The session serves one request and ends (stateless Streamable HTTP): no client can
+    /// cancel that request or send another alongside it, so it is not registered in
+    /// `in_flight`.
+    single_request: bool,
     /// Who the session belongs to, when the transport authenticates requests.
     identity: Mutex<Option<Identity>>,
     /// Resource URIs the client subscribed to (`resources/subscribe`).
@@ -104,7 +108,10 @@ impl Session {
     /// A session for one stateless request: there is no handshake, so it counts as initialized
     /// at the revision the request's `MCP-Protocol-Version` header names.
     pub(crate) fn stateless(protocol_version: &str) -> Self {
-        let session = Session::new("");
+        let mut session = Session::build(String::new(), None);
+        Arc::get_mut(&mut session.inner)
+            .expect("a new session is not shared")
+            .single_request = true;
         session.set_negotiated(Negotiated {
             protocol_version: negotiate_version(protocol_version),
             client_info: Value::Null,
@@ -158,6 +165,9 @@ impl Session {
         token: CancelToken,
         limit: usize,
     ) -> Result<(), RequestRefused> {
+        if self.inner.single_request {
+            return Ok(());
+        }
         let mut in_flight = lock(&self.inner.in_flight);
         if in_flight.contains_key(id) {
             return Err(RequestRefused::DuplicateId);
@@ -213,6 +223,9 @@ impl Session {
     }
 
     pub(crate) fn finish_request(&self, id: &RequestId) {
+        if self.inner.single_request {
+            return;
+        }
         lock(&self.inner.in_flight).remove(id);
     }
 

@@ -390,7 +390,7 @@ async fn post_message(
             Session::stateless(version)
         };
         let _ = session.bind_identity(crate::auth::request_identity(&req));
-        (SessionRef::Owned(Arc::new(session)), false)
+        (SessionRef::Owned(session), false)
     } else if is_initialize {
         if let Err(refusal) = server.admit_session() {
             return refusal.into_json_response();
@@ -500,7 +500,7 @@ async fn post_message(
 #[derive(Clone)]
 enum SessionRef {
     Http(Arc<HttpSession>),
-    Owned(Arc<Session>),
+    Owned(Session),
 }
 
 impl SessionRef {
