@@ -14,7 +14,7 @@ use serde_json::{json, Map, Value};
 use tracing::Instrument;
 
 use crate::context::{CancelToken, Context, LogLevel, RelatedStream};
-use crate::features::isolate;
+use crate::features::{isolate, poll_once};
 use crate::jsonrpc::{encode, ErrorObject, Message, Notification, Request, RequestId, Response};
 use crate::lifecycle::RequestGuard;
 use crate::protocol::negotiate_version;
@@ -153,15 +153,14 @@ impl Server {
         // cancellation (registering that wait showed in the profile). Biased towards the
         // cancellation: a request cancelled as it completes gets no response.
         let mut handling = std::pin::pin!(self.handle_request(session, request, context));
-        let response =
-            match std::future::poll_fn(|cx| Poll::Ready(handling.as_mut().poll(cx))).await {
-                Poll::Ready(response) => (!token.is_cancelled()).then_some(response),
-                Poll::Pending => tokio::select! {
-                    biased;
-                    () = token.cancelled() => None,
-                    response = handling => Some(response),
-                },
-            };
+        let response = match poll_once(handling.as_mut()).await {
+            Poll::Ready(response) => (!token.is_cancelled()).then_some(response),
+            Poll::Pending => tokio::select! {
+                biased;
+                () = token.cancelled() => None,
+                response = handling => Some(response),
+            },
+        };
         session.finish_request(&id);
         response
     }
@@ -337,7 +336,7 @@ async fn run_isolated(
             // the start.
             let deadline = tokio::time::Instant::now() + limit;
             let mut call = call;
-            match std::future::poll_fn(|cx| Poll::Ready(call.as_mut().poll(cx))).await {
+            match poll_once(call.as_mut()).await {
                 Poll::Ready(outcome) => outcome,
                 Poll::Pending => match tokio::time::timeout_at(deadline, call).await {
                     Ok(outcome) => outcome,

@@ -160,6 +160,15 @@ impl<F: Future + Unpin> Future for CatchUnwind<F> {
     }
 }
 
+/// Polls `future` once and says what that gave, without waiting: the first step of running
+/// a future that usually finishes at once, arming what only a waiting future needs (a task, a
+/// timer, a cancellation wait) only when it does wait.
+pub(crate) fn poll_once<F: Future + ?Sized>(
+    mut future: Pin<&mut F>,
+) -> impl Future<Output = Poll<F::Output>> + '_ {
+    std::future::poll_fn(move |cx| Poll::Ready(future.as_mut().poll(cx)))
+}
+
 /// Polls a request's task once, here in the caller's task: [`FirstPoll::Finished`] with its
 /// output if it finished (most requests: a quick tool, `ping`, a listing), else
 /// [`FirstPoll::Waiting`] with the task, for the caller to spawn. A request that finishes in
@@ -179,7 +188,7 @@ where
         future: Box::pin(task),
     };
     async move {
-        match std::future::poll_fn(|cx| Poll::Ready(Pin::new(&mut task).poll(cx))).await {
+        match poll_once(Pin::new(&mut task)).await {
             Poll::Ready(Ok(output)) => FirstPoll::Finished(Some(output)),
             Poll::Ready(Err(_)) => {
                 tracing::error!("a request panicked outside its handler");
