@@ -8,8 +8,9 @@
 #   bench/profile.sh                  # all three transports
 #   TRANSPORTS=streamable CALLS=5000 bench/profile.sh
 #
-# Output: bench/results/profile-DATE/SERVER-TRANSPORT.{out,self.txt,inclusive.txt}, and a summary
-# (instructions per call) on stdout.
+# Output: bench/results/profile-DATE/SERVER-TRANSPORT.{out,summary.txt} (the dump, and per call: grouped,
+# self and inclusive costs and allocations, by callgrind_summary.py), and instructions per call on
+# stdout.
 set -euo pipefail
 cd "$(dirname "$0")"
 TRANSPORTS=${TRANSPORTS:-"sse streamable stateless"}
@@ -56,9 +57,8 @@ for transport in $TRANSPORTS; do
         dump=$(ls "$OUT/$name.$pid.out".* 2>/dev/null | head -1)
         mv "$dump" "$OUT/$name.out"
         rm -f "$OUT/$name.$pid.out"
-        callgrind_annotate "$OUT/$name.out" >"$OUT/$name.self.txt" 2>/dev/null || true
-        callgrind_annotate --inclusive=yes "$OUT/$name.out" >"$OUT/$name.inclusive.txt" 2>/dev/null || true
-        total=$(awk '/PROGRAM TOTALS/ {gsub(",", "", $1); print $1}' "$OUT/$name.self.txt")
+        python3 callgrind_summary.py "$OUT/$name.out" "$CALLS" >"$OUT/$name.summary.txt"
+        total=$(awk '/^summary:/ {print $2}' "$OUT/$name.out")
         printf '%-22s %14s instructions for %s calls: %8.0f per call\n' "$name" "$total" "$CALLS" \
             "$(echo "$total / $CALLS" | bc -l)"
     done
