@@ -51,6 +51,86 @@ impl Server {
         }
     }
 
+    /// Whether `session` takes JSON-RPC batches: only after `initialize` (which a batch must
+    /// not carry), and only at revisions up to 2025-03-26, which require servers to accept
+    /// them (2025-06-18 removed them). `Err` is the `-32600` to answer the batch with.
+    pub(crate) fn batch_allowed(&self, session: &Session) -> Result<(), ErrorObject> {
+        let version = session.negotiated().map(|n| n.protocol_version);
+        match version {
+            Some(version) if crate::protocol::has_batches(version) => Ok(()),
+            Some(version) => Err(ErrorObject::new(
+                crate::jsonrpc::INVALID_REQUEST,
+                format!(
+                    "JSON-RPC batches are not supported in protocol revision {version} (they \
+                     ended with {}): send one message per request",
+                    crate::protocol::LAST_VERSION_WITH_BATCHES
+                ),
+            )),
+            None => Err(ErrorObject::new(
+                crate::jsonrpc::INVALID_REQUEST,
+                "JSON-RPC batches are not supported before `initialize`, which must be sent \
+                 alone: initialize the session first",
+            )),
+        }
+    }
+
+    /// Handles a JSON-RPC batch that [`batch_allowed`](Self::batch_allowed) admitted: every
+    /// element as a message of its own, the requests concurrently. Returns the responses of
+    /// its requests and the errors for elements that are not messages, in the batch's order
+    /// (empty when it held only notifications and responses).
+    pub(crate) async fn handle_batch(
+        &self,
+        session: &Session,
+        elements: Vec<Value>,
+    ) -> Vec<Response> {
+        enum Answer {
+            Now(Response),
+            Later(tokio::task::JoinHandle<Option<Response>>, RequestId),
+        }
+        let mut answers = Vec::with_capacity(elements.len());
+        for element in elements {
+            match Message::from_value(element) {
+                Err(error) => answers.push(Answer::Now(error.to_response())),
+                Ok(Message::Request(request)) if request.method == "initialize" => {
+                    answers.push(Answer::Now(Response::error(
+                        Some(request.id),
+                        ErrorObject::new(
+                            crate::jsonrpc::INVALID_REQUEST,
+                            "`initialize` must not be part of a JSON-RPC batch: send it alone",
+                        ),
+                    )));
+                }
+                Ok(Message::Request(request)) => {
+                    let (server, session, id) = (self.clone(), session.clone(), request.id.clone());
+                    let task = tokio::spawn(async move {
+                        let message = Message::Request(request);
+                        server
+                            .handle_message_with(&session, message, None, None)
+                            .await
+                    });
+                    answers.push(Answer::Later(task, id));
+                }
+                Ok(other) => self.handle_notice(session, other),
+            }
+        }
+        let mut responses = Vec::with_capacity(answers.len());
+        for answer in answers {
+            match answer {
+                Answer::Now(response) => responses.push(response),
+                Answer::Later(task, id) => match task.await {
+                    Ok(Some(response)) => responses.push(response),
+                    // Cancelled by the client: nothing to answer.
+                    Ok(None) => {}
+                    Err(_) => responses.push(Response::error(
+                        Some(id),
+                        ErrorObject::internal("the request panicked outside its handler"),
+                    )),
+                },
+            }
+        }
+        responses
+    }
+
     /// Handles a notification or a client's response, neither of which is answered: at once,
     /// with no future (so a transport's handler does not carry the dispatcher's state machine).
     /// Transports hand requests to `handle_message_with` instead; one passed here is ignored.

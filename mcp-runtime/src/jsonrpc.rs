@@ -149,9 +149,17 @@ impl Message {
     pub fn from_value(value: Value) -> Result<Message, DecodeError> {
         let mut object = match value {
             Value::Object(object) => object,
+            Value::Array(elements) if elements.is_empty() => {
+                return Err(DecodeError::invalid(
+                    "an empty JSON-RPC batch: a batch must hold at least one message",
+                    None,
+                ))
+            }
+            // Transports take batches apart before decoding their messages (where the session
+            // has them); an array here is a batch where none is taken, or one inside a batch.
             Value::Array(_) => {
                 return Err(DecodeError::invalid(
-                    "JSON-RPC batches are not supported: send one message per request",
+                    "JSON-RPC batches are not supported here: send one message per request",
                     None,
                 ))
             }
@@ -460,6 +468,22 @@ impl Serialize for Response {
     }
 }
 
+/// The elements of a JSON-RPC batch, when `bytes` is a non-empty JSON array; `None` for
+/// anything else (a single message, or what [`Message::from_slice`] reports as invalid).
+pub(crate) fn batch_elements(bytes: &[u8]) -> Option<Vec<Value>> {
+    if bytes.trim_ascii_start().first() != Some(&b'[') {
+        return None;
+    }
+    serde_json::from_slice::<Vec<Value>>(bytes)
+        .ok()
+        .filter(|elements| !elements.is_empty())
+}
+
+/// The answer to a batch: its responses as one JSON array.
+pub(crate) fn batch_json(responses: &[Response]) -> String {
+    serde_json::to_string(responses).expect("JSON-RPC responses always serialize")
+}
+
 /// A notification sent by the server, as JSON text.
 pub fn notification_json(method: &str, params: Value) -> String {
     serde_json::json!({ "jsonrpc": "2.0", "method": method, "params": params }).to_string()
@@ -512,7 +536,8 @@ mod tests {
     fn rejects_malformed_messages_with_actionable_errors() {
         let cases: &[(&[u8], i64, &str, Option<RequestId>)] = &[
             (b"{\"jsonrpc\":", PARSE_ERROR, "invalid JSON", None),
-            (b"[]", INVALID_REQUEST, "batches are not supported", None),
+            (b"[]", INVALID_REQUEST, "an empty JSON-RPC batch", None),
+            (b"[[]]", INVALID_REQUEST, "batches are not supported", None),
             (
                 b"3",
                 INVALID_REQUEST,

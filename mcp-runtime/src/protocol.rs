@@ -16,6 +16,16 @@ pub fn negotiate_version(requested: &str) -> &'static str {
         .unwrap_or(LATEST_VERSION)
 }
 
+/// The last revision with JSON-RPC batches: 2025-03-26 requires servers to accept them, and
+/// 2025-06-18 removed them.
+pub const LAST_VERSION_WITH_BATCHES: &str = "2025-03-26";
+
+/// `true` when `version` (a known revision) has JSON-RPC batches.
+pub(crate) fn has_batches(version: &str) -> bool {
+    // Revisions are dates, so they compare as strings.
+    version <= LAST_VERSION_WITH_BATCHES
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -27,5 +37,11 @@ mod tests {
         }
         assert_eq!(negotiate_version("2099-01-01"), LATEST_VERSION);
         assert_eq!(negotiate_version(""), LATEST_VERSION);
+    }
+
+    #[test]
+    fn batches_end_with_2025_03_26() {
+        assert!(has_batches("2024-11-05") && has_batches("2025-03-26"));
+        assert!(!has_batches("2025-06-18") && !has_batches("2025-11-25"));
     }
 }

@@ -249,14 +249,18 @@ fn table() -> Vec<Row> {
 
     // JSON, but not a JSON-RPC message.
     rows.extend(undecodable(
-        "a batch array (no revision served here has batches)",
+        "a batch array (the sessions here speak 2025-06-18 or later, which have no batches)",
         text(json!([{"jsonrpc": "2.0", "id": 1, "method": "ping"}])),
-        Error(NULL, INVALID, "batches are not supported"),
+        Error(
+            NULL,
+            INVALID,
+            "batches are not supported in protocol revision 2025-",
+        ),
     ));
     rows.extend(undecodable(
         "an empty batch",
         b"[]".to_vec(),
-        Error(NULL, INVALID, "batches are not supported"),
+        Error(NULL, INVALID, "an empty JSON-RPC batch"),
     ));
     for (what, input, got) in [
         ("a string message", &b"\"ping\""[..], "got a string"),

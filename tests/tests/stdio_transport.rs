@@ -663,3 +663,42 @@ fn calculator_binary_serves_stdio_and_exits_when_stdin_closes() {
         "diagnostics go to stderr: {stderr_text:?}"
     );
 }
+
+#[tokio::test]
+async fn a_batch_line_at_2025_03_26_is_answered_with_one_array_line() {
+    let server = server();
+    let mut pipes = Pipes::start(&server);
+    pipes
+        .send(
+            json!({"jsonrpc": "2.0", "id": 0, "method": "initialize", "params": {
+            "protocolVersion": "2025-03-26", "capabilities": {},
+            "clientInfo": {"name": "t", "version": "0"}}}),
+        )
+        .await;
+    assert_eq!(
+        pipes.recv().await["result"]["protocolVersion"],
+        "2025-03-26"
+    );
+    pipes
+        .send(json!([
+            {"jsonrpc": "2.0", "method": "notifications/initialized"},
+            call(1, "add", json!({"a": 2, "b": 3})),
+            {"jsonrpc": "2.0", "id": 2, "method": "ping"},
+        ]))
+        .await;
+    let line = pipes.next_line().await.expect("the batch's answer");
+    let answer: Value = serde_json::from_str(&line).expect("one JSON array on one line");
+    assert_eq!(
+        answer,
+        json!([
+            {"jsonrpc": "2.0", "id": 1, "result": {"content": [{"type": "text", "text": "5"}], "isError": false}},
+            {"jsonrpc": "2.0", "id": 2, "result": {}},
+        ])
+    );
+    // A later revision would refuse it; this one goes on serving single messages.
+    pipes
+        .send(json!({"jsonrpc": "2.0", "id": 3, "method": "ping"}))
+        .await;
+    assert_eq!(pipes.recv().await["id"], 3);
+    pipes.finish().await.expect("clean end");
+}

@@ -196,11 +196,11 @@ async fn every_status_code_comes_with_a_json_rpc_error_body() {
             "missing `jsonrpc`",
         ),
         (
-            "batch",
+            "empty batch",
             with(&[ACCEPT_BOTH, JSON]),
             b"[]".to_vec(),
             400,
-            "batches are not supported",
+            "an empty JSON-RPC batch",
         ),
         (
             "no session",

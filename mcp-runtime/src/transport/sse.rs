@@ -23,7 +23,7 @@ use serde::Deserialize;
 use tokio::sync::mpsc;
 
 use crate::hash::FastMap;
-use crate::jsonrpc::{Message, Response};
+use crate::jsonrpc::{batch_elements, batch_json, Message};
 use crate::server::Server;
 use crate::session::{new_session_id, IdentityMismatch, Session};
 use crate::transport::http::body_error;
@@ -274,12 +274,32 @@ async fn post_message(
     {
         return plain(StatusCode::FORBIDDEN, IdentityMismatch::MESSAGE.to_owned());
     }
+    if let Some(elements) = batch_elements(&body) {
+        if let Err(error) = server.batch_allowed(&sse_session.session) {
+            return plain(StatusCode::BAD_REQUEST, error.message);
+        }
+        // Its requests run concurrently, as single ones do; the array of their responses goes
+        // on the stream when the last has answered.
+        tokio::spawn(async move {
+            let SseSession { session, outbound } = sse_session;
+            let responses = server.handle_batch(&session, elements).await;
+            if !responses.is_empty() {
+                send(&server, &id, &outbound, batch_json(&responses));
+            }
+        });
+        return plain(StatusCode::ACCEPTED, "Accepted".to_owned());
+    }
     let message = match Message::from_slice(&body) {
         Ok(message) => message,
         Err(err) => {
             // A client waiting on this id hears about it on the stream too.
             if err.id.is_some() {
-                send(&server, &id, &sse_session.outbound, err.to_response());
+                send(
+                    &server,
+                    &id,
+                    &sse_session.outbound,
+                    err.to_response().to_json(),
+                );
             }
             return plain(StatusCode::BAD_REQUEST, format!("{err}"));
         }
@@ -292,7 +312,7 @@ async fn post_message(
                 let SseSession { session, outbound } = sse_session;
                 let response = server.handle_message_with(&session, message, None, Some(counted));
                 if let Some(response) = response.await {
-                    send(&server, &id, &outbound, response);
+                    send(&server, &id, &outbound, response.to_json());
                 }
             })
             .await;
@@ -304,10 +324,11 @@ async fn post_message(
     plain(StatusCode::ACCEPTED, "Accepted".to_owned())
 }
 
-/// Queues a response on the session's stream. A client that stopped reading (its queue is
-/// full) would make the server hold ever more for it, so its session is closed instead.
-fn send(server: &Server, id: &str, outbound: &OutboundSlot, response: Response) {
-    let event = sse::Event::Data(sse::Data::new(response.to_json()).event("message"));
+/// Queues a response (or a batch's array of them) on the session's stream. A client that
+/// stopped reading (its queue is full) would make the server hold ever more for it, so its
+/// session is closed instead.
+fn send(server: &Server, id: &str, outbound: &OutboundSlot, json: String) {
+    let event = sse::Event::Data(sse::Data::new(json).event("message"));
     match outbound.try_send(event) {
         Ok(()) => {}
         // The client has gone: there is nobody left to tell.

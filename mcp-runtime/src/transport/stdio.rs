@@ -12,7 +12,7 @@ use std::sync::Arc;
 use tokio::io::{AsyncBufRead, AsyncBufReadExt, AsyncRead, AsyncWrite, AsyncWriteExt, BufReader};
 use tokio::sync::mpsc;
 
-use crate::jsonrpc::{ErrorObject, Message, Response, INVALID_REQUEST};
+use crate::jsonrpc::{batch_elements, batch_json, ErrorObject, Message, Response, INVALID_REQUEST};
 use crate::server::Server;
 use crate::session::{new_session_id, Session};
 use crate::transport::registry::{Registration, SessionRegistry};
@@ -135,6 +135,23 @@ async fn read_messages<R: AsyncBufRead + Unpin>(
             Line::Complete => line.trim_ascii(),
         };
         if text.is_empty() {
+            continue;
+        }
+        if let Some(elements) = batch_elements(text) {
+            if let Err(error) = server.batch_allowed(&session) {
+                if !send(&sender, Response::error(None, error)).await {
+                    break;
+                }
+                continue;
+            }
+            // Reading goes on while the batch's requests run; its answer is one line.
+            let (server, session, sender) = (server.clone(), Arc::clone(&session), sender.clone());
+            tokio::spawn(async move {
+                let responses = server.handle_batch(&session, elements).await;
+                if !responses.is_empty() {
+                    let _ = sender.send(batch_json(&responses)).await;
+                }
+            });
             continue;
         }
         let message = match Message::from_slice(text) {

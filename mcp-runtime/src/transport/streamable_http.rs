@@ -22,12 +22,13 @@ use actix_web::http::{Method, StatusCode};
 use actix_web::{web, HttpRequest, HttpResponse, Responder};
 use actix_web_lab::sse::{self, Sse};
 use futures_core::Stream;
+use serde_json::Value;
 use tokio::sync::mpsc;
 
 use crate::context::{Outgoing, RelatedStream};
 use crate::features::{poll_first, FirstPoll};
 use crate::hash::FastMap;
-use crate::jsonrpc::{ErrorObject, Message, Response, INVALID_REQUEST};
+use crate::jsonrpc::{batch_elements, batch_json, ErrorObject, Message, Response, INVALID_REQUEST};
 use crate::protocol::SUPPORTED_VERSIONS;
 use crate::server::Server;
 use crate::session::{new_session_id, IdentityMismatch, Session};
@@ -375,6 +376,9 @@ async fn post_message(
             "Unsupported Media Type: send the JSON-RPC message with Content-Type: application/json",
         );
     }
+    if let Some(elements) = batch_elements(&body) {
+        return post_batch(&app, &req, elements).await;
+    }
     let message = match Message::from_slice(&body) {
         Ok(message) => message,
         Err(err) => return HttpResponse::BadRequest().json(err.to_response()),
@@ -383,13 +387,13 @@ async fn post_message(
     let is_initialize = matches!(&message, Message::Request(r) if r.method == "initialize");
 
     let (session, new_session) = if app.stateless {
-        let version = header_str(&req, VERSION_HEADER).unwrap_or(DEFAULT_HEADER_VERSION);
         let session = if is_initialize {
-            Session::new("")
+            let session = Session::new("");
+            let _ = session.bind_identity(crate::auth::request_identity(&req));
+            session
         } else {
-            Session::stateless(version)
+            stateless_session(&req)
         };
-        let _ = session.bind_identity(crate::auth::request_identity(&req));
         (SessionRef::Owned(session), false)
     } else if is_initialize {
         if let Err(refusal) = server.admit_session() {
@@ -494,6 +498,43 @@ async fn post_message(
         .insert_header((header::CACHE_CONTROL, "no-cache"))
         .insert_header(("X-Accel-Buffering", "no"))
         .body(Sse::from_stream(stream))
+}
+
+/// The session of one stateless request: initialized at the revision its
+/// `MCP-Protocol-Version` header names, owned by whoever authenticated it.
+fn stateless_session(req: &HttpRequest) -> Session {
+    let version = header_str(req, VERSION_HEADER).unwrap_or(DEFAULT_HEADER_VERSION);
+    let session = Session::stateless(version);
+    let _ = session.bind_identity(crate::auth::request_identity(req));
+    session
+}
+
+/// A POST carrying a JSON-RPC batch (revisions up to 2025-03-26): answered with one JSON array
+/// of the responses once every request in it has answered, or `202` when it held none.
+async fn post_batch(
+    app: &StreamableHttpApp,
+    req: &HttpRequest,
+    elements: Vec<Value>,
+) -> HttpResponse {
+    let server = &app.server;
+    let session = if app.stateless {
+        stateless_session(req)
+    } else {
+        match find_session(server, req) {
+            Ok(http) => http.session.clone(),
+            Err(response) => return *response,
+        }
+    };
+    if let Err(error) = server.batch_allowed(&session) {
+        return HttpResponse::BadRequest().json(Response::error(None, error));
+    }
+    let responses = server.handle_batch(&session, elements).await;
+    if responses.is_empty() {
+        return HttpResponse::Accepted().finish();
+    }
+    HttpResponse::Ok()
+        .content_type("application/json")
+        .body(batch_json(&responses))
 }
 
 /// The session a POST runs in: a stored one, or one made for this request alone (stateless).
