@@ -87,10 +87,27 @@ impl Server {
             Now(Response),
             Later(tokio::task::JoinHandle<Option<Response>>, RequestId),
         }
+        let limit = self.inner.max_requests_per_session;
+        let mut requests = 0;
         let mut answers = Vec::with_capacity(elements.len());
         for element in elements {
             match Message::from_value(element) {
                 Err(error) => answers.push(Answer::Now(error.to_response())),
+                // The session's limit on running requests bounds a batch too, even in a
+                // session made for one stateless POST (which counts no requests).
+                Ok(Message::Request(request)) if requests == limit => {
+                    answers.push(Answer::Now(Response::error(
+                        Some(request.id),
+                        ErrorObject::new(
+                            crate::jsonrpc::INVALID_REQUEST,
+                            format!(
+                                "a batch may hold at most {limit} requests \
+                                 (ServerBuilder::max_requests_per_session): send the rest in \
+                                 another"
+                            ),
+                        ),
+                    )));
+                }
                 Ok(Message::Request(request)) if request.method == "initialize" => {
                     answers.push(Answer::Now(Response::error(
                         Some(request.id),
@@ -101,6 +118,7 @@ impl Server {
                     )));
                 }
                 Ok(Message::Request(request)) => {
+                    requests += 1;
                     let (server, session, id) = (self.clone(), session.clone(), request.id.clone());
                     let task = tokio::spawn(async move {
                         let message = Message::Request(request);

@@ -14,8 +14,14 @@ use support::{post_json, request_with, SseClient, TestServer};
 const ACCEPT_BOTH: (&str, &str) = ("Accept", "application/json, text/event-stream");
 const JSON: (&str, &str) = ("Content-Type", "application/json");
 
+/// Sessions run at most 8 requests at once, so at most 8 go in a batch.
+const LIMIT: usize = 8;
+
 fn start(stateless: bool) -> TestServer {
-    let server = Server::builder().build().expect("valid server");
+    let server = Server::builder()
+        .max_requests_per_session(LIMIT)
+        .build()
+        .expect("valid server");
     TestServer::start(2, move || {
         App::new()
             .service(web::scope("/mcp").service(server.streamable_http_app().stateless(stateless)))
@@ -172,4 +178,30 @@ async fn http_sse_answers_a_batch_with_one_array_event() {
     let reply = post_json(app.addr, &client.endpoint, &mixed_batch()).await;
     assert_eq!(reply.status, 202, "{reply:?}");
     check_mixed_answer(&client.receive().await);
+}
+
+#[actix_web::test]
+async fn a_batch_holds_at_most_the_session_limit_of_requests() {
+    let app = start(true);
+    let pings: Vec<Value> = (0..LIMIT + 2)
+        .map(|id| json!({"jsonrpc": "2.0", "id": id, "method": "ping"}))
+        .collect();
+    let headers = [ACCEPT_BOTH, JSON, ("MCP-Protocol-Version", "2025-03-26")];
+    let reply = post(&app, &headers, &Value::Array(pings)).await;
+    assert_eq!(reply.status, 200, "{reply:?}");
+    let answer = reply.json();
+    let responses = answer.as_array().unwrap();
+    assert_eq!(responses.len(), LIMIT + 2);
+    for (id, response) in responses.iter().enumerate() {
+        assert_eq!(response["id"], id);
+        if id < LIMIT {
+            assert_eq!(response["result"], json!({}), "{response}");
+        } else {
+            assert_eq!(response["error"]["code"], -32600, "{response}");
+            assert!(response["error"]["message"]
+                .as_str()
+                .unwrap()
+                .contains("a batch may hold at most 8 requests"));
+        }
+    }
 }
