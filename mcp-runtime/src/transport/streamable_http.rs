@@ -165,8 +165,8 @@ impl HttpSessions {
 pub(crate) struct HttpSession {
     pub(crate) session: Session,
     stream: Arc<Mutex<ServerStream>>,
-    /// When the last request came, in milliseconds since [`millis_since_start`]: an atomic, since every
-    /// request sets it.
+    /// When the last request came, in milliseconds (see [`millis_since_start`]): an atomic,
+    /// since every request sets it.
     last_seen_ms: AtomicU64,
 }
 
