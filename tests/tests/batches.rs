@@ -56,18 +56,20 @@ fn check_mixed_answer(answer: &Value) {
     );
     assert_eq!(responses[1]["id"], "two");
     assert_eq!(responses[1]["result"]["content"][0]["text"], "42");
-    assert_eq!(responses[2]["id"], 3);
-    assert_eq!(responses[2]["error"]["code"], -32600);
-    assert!(responses[2]["error"]["message"]
-        .as_str()
-        .unwrap()
-        .contains("jsonrpc"));
-    assert_eq!(responses[3]["id"], 4);
-    assert_eq!(responses[3]["error"]["code"], -32600);
-    assert!(responses[3]["error"]["message"]
-        .as_str()
-        .unwrap()
-        .contains("`initialize` must not be part of a JSON-RPC batch"));
+    check_invalid(&responses[2], json!(3), "jsonrpc");
+    check_invalid(
+        &responses[3],
+        json!(4),
+        "`initialize` must not be part of a JSON-RPC batch",
+    );
+}
+
+/// A `-32600` answer to the request `id`, whose message says `needle`.
+fn check_invalid(response: &Value, id: Value, needle: &str) {
+    assert_eq!(response["id"], id, "{response}");
+    assert_eq!(response["error"]["code"], -32600, "{response}");
+    let message = response["error"]["message"].as_str().unwrap_or_default();
+    assert!(message.contains(needle), "{response}");
 }
 
 async fn post(app: &TestServer, headers: &[(&str, &str)], message: &Value) -> support::Reply {
@@ -197,11 +199,7 @@ async fn a_batch_holds_at_most_the_session_limit_of_requests() {
         if id < LIMIT {
             assert_eq!(response["result"], json!({}), "{response}");
         } else {
-            assert_eq!(response["error"]["code"], -32600, "{response}");
-            assert!(response["error"]["message"]
-                .as_str()
-                .unwrap()
-                .contains("a batch may hold at most 8 requests"));
+            check_invalid(response, json!(id), "a batch may hold at most 8 requests");
         }
     }
 }
