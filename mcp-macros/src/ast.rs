@@ -2,6 +2,7 @@
 //! collector and the [`Kind`] of item being declared.
 
 use proc_macro2::TokenStream;
+use quote::quote;
 use syn::ItemFn;
 
 use crate::attr::ToolAttr;
@@ -109,6 +110,21 @@ impl Errors {
 
     pub fn into_compile_errors(self) -> TokenStream {
         self.0.into_iter().map(|e| e.to_compile_error()).collect()
+    }
+
+    /// What every attribute macro expands to: the function and its registration, or, when
+    /// anything was wrong, the function and the errors. The function still exists then, so
+    /// callers compile and no secondary errors cascade; only the registration is withheld.
+    /// A variadic `...` is dropped too: rustc would report it again, with its own errors.
+    pub fn expand(self, item: &ItemFn, registration: impl FnOnce() -> TokenStream) -> TokenStream {
+        if self.is_empty() {
+            let registration = registration();
+            return quote!(#item #registration);
+        }
+        let mut item = item.clone();
+        item.sig.variadic = None;
+        let errors = self.into_compile_errors();
+        quote!(#errors #item)
     }
 }
 

@@ -20,20 +20,7 @@ pub fn tool(args: TokenStream, input: TokenStream) -> TokenStream {
     let mut errors = Errors::default();
     let tool = ToolFn::parse(args, item, &mut errors);
     valid::check(&tool, &mut errors);
-    if !errors.is_empty() {
-        // The function still exists, so callers compile; only the registration is withheld.
-        // A variadic `...` is dropped too: rustc would report it again, with its own errors.
-        let mut item = tool.item;
-        item.sig.variadic = None;
-        let errors = errors.into_compile_errors();
-        return quote!(#errors #item);
-    }
-    let item = &tool.item;
-    let registration = registration(&tool);
-    quote! {
-        #item
-        #registration
-    }
+    errors.expand(&tool.item, || registration(&tool))
 }
 
 fn registration(tool: &ToolFn) -> TokenStream {
@@ -128,18 +115,7 @@ fn registration(tool: &ToolFn) -> TokenStream {
     } else {
         quote!(__mcp::run_sync(move || #into_result(#fn_ident(#(#call_args),*))).await)
     };
-    let unpack = if values.is_empty() {
-        quote!()
-    } else {
-        let somes = values
-            .iter()
-            .map(|v| quote!(::core::option::Option::Some(#v)));
-        quote! {
-            let (#(#somes,)*) = (#(#values,)*) else {
-                ::core::unreachable!("every missing argument was reported above")
-            };
-        }
-    };
+    let unpack = crate::params::unpack_arguments(&values);
     let output_schema = quote_spanned! {output_span=>
         <#output_ty as __mcp::IntoToolResult>::output_schema
     };

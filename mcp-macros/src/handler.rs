@@ -57,18 +57,7 @@ pub fn take_arguments(params: &[Param]) -> (TokenStream, Vec<TokenStream>) {
         call_args.push(value.to_token_stream());
         values.push(value);
     }
-    let unpack = if values.is_empty() {
-        quote!()
-    } else {
-        let somes = values
-            .iter()
-            .map(|v| quote!(::core::option::Option::Some(#v)));
-        quote! {
-            let (#(#somes,)*) = (#(#values,)*) else {
-                ::core::unreachable!("every problem with the arguments was reported above")
-            };
-        }
-    };
+    let unpack = crate::params::unpack_arguments(&values);
     let statements = quote! {
         #(#takes)*
         if let ::core::option::Option::Some(__error) = __args.into_error() {

@@ -230,3 +230,19 @@ pub fn unraw(ident: &Ident) -> String {
     let text = ident.to_string();
     text.strip_prefix("r#").map(str::to_owned).unwrap_or(text)
 }
+
+/// Unwraps the `Option`s that taking each argument left in `values` (each `None` only when its
+/// problem was recorded, and then the call returned before this runs).
+pub fn unpack_arguments(values: &[Ident]) -> proc_macro2::TokenStream {
+    if values.is_empty() {
+        return quote::quote!();
+    }
+    let somes = values
+        .iter()
+        .map(|v| quote::quote!(::core::option::Option::Some(#v)));
+    quote::quote! {
+        let (#(#somes,)*) = (#(#values,)*) else {
+            ::core::unreachable!("every problem with the arguments was reported above")
+        };
+    }
+}

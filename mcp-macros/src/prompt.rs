@@ -104,19 +104,7 @@ pub fn prompt(args: TokenStream, input: TokenStream) -> TokenStream {
         params,
     };
     prompt.check(&mut errors);
-    if !errors.is_empty() {
-        // The function still exists, so callers compile; only the registration is withheld.
-        let mut item = prompt.item;
-        item.sig.variadic = None;
-        let errors = errors.into_compile_errors();
-        return quote!(#errors #item);
-    }
-    let item = &prompt.item;
-    let registration = prompt.registration();
-    quote! {
-        #item
-        #registration
-    }
+    errors.expand(&prompt.item, || prompt.registration())
 }
 
 impl PromptFn {

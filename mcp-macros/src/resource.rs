@@ -144,19 +144,7 @@ pub fn resource(args: TokenStream, input: TokenStream) -> TokenStream {
         variables: None,
     };
     resource.check(&mut errors);
-    if !errors.is_empty() {
-        // The function still exists, so callers compile; only the registration is withheld.
-        let mut item = resource.item;
-        item.sig.variadic = None;
-        let errors = errors.into_compile_errors();
-        return quote!(#errors #item);
-    }
-    let item = &resource.item;
-    let registration = resource.registration();
-    quote! {
-        #item
-        #registration
-    }
+    errors.expand(&resource.item, || resource.registration())
 }
 
 impl ResourceFn {
