@@ -184,7 +184,7 @@ impl ResourceFn {
             }
         }
         if let Some(mime_type) = &self.attr.mime_type {
-            if let Some(problem) = uri::mime_type_problem(&mime_type.value) {
+            if let Some(problem) = mcp_rules::mime_type_problem(&mime_type.value) {
                 errors.push(syn::Error::new(mime_type.span, problem));
             }
         }

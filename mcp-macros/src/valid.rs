@@ -11,10 +11,10 @@ pub fn check(tool: &ToolFn, errors: &mut Errors) {
     check_signature(Kind::Tool, sig, errors);
 
     let name = tool.name();
-    if let Some(problem) = tool_name_problem(&name) {
+    if let Some(problem) = mcp_rules::tool_name_problem(&name) {
         let message = format!(
-            "{problem}: a tool name is 1 to 128 characters of A-Z, a-z, 0-9, `_`, `-` and `.`; \
-             choose another with #[tool(name = \"...\")]"
+            "{problem}: {}; choose another with #[tool(name = \"...\")]",
+            mcp_rules::TOOL_NAME_RULE
         );
         match &tool.attr.name {
             Some(attr_name) => errors.push(syn::Error::new(attr_name.span, message)),
@@ -101,19 +101,5 @@ pub fn check_return(kind: Kind, sig: &Signature, errors: &mut Errors) {
                 ),
             );
         }
-    }
-}
-
-/// What breaks the MCP tool-name rule (2025-11-25): 1 to 128 characters of `A-Z a-z 0-9 _ - .`.
-fn tool_name_problem(name: &str) -> Option<String> {
-    let allowed = |c: char| c.is_ascii_alphanumeric() || matches!(c, '_' | '-' | '.');
-    if name.is_empty() {
-        Some("the tool name is empty".to_owned())
-    } else if let Some(c) = name.chars().find(|&c| !allowed(c)) {
-        Some(format!("invalid tool name `{name}` ({c:?} is not allowed)"))
-    } else if name.len() > 128 {
-        Some(format!("the tool name is {} characters long", name.len()))
-    } else {
-        None
     }
 }

@@ -146,7 +146,6 @@ mod content;
 mod context;
 mod dispatch;
 mod features;
-mod hash;
 pub mod jsonrpc;
 mod lifecycle;
 mod prompt;

@@ -10,9 +10,9 @@ use tokio::sync::oneshot;
 
 use crate::auth::Identity;
 use crate::context::{CancelToken, LogLevel};
-use crate::hash::FastMap;
 use crate::jsonrpc::{ErrorObject, RequestId};
 use crate::protocol::negotiate_version;
+use foldhash::HashMap as FastMap;
 
 /// How a transport delivers messages the server starts on its own (not responses): `false` when
 /// the client cannot take one now (no open stream, or its queue is full).

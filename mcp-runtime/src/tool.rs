@@ -10,9 +10,9 @@ use schemars::{Schema, SchemaGenerator};
 use serde::de::DeserializeOwned;
 use serde_json::{Map, Value};
 
-use crate::hash::FastMap;
 use crate::result::CallToolResult;
 use crate::schema;
+use foldhash::HashMap as FastMap;
 
 /// The future a tool call runs.
 pub type ToolFuture = Pin<Box<dyn Future<Output = CallToolResult> + Send + 'static>>;
@@ -335,15 +335,11 @@ impl ToolBuilder {
             reason: reason.to_owned(),
             location: self.location,
         };
-        let name_ok = (1..=128).contains(&self.name.len())
-            && self
-                .name
-                .bytes()
-                .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'_' | b'-' | b'.'));
-        if !name_ok {
-            return Err(invalid(
-                "a tool name is 1 to 128 characters of A-Z, a-z, 0-9, `_`, `-` and `.`",
-            ));
+        if let Some(problem) = mcp_rules::tool_name_problem(&self.name) {
+            return Err(invalid(&format!(
+                "{problem}: {}",
+                mcp_rules::TOOL_NAME_RULE
+            )));
         }
         if self.input_schema.get("type").and_then(Value::as_str) != Some("object") {
             return Err(invalid(

@@ -22,12 +22,14 @@
 //! assert!(template.matches("repo://rust-lang").is_none());
 //! ```
 //!
-//! The `#[resource]` macro checks templates with the same rules at compile time; keep the two
-//! in step (`mcp-macros/src/uri.rs`).
+//! The `#[resource]` macro checks templates at compile time with the same grammar, written
+//! once in the internal crate `mcp-rules`.
 //!
 //! [RFC 6570]: https://www.rfc-editor.org/rfc/rfc6570
 
 use std::fmt;
+
+use mcp_rules::uri_template::Segment;
 
 /// A parsed URI template; see the [module](self) documentation for what it supports.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -80,85 +82,27 @@ impl UriTemplate {
     /// variables with no literal text between them, or a `{?...}` expression that does not end
     /// the template (or a template with one whose literal text has a `?`).
     pub fn parse(template: &str) -> Result<UriTemplate, UriTemplateError> {
-        let error = |message: String| UriTemplateError {
-            template: template.to_owned(),
-            message,
-        };
-        let mut parts = Vec::new();
-        let mut query: Option<Vec<String>> = None;
-        let mut seen: Vec<String> = Vec::new();
-        let mut rest = template;
-        while !rest.is_empty() {
-            if let Some(after) = rest.strip_prefix('{') {
-                let Some(close) = after
-                    .find(['{', '}'])
-                    .filter(|&i| after[i..].starts_with('}'))
-                else {
-                    return Err(error(if after.contains('}') {
-                        "`{` inside an expression: expressions cannot nest".to_owned()
-                    } else {
-                        "a `{` is never closed".to_owned()
-                    }));
-                };
-                let expression = &after[..close];
-                rest = &after[close + 1..];
-                if query.is_some() {
-                    return Err(error(format!(
-                        "`{{{expression}}}` follows the `{{?...}}` expression, which must end the template"
-                    )));
-                }
-                let (operator, names) = split_operator(expression).map_err(error)?;
-                for name in &names {
-                    if seen.contains(name) {
-                        return Err(error(format!("the variable `{name}` appears twice")));
-                    }
-                    seen.push(name.clone());
-                }
-                if operator == '?' {
-                    query = Some(names);
-                    continue;
-                }
-                if let Some(Part::Variable { name: previous, .. }) = parts.last() {
-                    return Err(error(format!(
-                        "the variables `{previous}` and `{}` are adjacent: separate them with literal \
-                         text such as `/`, or the URI cannot tell where one ends",
-                        names[0]
-                    )));
-                }
-                parts.push(Part::Variable {
-                    name: names.into_iter().next().expect("one name"),
-                    reserved: operator == '+',
-                });
-            } else {
-                let end = rest.find(['{', '}']).unwrap_or(rest.len());
-                if rest[end..].starts_with('}') {
-                    return Err(error("a `}` without a `{` before it".to_owned()));
-                }
-                if query.is_some() {
-                    return Err(error(format!(
-                        "the text `{}` follows the `{{?...}}` expression, which must end the template",
-                        &rest[..end]
-                    )));
-                }
-                parts.push(Part::Literal(rest[..end].to_owned()));
-                rest = &rest[end..];
+        let segments =
+            mcp_rules::uri_template::parse(template).map_err(|message| UriTemplateError {
+                template: template.to_owned(),
+                message,
+            })?;
+        let mut parts = Vec::with_capacity(segments.len());
+        let mut query = Vec::new();
+        for segment in segments {
+            match segment {
+                Segment::Literal(text) => parts.push(Part::Literal(text.to_owned())),
+                Segment::Variable { name, reserved } => parts.push(Part::Variable {
+                    name: name.to_owned(),
+                    reserved,
+                }),
+                Segment::Query(names) => query = names.into_iter().map(str::to_owned).collect(),
             }
-        }
-        if query.is_some()
-            && parts
-                .iter()
-                .any(|part| matches!(part, Part::Literal(text) if text.contains('?')))
-        {
-            return Err(error(
-                "the literal text has a `?` and the template a `{?...}` expression: put every query \
-                 parameter in the expression"
-                    .to_owned(),
-            ));
         }
         Ok(UriTemplate {
             source: template.to_owned(),
             parts,
-            query: query.unwrap_or_default(),
+            query,
         })
     }
 
@@ -297,71 +241,6 @@ impl fmt::Display for UriTemplate {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(&self.source)
     }
-}
-
-/// Splits `+path` into `('+', ["path"])` and checks the names.
-fn split_operator(expression: &str) -> Result<(char, Vec<String>), String> {
-    let Some(first) = expression.chars().next() else {
-        return Err("`{}` is empty: write a variable name, such as `{id}`".to_owned());
-    };
-    let (operator, list) = match first {
-        '+' | '?' => (first, &expression[1..]),
-        '#' | '.' | '/' | ';' | '&' | '=' | ',' | '!' | '@' | '|' => {
-            return Err(format!(
-                "the operator `{first}` in `{{{expression}}}` is not supported; use `{{name}}`, \
-                 `{{+name}}` (may contain `/`) or `{{?name}}` (query parameter)"
-            ))
-        }
-        _ => (' ', expression),
-    };
-    let names: Vec<String> = list.split(',').map(str::to_owned).collect();
-    for name in &names {
-        if name.ends_with('*') || name.contains(':') {
-            return Err(format!(
-                "the modifier in `{{{expression}}}` is not supported: remove `*` or `:N`"
-            ));
-        }
-        if !is_var_name(name) {
-            return Err(format!(
-                "`{name}` in `{{{expression}}}` is not a variable name: use letters, digits and `_` \
-                 (and `.` between them)"
-            ));
-        }
-    }
-    if names.len() > 1 && operator != '?' {
-        return Err(format!(
-            "`{{{expression}}}` has several variables; only `{{?a,b}}` may: write one `{{}}` per \
-             variable, separated by literal text"
-        ));
-    }
-    Ok((operator, names))
-}
-
-/// RFC 6570 `varname`: `varchar *( ["."] varchar )`, where `varchar` is a letter, a digit, `_`
-/// or a percent-encoded byte.
-fn is_var_name(name: &str) -> bool {
-    let bytes = name.as_bytes();
-    let mut i = 0;
-    let mut after_dot = true;
-    while i < bytes.len() {
-        match bytes[i] {
-            b'.' if !after_dot => {
-                after_dot = true;
-                i += 1;
-                continue;
-            }
-            b'%' if bytes.len() > i + 2
-                && bytes[i + 1].is_ascii_hexdigit()
-                && bytes[i + 2].is_ascii_hexdigit() =>
-            {
-                i += 3;
-            }
-            b if b.is_ascii_alphanumeric() || b == b'_' => i += 1,
-            _ => return false,
-        }
-        after_dot = false;
-    }
-    !after_dot
 }
 
 fn match_parts<'t>(parts: &'t [Part], input: &str, values: &mut Vec<(&'t str, String)>) -> bool {

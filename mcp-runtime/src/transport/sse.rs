@@ -22,11 +22,11 @@ use futures_core::Stream;
 use serde::Deserialize;
 use tokio::sync::mpsc;
 
-use crate::hash::FastMap;
 use crate::jsonrpc::{batch_elements, batch_json, Message};
 use crate::server::Server;
 use crate::session::{new_session_id, IdentityMismatch, Session};
 use crate::transport::http::body_error;
+use foldhash::HashMap as FastMap;
 
 /// The actix-web service returned by [`Server::sse_app`] and [`sse_app`](crate::sse_app).
 ///

@@ -27,12 +27,12 @@ use tokio::sync::mpsc;
 
 use crate::context::{Outgoing, RelatedStream};
 use crate::features::{poll_first, FirstPoll};
-use crate::hash::FastMap;
 use crate::jsonrpc::{batch_elements, batch_json, ErrorObject, Message, Response, INVALID_REQUEST};
 use crate::protocol::SUPPORTED_VERSIONS;
 use crate::server::Server;
 use crate::session::{new_session_id, IdentityMismatch, Session};
 use crate::transport::http::{accepts, body_error};
+use foldhash::HashMap as FastMap;
 
 // Header names as `HeaderName`s: a `&str` name would be parsed again at every look-up.
 const SESSION_HEADER: HeaderName = HeaderName::from_static("mcp-session-id");
