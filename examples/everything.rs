@@ -18,10 +18,8 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::Duration;
 
 use actix_web::rt::time::sleep;
-use mcp_runtime::{
-    prompt, resource, tool, ClientRequestError, Content, Context, Elicitation, Json, PromptMessage,
-    SamplingRequest, Server, Tool,
-};
+use mcp_runtime::context::{ClientRequestError, Elicitation, SamplingRequest};
+use mcp_runtime::{prompt, resource, tool, Content, Context, Json, PromptMessage, Server, Tool};
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 use serde_json::{json, Map, Value};

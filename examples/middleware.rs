@@ -37,6 +37,7 @@ use actix_web::dev::{ServiceFactory, ServiceRequest, ServiceResponse};
 use actix_web::http::{header, Method};
 use actix_web::middleware::{from_fn, Compress, DefaultHeaders, Logger, Next};
 use actix_web::{web, App, Error, HttpResponse, HttpServer};
+use mcp_runtime::transport::HttpOptions;
 use mcp_runtime::{tool, Context, Server};
 
 /// Echo a text back.
@@ -174,13 +175,15 @@ pub fn app(
         .add((header::ACCESS_CONTROL_ALLOW_ORIGIN, origin))
         .add((header::ACCESS_CONTROL_EXPOSE_HEADERS, "Mcp-Session-Id"))
         .add((header::VARY, "Origin"));
+    // Browsers on `origin` may call the MCP services (DNS-rebinding protection admits it).
+    let options = HttpOptions::new().allowed_origins([origin]);
     // The last `wrap` is the outermost: a request meets Logger, Compress, the CORS headers,
     // the preflight answer and the rate limit, in that order, before the MCP services.
     App::new()
         .app_data(limiter)
         .app_data(web::Data::new(CorsOrigin(origin.to_owned())))
-        .service(server.sse_app())
-        .service(web::scope("/mcp").service(server.streamable_http_app()))
+        .service(server.sse_app().options(options.clone()))
+        .service(web::scope("/mcp").service(server.streamable_http_app().options(options)))
         .wrap(from_fn(rate_limit))
         .wrap(from_fn(preflight))
         .wrap(cors)
@@ -222,7 +225,6 @@ async fn main() -> std::io::Result<()> {
         .name("middleware")
         .version(env!("CARGO_PKG_VERSION"))
         .tools(["echo", "countdown"])
-        .allowed_origins([origin.clone()])
         .build()
         .expect("valid server");
     let limiter = web::Data::new(RateLimiter::new(

@@ -14,8 +14,9 @@ use std::collections::HashMap;
 use std::sync::OnceLock;
 use std::time::Duration;
 
-use mcp_runtime::jsonrpc::{Message, RequestId, INVALID_REQUEST, PARSE_ERROR};
-use mcp_runtime::{prompt, resource, tool, Context, Json, Server, Session};
+use mcp_runtime::protocol::{Message, RequestId, INVALID_REQUEST, PARSE_ERROR};
+use mcp_runtime::transport::Session;
+use mcp_runtime::{prompt, resource, tool, Context, Json, Server};
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 

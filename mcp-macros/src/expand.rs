@@ -151,20 +151,20 @@ fn registration(tool: &ToolFn) -> TokenStream {
                     name: #name,
                     title: #title,
                     description: #description,
-                    annotations: __mcp::ToolAnnotations {
-                        read_only: #read_only,
-                        destructive: #destructive,
-                        idempotent: #idempotent,
-                        open_world: #open_world,
-                    },
+                    annotations: __mcp::ToolAnnotations::from_hints(
+                        #read_only,
+                        #destructive,
+                        #idempotent,
+                        #open_world,
+                    ),
                     params: __MCP_PARAMS,
                     output_schema: #output_schema,
                     call: __mcp_call,
-                    location: __mcp::SourceLocation {
-                        file: ::core::file!(),
-                        line: ::core::line!(),
-                        column: ::core::column!(),
-                    },
+                    location: __mcp::SourceLocation::new(
+                        ::core::file!(),
+                        ::core::line!(),
+                        ::core::column!(),
+                    ),
                 }
             }
         };

@@ -135,10 +135,6 @@ pub fn icons(icons: Option<&Vec<String>>) -> TokenStream {
 /// The declaration's location, for start-up errors.
 pub fn location() -> TokenStream {
     quote! {
-        __mcp::SourceLocation {
-            file: ::core::file!(),
-            line: ::core::line!(),
-            column: ::core::column!(),
-        }
+        __mcp::SourceLocation::new(::core::file!(), ::core::line!(), ::core::column!())
     }
 }

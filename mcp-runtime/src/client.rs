@@ -8,7 +8,7 @@
 //!
 //! ```
 //! use mcp_runtime::client::Client;
-//! use mcp_runtime::{jsonrpc, tool, Server};
+//! use mcp_runtime::{protocol, tool, Server};
 //! use serde_json::json;
 //!
 //! /// Divide one number by another.
@@ -38,26 +38,33 @@
 //!
 //!     // ...while a request the server cannot serve is a protocol error.
 //!     let error = client.call_tool("modulo", json!({})).await.unwrap_err();
-//!     assert_eq!(error.code, jsonrpc::INVALID_PARAMS);
+//!     assert_eq!(error.code, protocol::INVALID_PARAMS);
 //! }
 //! ```
 //!
 //! The client needs a tokio runtime (a current-thread one is enough), like the server.
 
+use std::any::Any;
 use std::collections::{HashMap, HashSet};
 use std::fmt;
 use std::sync::atomic::{AtomicI64, Ordering};
-use std::sync::{Arc, Weak};
+use std::sync::Arc;
 
 use serde_json::{json, Map, Value};
 use tokio::sync::{mpsc, Mutex};
 
-use crate::jsonrpc::{ErrorObject, Message, Notification, Request, RequestId, INTERNAL_ERROR};
-use crate::protocol::LATEST_VERSION;
-use crate::result::CallToolResult;
+use crate::protocol::{
+    ErrorObject, Message, Notification, Request, RequestId, INTERNAL_ERROR, LATEST_VERSION,
+};
 use crate::server::Server;
-use crate::session::{new_session_id, Session};
-use crate::transport::registry::{Registration, SessionRegistry};
+use crate::session::{new_session_id, Outbound, Registration, Session, Transport, WeakSession};
+use crate::tool::CallToolResult;
+
+const TRANSPORT: Transport = Transport {
+    name: "in-process",
+    admitted: false,
+    idle_timeout: None,
+};
 
 /// A client connected to a [`Server`] in the same process; see the [module](self) docs.
 ///
@@ -66,7 +73,7 @@ use crate::transport::registry::{Registration, SessionRegistry};
 /// does for any client. Dropping the client ends its session.
 pub struct Client {
     server: Server,
-    session: Arc<Session>,
+    session: Session,
     next_id: AtomicI64,
     initialize_result: Value,
     notifications: Mutex<mpsc::Receiver<Notification>>,
@@ -366,7 +373,7 @@ impl ClientBuilder {
     /// for an answer that will not come.
     ///
     /// ```
-    /// use mcp_runtime::{client::Client, tool, Context, SamplingRequest, Server};
+    /// use mcp_runtime::{client::Client, context::SamplingRequest, tool, Context, Server};
     /// use serde_json::json;
     ///
     /// /// Summarize a text with the client's model.
@@ -408,28 +415,13 @@ impl ClientBuilder {
     /// The server's error response to `initialize`.
     pub async fn connect(self, server: &Server) -> Result<Client, ClientError> {
         let (sender, receiver) = mpsc::channel(self.notification_capacity);
-        let handlers = self.handlers;
-        // The outbound answers requests on the session it belongs to: a weak reference, so
-        // that the session does not keep itself alive.
-        let session = Arc::new_cyclic(|this: &Weak<Session>| {
-            let this = this.clone();
-            Session::with_outbound(
-                new_session_id(),
-                Box::new(
-                    move |message| match Message::from_slice(message.as_bytes()) {
-                        Ok(Message::Notification(notification)) => {
-                            sender.try_send(notification).is_ok()
-                        }
-                        Ok(Message::Request(request)) => match this.upgrade() {
-                            Some(session) => answer(&session, &handlers, request),
-                            None => false,
-                        },
-                        _ => false,
-                    },
-                ),
-            )
+        let handlers = Arc::new(self.handlers);
+        let session = Session::with_outbound_cyclic(new_session_id(), |session| ClientOutbound {
+            session,
+            notifications: sender,
+            handlers,
         });
-        let registration = SessionRegistry::register(server, &session);
+        let registration = server.sessions().register(session.clone(), TRANSPORT);
         let mut client = Client {
             server: server.clone(),
             session,
@@ -448,6 +440,34 @@ impl ClientBuilder {
             .notify("notifications/initialized", Value::Null)
             .await;
         Ok(client)
+    }
+}
+
+/// Where the server's messages to this client go: notifications to the client's queue, and
+/// requests to the handlers registered for them, answered on the spot.
+struct ClientOutbound {
+    /// The session this outbound belongs to: weak, so that it does not keep itself alive.
+    session: WeakSession,
+    notifications: mpsc::Sender<Notification>,
+    handlers: Arc<HashMap<String, RequestHandler>>,
+}
+
+impl Outbound for ClientOutbound {
+    fn send(&self, message: String) -> bool {
+        match Message::from_slice(message.as_bytes()) {
+            Ok(Message::Notification(notification)) => {
+                self.notifications.try_send(notification).is_ok()
+            }
+            Ok(Message::Request(request)) => match self.session.upgrade() {
+                Some(session) => answer(&session, &self.handlers, request),
+                None => false,
+            },
+            _ => false,
+        }
+    }
+
+    fn as_any(&self) -> &dyn Any {
+        self
     }
 }
 
@@ -471,20 +491,20 @@ fn answer(session: &Session, handlers: &HashMap<String, RequestHandler>, request
 /// An error response from the server, or a response the client could not understand.
 ///
 /// ```
-/// # use mcp_runtime::{client::Client, jsonrpc, Server};
+/// # use mcp_runtime::{client::Client, protocol, Server};
 /// # #[tokio::main(flavor = "current_thread")]
 /// # async fn main() {
 /// # let server = Server::builder().build().unwrap();
 /// let client = Client::connect(&server).await;
 /// let error = client.request("resources/list", serde_json::Value::Null).await.unwrap_err();
-/// assert_eq!(error.code, jsonrpc::METHOD_NOT_FOUND);
+/// assert_eq!(error.code, protocol::METHOD_NOT_FOUND);
 /// assert_eq!(error.to_string(), "method `resources/list` not found (error -32601)");
 /// # }
 /// ```
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct ClientError {
-    /// The JSON-RPC error code: one of the constants of [`jsonrpc`](crate::jsonrpc), or
+    /// The JSON-RPC error code: one of the constants of [`protocol`](crate::protocol), or
     /// [`INTERNAL_ERROR`] when the server's response could not be understood.
     pub code: i64,
     /// What the server said went wrong.

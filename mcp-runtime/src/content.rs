@@ -147,6 +147,64 @@ impl Content {
     }
 }
 
+impl ResourceContents {
+    /// Text contents of `uri`, without a MIME type.
+    ///
+    /// ```
+    /// use mcp_runtime::ResourceContents;
+    ///
+    /// let readme = ResourceContents::text("docs://readme", "# Hello").with_mime_type("text/markdown");
+    /// assert_eq!(readme.uri(), "docs://readme");
+    /// ```
+    pub fn text(uri: impl Into<String>, text: impl Into<String>) -> Self {
+        ResourceContents::Text {
+            uri: uri.into(),
+            mime_type: None,
+            text: text.into(),
+        }
+    }
+
+    /// Binary contents of `uri` from raw bytes (encoded to base64 here), without a MIME type.
+    pub fn blob(uri: impl Into<String>, bytes: impl AsRef<[u8]>) -> Self {
+        ResourceContents::Blob {
+            uri: uri.into(),
+            mime_type: None,
+            blob: base64_encode(bytes.as_ref()),
+        }
+    }
+
+    /// Sets the MIME type.
+    pub fn with_mime_type(mut self, mime: impl Into<String>) -> Self {
+        match &mut self {
+            ResourceContents::Text { mime_type, .. } | ResourceContents::Blob { mime_type, .. } => {
+                *mime_type = Some(mime.into());
+            }
+        }
+        self
+    }
+
+    /// The URI these contents belong to.
+    pub fn uri(&self) -> &str {
+        match self {
+            ResourceContents::Text { uri, .. } | ResourceContents::Blob { uri, .. } => uri,
+        }
+    }
+}
+
+/// Text becomes a text block.
+impl From<String> for Content {
+    fn from(text: String) -> Self {
+        Content::text(text)
+    }
+}
+
+/// Text becomes a text block.
+impl From<&str> for Content {
+    fn from(text: &str) -> Self {
+        Content::text(text)
+    }
+}
+
 /// Standard base64 with padding (RFC 4648 section 4), as MCP requires for binary data.
 pub(crate) fn base64_encode(bytes: &[u8]) -> String {
     const ALPHABET: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";

@@ -135,27 +135,27 @@
 //! and calls its tools the way a real client does.
 
 #![warn(missing_docs)]
+// Without the HTTP transports, the parts of the core only network clients need (session
+// admission and expiry, identities, a request's own stream) have no caller.
+#![cfg_attr(not(feature = "http"), allow(dead_code, unused_imports))]
 
 extern crate self as mcp_runtime;
 
-pub mod auth;
+mod arguments;
 mod catalog;
 pub mod client;
 mod completion;
 mod content;
-mod context;
+pub mod context;
 mod dispatch;
-mod features;
-pub mod jsonrpc;
-mod lifecycle;
+mod error;
 mod prompt;
 pub mod protocol;
 mod resource;
-mod result;
 mod schema;
 mod server;
 mod session;
-mod text_arguments;
+mod task;
 mod tool;
 pub mod transport;
 pub mod uri_template;
@@ -164,21 +164,29 @@ pub mod uri_template;
 #[path = "private.rs"]
 pub mod __private;
 
+/// Who a request comes from: the [`Identity`](auth::Identity) every transport binds sessions
+/// to and tools read, and (feature `http`) the bearer-token guard and OAuth resource-server
+/// metadata of the HTTP transports.
+pub mod auth {
+    pub use crate::session::Identity;
+    #[cfg(feature = "http")]
+    pub use crate::transport::http::auth::{
+        AuthError, BearerAuth, BearerAuthMiddleware, ProtectedResource,
+    };
+}
+
+pub use catalog::SourceLocation;
 pub use completion::{Completion, CompletionContext, IntoCompletion, MAX_COMPLETION_VALUES};
 pub use content::{Content, ResourceContents};
-pub use context::{
-    ClientRequestError, Context, Elicitation, LogLevel, MissingScope, Role, Root, SamplingMessage,
-    SamplingRequest, SamplingResponse,
-};
+pub use context::request::Context;
+pub use context::Role;
+pub use error::{BuildError, BuildErrorKind};
 pub use mcp_macros::{prompt, resource, tool};
 pub use prompt::{GetPromptResult, IntoPromptResult, Prompt, PromptMessage};
+pub use protocol::log_level::LogLevel;
 pub use resource::{IntoResourceContents, Resource, ResourceTemplate};
-pub use result::{CallToolResult, IntoToolResult, Json};
-pub use server::{BuildError, Server, ServerBuilder};
-pub use session::{Negotiated, Session};
-pub use tool::{SourceLocation, Tool, ToolAnnotations, ToolBuilder};
-pub use transport::sse::SseApp;
-pub use transport::streamable_http::StreamableHttpApp;
+pub use server::{Server, ServerBuilder};
+pub use tool::{CallToolResult, IntoToolResult, Json, Tool, ToolAnnotations, ToolBuilder};
 
 /// The Streamable HTTP transport serving every `#[tool]` of the program through
 /// [`Server::global`]; mount it in a scope named after the endpoint, such as
@@ -187,7 +195,8 @@ pub use transport::streamable_http::StreamableHttpApp;
 /// # Panics
 ///
 /// On first use, when two tools share a name (see [`Server::global`]).
-pub fn streamable_http_app() -> StreamableHttpApp {
+#[cfg(feature = "http")]
+pub fn streamable_http_app() -> transport::StreamableHttpApp {
     Server::global().streamable_http_app()
 }
 
@@ -198,7 +207,8 @@ pub fn streamable_http_app() -> StreamableHttpApp {
 /// # Panics
 ///
 /// On first use, when two tools share a name (see [`Server::global`]).
-pub fn sse_app() -> SseApp {
+#[cfg(feature = "http")]
+pub fn sse_app() -> transport::SseApp {
     Server::global().sse_app()
 }
 
@@ -225,6 +235,7 @@ pub fn sse_app() -> SseApp {
 /// # Panics
 ///
 /// When two tools share a name (see [`Server::global`]).
+#[cfg(feature = "stdio")]
 pub async fn serve_stdio() -> std::io::Result<()> {
     Server::global().serve_stdio().await
 }

@@ -5,22 +5,22 @@ pub use inventory;
 pub use schemars::{Schema, SchemaGenerator};
 pub use serde_json;
 
+pub use crate::arguments::{
+    Arguments, ArgumentsOf, IsOptional, IsOptionalFallback, Optional, TextArguments,
+};
+pub use crate::catalog::SourceLocation;
 pub use crate::completion::{
     into_completion, Completer, CompleterDefinition, CompletionFuture, CompletionRequest, Resolve,
     ResolveFuture, ResolveValue,
 };
-pub use crate::features::run_sync;
-pub use crate::jsonrpc::ErrorObject;
 pub use crate::prompt::{
     IntoPromptResult, PromptArgumentDefinition, PromptDefinition, PromptFuture, PromptGet,
 };
+pub use crate::protocol::ErrorObject;
 pub use crate::resource::{IntoResourceContents, ResourceDefinition, ResourceFuture, ResourceRead};
-pub use crate::result::{CallToolResult, IntoToolResult};
-pub use crate::text_arguments::{
-    ArgumentsOf, IsOptional, IsOptionalFallback, Optional, TextArguments,
-};
+pub use crate::task::run_sync;
 pub use crate::tool::{
-    Arguments, ParamDefinition, SourceLocation, ToolAnnotations, ToolCall, ToolDefinition,
+    CallToolResult, IntoToolResult, ParamDefinition, ToolAnnotations, ToolCall, ToolDefinition,
     ToolFuture,
 };
 

@@ -23,6 +23,7 @@ use std::sync::{Arc, LazyLock, Mutex};
 use std::time::{Duration, Instant};
 
 use actix_web::{web, App};
+use mcp_runtime::transport::HttpOptions;
 use mcp_runtime::{tool, Server};
 use serde_json::{json, Value};
 use support::{post_json, request_with, SseStream, TestServer};
@@ -251,12 +252,10 @@ async fn main() {
     let keep_alive = Duration::from_secs(1);
     let server = Server::builder()
         .name("soak")
-        .sse_keep_alive(keep_alive)
         .tools(["slow"])
         // Hung-up HTTP+SSE sessions count until noticed (see above): room for all of them.
         .max_sessions(cycle_count + concurrent * 2 + 100)
         .max_requests_per_session(4)
-        .session_idle_timeout(idle_timeout)
         .build()
         .expect("valid server");
     let workers: Workers = Arc::default();
@@ -267,9 +266,13 @@ async fn main() {
                 .lock()
                 .unwrap()
                 .push(tokio::runtime::Handle::current());
+            let options = HttpOptions::new().keep_alive(keep_alive);
+            let streamable = server
+                .streamable_http_app()
+                .session_idle_timeout(idle_timeout);
             App::new()
-                .service(server.sse_app())
-                .service(web::scope("/mcp").service(server.streamable_http_app()))
+                .service(server.sse_app().options(options.clone()))
+                .service(web::scope("/mcp").service(streamable.options(options)))
         })
     };
     let addr = app.addr;
@@ -311,7 +314,10 @@ async fn main() {
         "during the HTTP+SSE cycles",
         most.load(std::sync::atomic::Ordering::Relaxed)
     );
-    let sse_closed = settle(Duration::from_secs(20), || server.sse_session_count() == 0).await;
+    let sse_closed = settle(Duration::from_secs(20), || {
+        server.sse_app().session_count() == 0
+    })
+    .await;
     report(
         &format!("after {cycle_count} HTTP+SSE cycles ({sse_secs:.1} s)"),
         &snapshot(&server, &workers),
@@ -319,7 +325,7 @@ async fn main() {
     if sse_closed.is_none() {
         failures.push(format!(
             "{} HTTP+SSE sessions left after the cycles",
-            server.sse_session_count()
+            server.sse_app().session_count()
         ));
     }
     let phase = Instant::now();
@@ -388,7 +394,7 @@ async fn main() {
     let per_call = peak.in_flight.div_ceil(concurrent);
     let left = per_call * (concurrent - sse_clients);
     let cancelled = settle(Duration::from_secs(20), || {
-        server.sse_session_count() == 0 && server.requests_in_flight() <= left
+        server.sse_app().session_count() == 0 && server.requests_in_flight() <= left
     })
     .await;
     report(

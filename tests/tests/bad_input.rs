@@ -9,6 +9,7 @@ mod support;
 use std::fmt;
 
 use actix_web::{web, App};
+use mcp_runtime::transport::HttpOptions;
 use mcp_runtime::Server;
 use serde_json::{json, Value};
 use support::{request_with, SseClient, TestServer, WAIT};
@@ -693,17 +694,15 @@ fn sum_of_two_and_three(result: &Value) {
 fn start_http(server: &Server) -> TestServer {
     let server = server.clone();
     TestServer::start(2, move || {
+        let options = HttpOptions::new().max_body_bytes(LIMIT);
         App::new()
-            .service(server.sse_app())
-            .service(web::scope("/mcp").service(server.streamable_http_app()))
+            .service(server.sse_app().options(options.clone()))
+            .service(web::scope("/mcp").service(server.streamable_http_app().options(options)))
     })
 }
 
 fn server() -> Server {
-    Server::builder()
-        .max_body_bytes(LIMIT)
-        .build()
-        .expect("valid server")
+    Server::builder().build().expect("valid server")
 }
 
 fn rows_of(transport: Transport) -> Vec<Row> {
@@ -760,7 +759,7 @@ async fn bad_input_over_http_sse_is_answered_and_the_session_keeps_serving() {
         )
         .await;
     sum_of_two_and_three(&sum);
-    assert_eq!(server.sse_session_count(), 1);
+    assert_eq!(server.sse_app().session_count(), 1);
 }
 
 #[actix_web::test]
@@ -879,7 +878,10 @@ async fn bad_input_over_stdio_is_answered_and_the_session_keeps_serving() {
     let (server_output, output) = tokio::io::duplex(1 << 20);
     let serving = {
         let server = server.clone();
-        tokio::spawn(async move { server.serve_io(server_input, server_output).await })
+        tokio::spawn(async move {
+            let stdio = server.stdio().max_line_bytes(LIMIT);
+            stdio.serve_io(server_input, server_output).await
+        })
     };
     let mut client = StdioClient {
         input,

@@ -9,7 +9,9 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::Duration;
 
 use actix_web::{web, App};
-use mcp_runtime::{tool, ClientRequestError, Context, Elicitation, SamplingRequest, Server};
+use mcp_runtime::context::{ClientRequestError, Elicitation, SamplingRequest};
+use mcp_runtime::transport::HttpOptions;
+use mcp_runtime::{tool, Context, Server};
 use serde::Deserialize;
 use serde_json::{json, Value};
 use support::{eventually, parse_events, request_with, SseClient, SseStream, TestServer};
@@ -123,15 +125,15 @@ fn server() -> Server {
     Server::builder()
         .state(Greeting("hello"))
         .client_request_timeout(Duration::from_millis(300))
-        .sse_keep_alive(Duration::from_secs(5))
         .build()
         .unwrap()
 }
 
 fn start(server: Server) -> TestServer {
     TestServer::start(2, move || {
+        let options = HttpOptions::new().keep_alive(Duration::from_secs(5));
         App::new()
-            .service(server.sse_app())
+            .service(server.sse_app().options(options))
             .service(web::scope("/mcp").service(server.streamable_http_app()))
     })
 }

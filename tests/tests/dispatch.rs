@@ -2,8 +2,9 @@
 
 use std::collections::HashMap;
 
-use mcp_runtime::jsonrpc::Message;
-use mcp_runtime::{tool, CallToolResult, Content, Json, Server, Session};
+use mcp_runtime::protocol::Message;
+use mcp_runtime::transport::Session;
+use mcp_runtime::{tool, CallToolResult, Content, Json, Server};
 use serde::{Deserialize, Serialize};
 use serde_json::{json, Value};
 

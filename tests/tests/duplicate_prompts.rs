@@ -1,7 +1,7 @@
 //! Two prompts with one name, and two resource templates that match the same URIs, are
 //! start-up errors that name both places.
 
-use mcp_runtime::{prompt, resource, BuildError, Server};
+use mcp_runtime::{prompt, resource, BuildErrorKind, Server};
 
 /// One.
 #[prompt(name = "same")]
@@ -30,14 +30,14 @@ fn user_by_name(name: String) -> String {
 #[test]
 fn overlapping_templates_are_reported_with_both_templates() {
     let err = Server::builder().build().unwrap_err();
-    let BuildError::OverlappingResourceTemplates {
-        first_template,
-        first,
-        second_template,
-        second,
-    } = &err
+    assert_eq!(
+        err.kind(),
+        BuildErrorKind::OverlappingResourceTemplates,
+        "{err:?}"
+    );
+    let ([first_template, second_template], [first, second]) = (err.names(), err.locations())
     else {
-        panic!("expected overlapping templates, got {err:?}");
+        panic!("expected both templates, got {err:?}");
     };
     assert_eq!(
         (first_template.as_str(), second_template.as_str()),
@@ -59,15 +59,11 @@ fn duplicate_prompts_are_reported_with_both_locations() {
         .resources(["users://{id}"])
         .build()
         .unwrap_err();
-    let BuildError::DuplicatePrompt {
-        name,
-        first,
-        second,
-    } = &err
-    else {
-        panic!("expected a duplicate-prompt error, got {err:?}");
+    assert_eq!(err.kind(), BuildErrorKind::DuplicatePrompt, "{err:?}");
+    let [first, second] = err.locations() else {
+        panic!("expected both locations, got {err:?}");
     };
-    assert_eq!(name, "same");
+    assert_eq!(err.name(), Some("same"));
     assert_eq!((first.line, second.line), (7, 13));
     let message = err.to_string();
     assert!(

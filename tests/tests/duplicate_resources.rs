@@ -1,6 +1,6 @@
 //! Two resources with one URI are a start-up error that names both places.
 
-use mcp_runtime::{resource, BuildError, Server};
+use mcp_runtime::{resource, BuildErrorKind, Server};
 
 /// One.
 #[resource("docs://same")]
@@ -17,10 +17,11 @@ fn second() -> String {
 #[test]
 fn building_reports_both_locations() {
     let err = Server::builder().build().unwrap_err();
-    let BuildError::DuplicateResource { uri, first, second } = &err else {
-        panic!("expected a duplicate-resource error, got {err:?}");
+    assert_eq!(err.kind(), BuildErrorKind::DuplicateResource, "{err:?}");
+    let [first, second] = err.locations() else {
+        panic!("expected both locations, got {err:?}");
     };
-    assert_eq!(uri, "docs://same");
+    assert_eq!(err.name(), Some("docs://same"));
     assert!(first.file.ends_with("duplicate_resources.rs"), "{first}");
     assert_eq!((first.line, second.line), (6, 12));
     let message = err.to_string();
@@ -41,10 +42,7 @@ fn choosing_resources_does_not_hide_the_duplicate() {
         .resources(["docs://same"])
         .build()
         .unwrap_err();
-    assert!(
-        matches!(err, BuildError::DuplicateResource { .. }),
-        "{err:?}"
-    );
+    assert_eq!(err.kind(), BuildErrorKind::DuplicateResource, "{err:?}");
 }
 
 #[test]

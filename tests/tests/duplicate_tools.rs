@@ -1,6 +1,6 @@
 //! Two tools with one name are a start-up error that names both places.
 
-use mcp_runtime::{tool, BuildError, Server};
+use mcp_runtime::{tool, BuildErrorKind, Server};
 
 /// One.
 #[tool(name = "same")]
@@ -17,15 +17,11 @@ fn second() -> i32 {
 #[test]
 fn building_reports_both_locations() {
     let err = Server::builder().build().unwrap_err();
-    let BuildError::DuplicateTool {
-        name,
-        first,
-        second,
-    } = &err
-    else {
-        panic!("expected a duplicate-tool error, got {err:?}");
+    assert_eq!(err.kind(), BuildErrorKind::DuplicateTool, "{err:?}");
+    let [first, second] = err.locations() else {
+        panic!("expected both locations, got {err:?}");
     };
-    assert_eq!(name, "same");
+    assert_eq!(err.name(), Some("same"));
     assert!(first.file.ends_with("duplicate_tools.rs"), "{first}");
     assert_eq!((first.line, second.line), (6, 12));
     let message = err.to_string();

@@ -3,8 +3,8 @@
 use std::time::Duration;
 
 use mcp_runtime::client::{Client, ClientError};
-use mcp_runtime::jsonrpc::{INVALID_PARAMS, INVALID_REQUEST, METHOD_NOT_FOUND};
 use mcp_runtime::protocol::LATEST_VERSION;
+use mcp_runtime::protocol::{INVALID_PARAMS, INVALID_REQUEST, METHOD_NOT_FOUND};
 use mcp_runtime::{tool, Content, Context, Json, Server};
 use serde::Serialize;
 use serde_json::{json, Value};

@@ -8,6 +8,7 @@ use std::collections::HashMap;
 use std::time::Duration;
 
 use actix_web::{web, App};
+use mcp_runtime::transport::HttpOptions;
 use mcp_runtime::{tool, Json, Server};
 use serde_json::json;
 use support::{eventually, post_json, request_with, SseClient, SseStream, TestServer};
@@ -32,10 +33,16 @@ fn unserialisable() -> Json<HashMap<(i32, i32), i32>> {
 }
 
 fn start(server: Server) -> TestServer {
+    start_with(server, HttpOptions::new())
+}
+
+fn start_with(server: Server, options: HttpOptions) -> TestServer {
     TestServer::start(2, move || {
         App::new()
-            .service(server.sse_app())
-            .service(web::scope("/mcp").service(server.streamable_http_app()))
+            .service(server.sse_app().options(options.clone()))
+            .service(
+                web::scope("/mcp").service(server.streamable_http_app().options(options.clone())),
+            )
     })
 }
 
@@ -53,13 +60,12 @@ fn initialize() -> Vec<u8> {
 #[actix_web::test]
 async fn sessions_beyond_the_limit_get_503_with_retry_after() {
     // A closed SSE stream is noticed at its next write: keep-alives make that quick here.
-    let server = Server::builder()
-        .max_sessions(2)
-        .sse_keep_alive(Duration::from_millis(100))
-        .build()
-        .unwrap();
+    let server = Server::builder().max_sessions(2).build().unwrap();
     let counter = server.clone();
-    let app = start(server);
+    let app = start_with(
+        server,
+        HttpOptions::new().keep_alive(Duration::from_millis(100)),
+    );
     let first = SseClient::connect(app.addr, "/sse").await;
     let _second = SseClient::connect(app.addr, "/sse").await;
     assert_eq!(counter.session_count(), 2);
@@ -180,9 +186,9 @@ async fn a_result_that_cannot_be_serialised_is_an_error_result() {
 
 #[actix_web::test]
 async fn a_client_that_stops_reading_has_its_session_closed() {
-    let server = Server::builder().outbound_queue(4).build().unwrap();
+    let server = Server::builder().build().unwrap();
     let counter = server.clone();
-    let app = start(server);
+    let app = start_with(server, HttpOptions::new().outbound_queue(4));
     // Initialized, then never read again: responses pile up in the socket, then in the queue.
     let client = SseClient::initialized(app.addr, "/sse").await;
     let endpoint = client.endpoint.clone();
@@ -197,7 +203,10 @@ async fn a_client_that_stops_reading_has_its_session_closed() {
         assert_eq!(reply.status, 202);
     }
     assert!(closed, "the session was never closed");
-    eventually("the session is gone", || counter.sse_session_count() == 0).await;
+    eventually("the session is gone", || {
+        counter.sse_app().session_count() == 0
+    })
+    .await;
     // Other clients are served as usual.
     let mut other = SseClient::initialized(app.addr, "/sse").await;
     assert_eq!(

@@ -32,7 +32,6 @@ async fn announce_then_wait(ctx: Context) -> &'static str {
 fn start(burst: u32, per_second: f64) -> (Server, TestServer) {
     let server = Server::builder()
         .tools(["echo", "countdown", "announce_then_wait"])
-        .allowed_origins([ORIGIN])
         .build()
         .expect("valid server");
     let limiter = web::Data::new(example::RateLimiter::new(burst, per_second));

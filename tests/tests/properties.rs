@@ -19,8 +19,9 @@ mod middleware;
 
 use std::collections::{BTreeMap, HashMap};
 
-use mcp_runtime::jsonrpc::Message;
-use mcp_runtime::{tool, Server, Session};
+use mcp_runtime::protocol::Message;
+use mcp_runtime::transport::Session;
+use mcp_runtime::{tool, Server};
 use serde::Deserialize;
 use serde_json::{json, Map, Value};
 

@@ -8,7 +8,7 @@ use std::collections::HashMap;
 
 use mcp_runtime::client::{Client, ClientError};
 use mcp_runtime::{
-    jsonrpc, prompt, resource, BuildError, Completion, CompletionContext, Content, Context,
+    prompt, protocol, resource, BuildErrorKind, Completion, CompletionContext, Content, Context,
     GetPromptResult, Json, PromptMessage, ResourceContents, Server,
 };
 use serde::{Deserialize, Serialize};
@@ -167,11 +167,9 @@ fn bundle(name: String, #[arg(default = 2)] n: usize) -> Vec<ResourceContents> {
 }
 
 async fn bundle_names(partial: &str, context: &CompletionContext) -> Completion {
-    Completion {
-        values: vec![format!("{partial}-{}", context.arguments().len())],
-        total: Some(50),
-        has_more: true,
-    }
+    Completion::new([format!("{partial}-{}", context.arguments().len())])
+        .with_total(50)
+        .with_more()
 }
 
 /// Fails to read.
@@ -490,7 +488,7 @@ async fn reading_templates_parses_variables_into_parameters() {
 async fn read_errors_follow_the_specification() {
     let client = all().await;
     let missing = read(&client, "nowhere://at/all").await.unwrap_err();
-    assert_eq!(missing.code, jsonrpc::RESOURCE_NOT_FOUND);
+    assert_eq!(missing.code, protocol::RESOURCE_NOT_FOUND);
     assert!(
         missing.message.starts_with("Resource not found"),
         "{missing}"
@@ -502,7 +500,7 @@ async fn read_errors_follow_the_specification() {
     assert_eq!(none.data, Some(json!({"uri": "users://99/profile"})));
 
     let not_a_number = read(&client, "users://abc/profile").await.unwrap_err();
-    assert_eq!(not_a_number.code, jsonrpc::INVALID_PARAMS);
+    assert_eq!(not_a_number.code, protocol::INVALID_PARAMS);
     assert_eq!(
         not_a_number.message,
         "invalid value for `id` in `users://abc/profile`: invalid value: string \"abc\", \
@@ -511,7 +509,7 @@ async fn read_errors_follow_the_specification() {
     let bad_enum = read(&client, "users://1/profile?format=xml")
         .await
         .unwrap_err();
-    assert_eq!(bad_enum.code, jsonrpc::INVALID_PARAMS);
+    assert_eq!(bad_enum.code, protocol::INVALID_PARAMS);
     assert!(
         bad_enum.message.contains("invalid value for `format`")
             && bad_enum
@@ -523,10 +521,10 @@ async fn read_errors_follow_the_specification() {
     let failed = read(&client, "broken://io").await.unwrap_err();
     assert_eq!(
         (failed.code, failed.message.as_str()),
-        (jsonrpc::INTERNAL_ERROR, "disk on fire")
+        (protocol::INTERNAL_ERROR, "disk on fire")
     );
     let panicked = read(&client, "broken://panic").await.unwrap_err();
-    assert_eq!(panicked.code, jsonrpc::INTERNAL_ERROR);
+    assert_eq!(panicked.code, protocol::INTERNAL_ERROR);
     assert!(
         panicked
             .message
@@ -541,7 +539,7 @@ async fn read_errors_follow_the_specification() {
 
     for params in [json!({}), json!({"uri": 5}), json!([1])] {
         let error = client.request("resources/read", params).await.unwrap_err();
-        assert_eq!(error.code, jsonrpc::INVALID_PARAMS, "{error}");
+        assert_eq!(error.code, protocol::INVALID_PARAMS, "{error}");
     }
 }
 
@@ -683,7 +681,7 @@ async fn prompts_render_messages() {
 async fn prompt_errors_name_the_problem() {
     let client = all().await;
     let unknown = get(&client, "nope", json!({})).await.unwrap_err();
-    assert_eq!(unknown.code, jsonrpc::INVALID_PARAMS);
+    assert_eq!(unknown.code, protocol::INVALID_PARAMS);
     assert!(
         unknown.message.contains("unknown prompt `nope`"),
         "{unknown}"
@@ -692,7 +690,7 @@ async fn prompt_errors_name_the_problem() {
     let missing = get(&client, "test_prompt_with_arguments", json!({"arg1": "a"}))
         .await
         .unwrap_err();
-    assert_eq!(missing.code, jsonrpc::INVALID_PARAMS);
+    assert_eq!(missing.code, protocol::INVALID_PARAMS);
     assert_eq!(
         missing.message,
         "invalid arguments for prompt `test_prompt_with_arguments`: missing required argument \
@@ -714,17 +712,17 @@ async fn prompt_errors_name_the_problem() {
     );
 
     let not_object = get(&client, "greet", json!(["Ada"])).await.unwrap_err();
-    assert_eq!(not_object.code, jsonrpc::INVALID_PARAMS);
+    assert_eq!(not_object.code, protocol::INVALID_PARAMS);
 
     let failed = get(&client, "greet", json!({"name": "", "tone": "text"}))
         .await
         .unwrap_err();
     assert_eq!(
         (failed.code, failed.message.as_str()),
-        (jsonrpc::INTERNAL_ERROR, "the name is empty")
+        (protocol::INTERNAL_ERROR, "the name is empty")
     );
     let panicked = get(&client, "exploding", json!({})).await.unwrap_err();
-    assert_eq!(panicked.code, jsonrpc::INTERNAL_ERROR);
+    assert_eq!(panicked.code, protocol::INTERNAL_ERROR);
     assert!(
         panicked.message.contains("the prompt exploded"),
         "{panicked}"
@@ -831,7 +829,7 @@ async fn completion_errors() {
         ),
     ] {
         let error = request(reference, argument).await;
-        assert_eq!(error.code, jsonrpc::INVALID_PARAMS, "{error}");
+        assert_eq!(error.code, protocol::INVALID_PARAMS, "{error}");
         assert!(error.message.contains(needle), "{needle:?} not in {error}");
     }
 }
@@ -879,7 +877,7 @@ async fn lists_paginate_with_the_server_page_size() {
             .request(method, json!({"cursor": "zzz"}))
             .await
             .unwrap_err();
-        assert_eq!(bad.code, jsonrpc::INVALID_PARAMS);
+        assert_eq!(bad.code, protocol::INVALID_PARAMS);
         assert!(
             bad.message
                 .contains(&format!("pass the `nextCursor` of a previous `{method}`")),
@@ -923,7 +921,8 @@ async fn the_builder_chooses_resources_and_prompts() {
         .resources(["test://nope"])
         .build()
         .unwrap_err();
-    assert!(matches!(&err, BuildError::UnknownResource { uri, .. } if uri == "test://nope"));
+    assert_eq!(err.kind(), BuildErrorKind::UnknownResource);
+    assert_eq!(err.name(), Some("test://nope"));
     let message = err.to_string();
     assert!(
         message.contains("no #[resource] has the URI `test://nope`")
@@ -931,7 +930,8 @@ async fn the_builder_chooses_resources_and_prompts() {
         "{message}"
     );
     let err = Server::builder().prompts(["nope"]).build().unwrap_err();
-    assert!(matches!(&err, BuildError::UnknownPrompt { name, .. } if name == "nope"));
+    assert_eq!(err.kind(), BuildErrorKind::UnknownPrompt);
+    assert_eq!(err.name(), Some("nope"));
     assert!(
         err.to_string()
             .contains("available: code-review, exploding"),
@@ -960,7 +960,7 @@ async fn without_resources_or_prompts_nothing_is_announced_or_served() {
         "completion/complete",
     ] {
         let error = client.request(method, json!({})).await.unwrap_err();
-        assert_eq!(error.code, jsonrpc::METHOD_NOT_FOUND, "{method}: {error}");
+        assert_eq!(error.code, protocol::METHOD_NOT_FOUND, "{method}: {error}");
     }
 
     let no_completers = Server::builder()
@@ -993,7 +993,7 @@ fn completion_contexts_carry_the_resolved_arguments() {
 async fn read_own(
     uri: String,
     ctx: mcp_runtime::Context,
-) -> Result<String, mcp_runtime::jsonrpc::ErrorObject> {
+) -> Result<String, mcp_runtime::protocol::ErrorObject> {
     let contents = ctx.read_resource(&uri).await?;
     Ok(serde_json::to_string(&contents).expect("contents serialize"))
 }

@@ -4,7 +4,7 @@
 use std::time::Duration;
 
 use mcp_runtime::client::Client;
-use mcp_runtime::{prompt, resource, tool, BuildError, Context, Server, Tool};
+use mcp_runtime::{prompt, resource, tool, BuildErrorKind, Context, Server, Tool};
 use serde_json::{json, Map, Value};
 
 /// Add two numbers.
@@ -122,7 +122,13 @@ async fn hand_made_tools_are_checked() {
     let bad_name = Tool::builder("has space")
         .handler(|_: Map<String, Value>, _: Context| async {})
         .build();
-    assert!(matches!(bad_name, Err(BuildError::InvalidTool { .. })));
+    assert_eq!(
+        bad_name
+            .map(|tool| tool.name().to_owned())
+            .unwrap_err()
+            .kind(),
+        BuildErrorKind::InvalidTool
+    );
     let bad_schema = Tool::builder("x")
         .input_schema(json!({"type": "string"}))
         .handler(|_: Map<String, Value>, _: Context| async {})

@@ -6,6 +6,7 @@ mod support;
 use std::time::Duration;
 
 use actix_web::{web, App};
+use mcp_runtime::transport::{HttpOptions, SseApp};
 use mcp_runtime::{tool, Server};
 use serde_json::{json, Value};
 use support::{eventually, post_json, request, SseClient, SseStream, TestServer};
@@ -32,12 +33,15 @@ async fn explode(message: String) -> String {
 }
 
 fn server() -> Server {
-    Server::builder()
-        .name("socket-test")
-        .sse_keep_alive(Duration::from_millis(200))
-        .max_body_bytes(64 * 1024)
-        .build()
-        .unwrap()
+    Server::builder().name("socket-test").build().unwrap()
+}
+
+/// The server's HTTP+SSE app, with quick keep-alives and a small body limit.
+fn sse(server: &Server) -> SseApp {
+    let options = HttpOptions::new()
+        .keep_alive(Duration::from_millis(200))
+        .max_body_bytes(64 * 1024);
+    server.sse_app().options(options)
 }
 
 /// The usual mount: inside a scope of an existing app, next to its own routes.
@@ -45,14 +49,14 @@ fn nested_app(server: Server) -> TestServer {
     TestServer::start(2, move || {
         App::new()
             .route("/health", web::get().to(|| async { "ok" }))
-            .service(web::scope("/api").service(web::scope("/mcp").service(server.sse_app())))
+            .service(web::scope("/api").service(web::scope("/mcp").service(sse(&server))))
     })
 }
 
 #[actix_web::test]
 async fn root_mount_announces_root_endpoint_and_answers_calls() {
     let server = server();
-    let app = TestServer::start(1, move || App::new().service(server.sse_app()));
+    let app = TestServer::start(1, move || App::new().service(sse(&server)));
     let mut client = SseClient::initialized(app.addr, "/sse").await;
     assert!(
         client.endpoint.starts_with("/messages/?session_id="),
@@ -279,7 +283,7 @@ async fn a_ping_is_answered_while_a_slow_tool_runs() {
 async fn a_blocking_sync_tool_does_not_stall_its_worker() {
     let server = server();
     // One worker: if the sync tool ran on it, nothing else could be answered.
-    let app = TestServer::start(1, move || App::new().service(server.sse_app()));
+    let app = TestServer::start(1, move || App::new().service(sse(&server)));
     let mut client = SseClient::initialized(app.addr, "/sse").await;
     let blocked = client
         .start_request("tools/call", json!({"name": "block_thread"}))
@@ -306,7 +310,7 @@ async fn many_sessions_across_four_workers_each_get_their_own_replies() {
     let server = server();
     let counter = server.clone();
     let app = TestServer::start(4, move || {
-        App::new().service(web::scope("/api/mcp").service(server.sse_app()))
+        App::new().service(web::scope("/api/mcp").service(sse(&server)))
     });
     let addr = app.addr;
     let sessions: Vec<_> = (0..24i64)
@@ -343,10 +347,10 @@ async fn many_sessions_across_four_workers_each_get_their_own_replies() {
     for session in sessions {
         clients.push(session.await.expect("session task"));
     }
-    assert_eq!(counter.sse_session_count(), 24);
+    assert_eq!(counter.sse_app().session_count(), 24);
     drop(clients);
     eventually("every disconnected session is removed", || {
-        counter.sse_session_count() == 0
+        counter.sse_app().session_count() == 0
     })
     .await;
 }
@@ -355,13 +359,13 @@ async fn many_sessions_across_four_workers_each_get_their_own_replies() {
 async fn a_session_ends_when_its_client_disconnects() {
     let server = server();
     let counter = server.clone();
-    let app = TestServer::start(2, move || App::new().service(server.sse_app()));
+    let app = TestServer::start(2, move || App::new().service(sse(&server)));
     let client = SseClient::initialized(app.addr, "/sse").await;
     let endpoint = client.endpoint.clone();
-    assert_eq!(counter.sse_session_count(), 1);
+    assert_eq!(counter.sse_app().session_count(), 1);
     drop(client);
     eventually("the session is removed", || {
-        counter.sse_session_count() == 0
+        counter.sse_app().session_count() == 0
     })
     .await;
     let gone = post_json(

@@ -8,6 +8,7 @@ use std::process::{Child, Command, ExitStatus, Stdio};
 use std::sync::{Arc, LazyLock, Mutex, OnceLock};
 use std::time::{Duration, Instant};
 
+use mcp_runtime::transport::Stdio as StdioTransport;
 use mcp_runtime::{tool, Context, Server};
 use serde_json::{json, Value};
 use tokio::io::{AsyncBufReadExt, AsyncWriteExt, BufReader, DuplexStream, Lines};
@@ -99,12 +100,14 @@ struct Pipes {
 
 impl Pipes {
     fn start(server: &Server) -> Pipes {
+        Pipes::serve(server.stdio())
+    }
+
+    fn serve(stdio: StdioTransport) -> Pipes {
         let (input, server_input) = tokio::io::duplex(64 * 1024);
         let (server_output, output) = tokio::io::duplex(64 * 1024);
-        let server = server.clone();
         // `tokio::spawn` also checks that the transport's future is `Send`.
-        let served =
-            tokio::spawn(async move { server.serve_io(server_input, server_output).await });
+        let served = tokio::spawn(async move { stdio.serve_io(server_input, server_output).await });
         Pipes {
             input: Some(input),
             output: BufReader::new(output).lines(),
@@ -275,8 +278,8 @@ async fn malformed_lines_are_answered_and_reading_goes_on() {
 
 #[tokio::test]
 async fn an_overlong_line_is_skipped_and_answered() {
-    let server = Server::builder().max_body_bytes(200).build().unwrap();
-    let mut pipes = Pipes::start(&server);
+    let server = Server::builder().build().unwrap();
+    let mut pipes = Pipes::serve(server.stdio().max_line_bytes(200));
     pipes.initialize().await;
     let huge = call(
         1,

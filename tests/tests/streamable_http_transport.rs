@@ -7,6 +7,7 @@ use std::net::SocketAddr;
 use std::time::Duration;
 
 use actix_web::{web, App};
+use mcp_runtime::transport::{HttpOptions, StreamableHttpApp};
 use mcp_runtime::Server;
 use serde_json::{json, Value};
 use support::{parse_events, request_with, Reply, SseClient, SseStream, TestServer};
@@ -16,17 +17,31 @@ const JSON: (&str, &str) = ("Content-Type", "application/json");
 
 fn builder() -> mcp_runtime::ServerBuilder {
     Server::builder()
-        .sse_keep_alive(Duration::from_millis(200))
+}
+
+fn options() -> HttpOptions {
+    HttpOptions::new()
+        .keep_alive(Duration::from_millis(200))
         .max_body_bytes(64 * 1024)
 }
 
 /// A server with Streamable HTTP at /api/mcp and SSE at /api/sse, as users mount them.
 fn start(server: Server) -> TestServer {
+    start_with(server, options(), |app| app)
+}
+
+/// [`start`] with other options, and Streamable HTTP configured by `configure`.
+fn start_with(
+    server: Server,
+    options: HttpOptions,
+    configure: fn(StreamableHttpApp) -> StreamableHttpApp,
+) -> TestServer {
     TestServer::start(2, move || {
+        let streamable = configure(server.streamable_http_app().options(options.clone()));
         App::new().service(
             web::scope("/api")
-                .service(web::scope("/mcp").service(server.streamable_http_app()))
-                .service(web::scope("/legacy").service(server.sse_app())),
+                .service(web::scope("/mcp").service(streamable))
+                .service(web::scope("/legacy").service(server.sse_app().options(options.clone()))),
         )
     })
 }
@@ -297,12 +312,11 @@ async fn every_status_code_comes_with_a_json_rpc_error_body() {
 
 #[actix_web::test]
 async fn allow_lists_admit_configured_hosts_and_origins() {
-    let server = builder()
+    let server = builder().build().unwrap();
+    let allow_lists = options()
         .allowed_hosts(["mcp.example.com"])
-        .allowed_origins(["https://app.example.com"])
-        .build()
-        .unwrap();
-    let app = start(server);
+        .allowed_origins(["https://app.example.com"]);
+    let app = start_with(server, allow_lists, |app| app);
     let init = initialize_message("2025-11-25");
     let host = post(
         app.addr,
@@ -326,8 +340,8 @@ async fn allow_lists_admit_configured_hosts_and_origins() {
     .await;
     assert_eq!(other.status, 403);
 
-    let open = builder().dns_rebinding_protection(false).build().unwrap();
-    let app = start(open);
+    let open = builder().build().unwrap();
+    let app = start_with(open, options().dns_rebinding_protection(false), |app| app);
     let anything = post(
         app.addr,
         &[ACCEPT_BOTH, JSON, ("Host", "evil.example.com")],
@@ -351,13 +365,13 @@ async fn delete_ends_the_session_and_its_stream() {
     let counter = server.clone();
     let app = start(server);
     let client = Client::initialize(app.addr, "2025-11-25").await;
-    assert_eq!(counter.streamable_http_session_count(), 1);
+    assert_eq!(counter.streamable_http_app().session_count(), 1);
     let mut stream = client.open_stream(&[]).await;
     assert_eq!(stream.status, 200);
 
     let deleted = request_with(app.addr, "DELETE", "/api/mcp", &client.headers(), b"").await;
     assert_eq!(deleted.status, 200);
-    assert_eq!(counter.streamable_http_session_count(), 0);
+    assert_eq!(counter.streamable_http_app().session_count(), 0);
     stream.wait_until_ended().await;
     let after = client
         .post(&json!({"jsonrpc": "2.0", "id": 1, "method": "ping"}))
@@ -369,11 +383,10 @@ async fn delete_ends_the_session_and_its_stream() {
 
 #[actix_web::test]
 async fn idle_sessions_expire() {
-    let server = builder()
-        .session_idle_timeout(Duration::from_millis(100))
-        .build()
-        .unwrap();
-    let app = start(server);
+    let server = builder().build().unwrap();
+    let app = start_with(server, options(), |app| {
+        app.session_idle_timeout(Duration::from_millis(100))
+    });
     let client = Client::initialize(app.addr, "2025-11-25").await;
     tokio::time::sleep(Duration::from_millis(400)).await;
     let expired = client

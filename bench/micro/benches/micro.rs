@@ -15,8 +15,8 @@ use std::time::Duration;
 
 use criterion::{black_box, criterion_group, criterion_main, Criterion};
 use mcp_micro::{server_with_all_tools, BaselineFilter, BaselineNumbers, BaselineQuery};
-use mcp_runtime::jsonrpc::Message;
-use mcp_runtime::Session;
+use mcp_runtime::protocol::Message;
+use mcp_runtime::transport::Session;
 use serde_json::{json, Value};
 
 const CALL: &str = r#"{"jsonrpc":"2.0","id":42,"method":"tools/call","params":{"name":"add","arguments":{"a":1234,"b":-34}}}"#;

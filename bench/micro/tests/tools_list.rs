@@ -4,8 +4,8 @@
 use std::sync::atomic::Ordering;
 
 use mcp_micro::{server_with_all_tools, SCHEMA_CALLS};
-use mcp_runtime::jsonrpc::Message;
-use mcp_runtime::Session;
+use mcp_runtime::protocol::Message;
+use mcp_runtime::transport::Session;
 
 fn message(json: &str) -> Message {
     Message::from_slice(json.as_bytes()).unwrap()

@@ -8,10 +8,17 @@
 //!      event: message
 //!      data: {"jsonrpc":"2.0","id":1,"result":{..}}
 //! ```
+//!
+//! A session lives as long as its stream: when the client closes the connection, the session
+//! ends and later POSTs get `404`. Actix notices a closed connection at once when the
+//! `HttpServer` is built with `.h1_allow_half_closed(false)`; otherwise only at the stream's
+//! next write (its next keep-alive at the latest).
 
+use std::any::Any;
 use std::convert::Infallible;
+use std::future::Future;
 use std::pin::Pin;
-use std::sync::{Arc, Mutex};
+use std::sync::{Arc, Mutex, Weak};
 use std::task::{Context, Poll};
 
 use actix_web::dev::{AppService, HttpServiceFactory};
@@ -22,11 +29,19 @@ use futures_core::Stream;
 use serde::Deserialize;
 use tokio::sync::mpsc;
 
-use crate::jsonrpc::{batch_elements, batch_json, Message};
+use super::http::{body_error, refused, request_identity, HttpOptions};
+use crate::dispatch::{serve_read, Rejected, Reply};
 use crate::server::Server;
-use crate::session::{new_session_id, IdentityMismatch, Session};
-use crate::transport::http::body_error;
-use foldhash::HashMap as FastMap;
+use crate::session::{
+    new_session_id, IdentityMismatch, Lookup, Outbound, Session, SessionRegistry, Transport,
+};
+
+const TRANSPORT: Transport = Transport {
+    name: "sse",
+    admitted: true,
+    // A session lives exactly as long as its stream.
+    idle_timeout: None,
+};
 
 /// The actix-web service returned by [`Server::sse_app`] and [`sse_app`](crate::sse_app).
 ///
@@ -36,6 +51,7 @@ use foldhash::HashMap as FastMap;
 #[derive(Clone)]
 pub struct SseApp {
     server: Server,
+    options: HttpOptions,
 }
 
 impl Server {
@@ -46,36 +62,42 @@ impl Server {
     pub fn sse_app(&self) -> SseApp {
         SseApp {
             server: self.clone(),
+            options: HttpOptions::default(),
         }
+    }
+}
+
+impl SseApp {
+    /// Serves with these settings instead of the defaults.
+    pub fn options(mut self, options: HttpOptions) -> Self {
+        self.options = options;
+        self
+    }
+
+    /// How many HTTP+SSE sessions of this server are open.
+    pub fn session_count(&self) -> usize {
+        self.server.sessions().count(Some(TRANSPORT.name))
     }
 }
 
 impl HttpServiceFactory for SseApp {
     fn register(self, config: &mut AppService) {
-        let server = self.server.clone();
+        let app = self.clone();
         web::resource("/sse")
-            .route(web::get().to(move |req: HttpRequest| open_stream(server.clone(), req)))
+            .route(web::get().to(move |req: HttpRequest| open_stream(app.clone(), req)))
             .register(config);
         // Two static resources, not the pattern set `["/messages", "/messages/"]`, which
         // actix-web would match with a regex on every request; and no method guard, which
         // costs an allocation per request: the handler checks the method.
         for path in ["/messages", "/messages/"] {
-            let server = self.server.clone();
+            let app = self.clone();
             web::resource(path)
-                .app_data(web::PayloadConfig::new(server.inner.max_body_bytes))
+                .app_data(web::PayloadConfig::new(self.options.max_body_bytes))
                 .default_service(web::to(
                     move |req: HttpRequest,
                           query: web::Query<SessionQuery>,
                           body: Result<web::Bytes, actix_web::Error>| {
-                        let server = server.clone();
-                        async move {
-                            if req.method() != Method::POST {
-                                return HttpResponse::MethodNotAllowed()
-                                    .insert_header((header::ALLOW, "POST"))
-                                    .body("send messages with POST");
-                            }
-                            post_message(server, req, query.into_inner(), body).await
-                        }
+                        post_message(app.clone(), req, query.into_inner(), body)
                     },
                 ))
                 .register(config);
@@ -83,147 +105,100 @@ impl HttpServiceFactory for SseApp {
     }
 }
 
-/// The sessions of one server's SSE transport.
-#[derive(Default)]
-pub(crate) struct SseSessions {
-    map: Mutex<FastMap<String, SseSession>>,
-}
-
-#[derive(Clone)]
-struct SseSession {
-    session: Session,
-    outbound: Arc<OutboundSlot>,
-}
-
 /// The sending end of a session's stream. Closing it drops the only sender, so the stream ends
 /// and the client sees its connection finish.
-struct OutboundSlot(Mutex<Option<mpsc::Sender<sse::Event>>>);
-
-/// Why an event could not be queued.
-enum Unsent {
-    /// The client stopped reading: its queue is full.
-    Full,
-    /// The session is closed.
-    Closed,
+struct SseOutbound {
+    sender: Mutex<Option<mpsc::Sender<sse::Event>>>,
+    /// Where the session is registered, to end it when its client stops reading. Weak: the
+    /// registry holds the session, which holds this.
+    registry: Weak<SessionRegistry>,
+    id: String,
+    capacity: usize,
 }
 
-impl OutboundSlot {
-    fn try_send(&self, event: sse::Event) -> Result<(), Unsent> {
-        let slot = self
-            .0
-            .lock()
-            .unwrap_or_else(|poisoned| poisoned.into_inner());
-        match slot.as_ref().map(|sender| sender.try_send(event)) {
-            Some(Ok(())) => Ok(()),
-            Some(Err(mpsc::error::TrySendError::Full(_))) => Err(Unsent::Full),
-            Some(Err(mpsc::error::TrySendError::Closed(_))) | None => Err(Unsent::Closed),
+impl Outbound for SseOutbound {
+    fn send(&self, message: String) -> bool {
+        let event = sse::Event::Data(sse::Data::new(message).event("message"));
+        let sent = match self.slot().as_ref() {
+            Some(sender) => sender.try_send(event),
+            None => return false,
+        };
+        match sent {
+            Ok(()) => true,
+            // The client has gone: its stream's guard ends the session.
+            Err(mpsc::error::TrySendError::Closed(_)) => false,
+            // A client that stopped reading would make the server hold ever more for it.
+            Err(mpsc::error::TrySendError::Full(_)) => {
+                tracing::warn!(
+                    session = %self.id,
+                    capacity = self.capacity,
+                    "closing an SSE session whose client stopped reading its stream (queue full)"
+                );
+                match self.registry.upgrade().and_then(|r| r.remove(&self.id)) {
+                    Some(session) => session.close(),
+                    None => self.close(),
+                }
+                false
+            }
         }
     }
 
     fn close(&self) {
-        self.0
-            .lock()
-            .unwrap_or_else(|poisoned| poisoned.into_inner())
-            .take();
+        self.slot().take();
+    }
+
+    fn as_any(&self) -> &dyn Any {
+        self
     }
 }
 
-impl SseSessions {
-    fn insert(&self, id: String, session: SseSession) {
-        self.lock().insert(id, session);
-    }
-
-    fn get(&self, id: &str) -> Option<SseSession> {
-        self.lock().get(id).cloned()
-    }
-
-    /// Every open session.
-    pub(crate) fn sessions(&self) -> Vec<Session> {
-        self.lock()
-            .values()
-            .map(|entry| entry.session.clone())
-            .collect()
-    }
-
-    fn remove(&self, id: &str) -> Option<SseSession> {
-        self.lock().remove(id)
-    }
-
-    /// Ends a session: its stream finishes and later POSTs get `404`.
-    fn close(&self, id: &str) {
-        if let Some(entry) = self.remove(id) {
-            entry.session.cancel_all();
-            entry.outbound.close();
-        }
-    }
-
-    /// Ends every session (the server is shutting down).
-    pub(crate) fn close_all(&self) {
-        let ids: Vec<String> = self.lock().keys().cloned().collect();
-        for id in ids {
-            self.close(&id);
-        }
-    }
-
-    /// How many SSE sessions are open.
-    pub(crate) fn len(&self) -> usize {
-        self.lock().len()
-    }
-
-    fn lock(&self) -> std::sync::MutexGuard<'_, FastMap<String, SseSession>> {
-        // A panic while holding this lock cannot leave the map half-updated (each operation is
-        // one HashMap call), so a poisoned lock is still safe to use.
-        self.map
+impl SseOutbound {
+    fn slot(&self) -> std::sync::MutexGuard<'_, Option<mpsc::Sender<sse::Event>>> {
+        self.sender
             .lock()
             .unwrap_or_else(|poisoned| poisoned.into_inner())
     }
 }
 
-impl Server {
-    /// How many HTTP+SSE sessions are currently open.
-    pub fn sse_session_count(&self) -> usize {
-        self.inner.sse_sessions.len()
-    }
-}
-
-async fn open_stream(server: Server, req: HttpRequest) -> HttpResponse {
-    if let Err(reason) = server.inner.host_policy.check(&req) {
+async fn open_stream(app: SseApp, req: HttpRequest) -> HttpResponse {
+    let server = &app.server;
+    if let Err(reason) = app.options.host_policy.check(&req) {
         return plain(StatusCode::FORBIDDEN, format!("Forbidden: {reason}"));
     }
     if let Err(refusal) = server.admit_session() {
-        return refusal.into_plain_response();
+        return refused("text/plain; charset=utf-8", refusal.message());
     }
     // The prefix is wherever this service was mounted: the request path minus our own "/sse".
     let prefix = req.path().strip_suffix("/sse").unwrap_or_default();
     let id = new_session_id();
-    let (sender, receiver) = mpsc::channel(server.inner.outbound_capacity);
+    let capacity = app.options.outbound_queue;
+    let (sender, receiver) = mpsc::channel(capacity);
     let endpoint = format!("{prefix}/messages/?session_id={id}");
     sender
         .try_send(sse::Event::Data(sse::Data::new(endpoint).event("endpoint")))
         .expect("a new channel has room for the first event");
-    let outbound = Arc::new(OutboundSlot(Mutex::new(Some(sender))));
-    let notifications = Arc::clone(&outbound);
     let session = Session::with_outbound(
         id.clone(),
-        Box::new(move |message| {
-            let event = sse::Event::Data(sse::Data::new(message).event("message"));
-            notifications.try_send(event).is_ok()
-        }),
+        SseOutbound {
+            sender: Mutex::new(Some(sender)),
+            registry: Arc::downgrade(server.sessions()),
+            id: id.clone(),
+            capacity,
+        },
     );
     // `BearerAuth` (if any) verified this request: the session belongs to that identity.
-    let _ = session.bind_identity(crate::auth::request_identity(&req));
-    server
-        .inner
-        .sse_sessions
-        .insert(id.clone(), SseSession { session, outbound });
+    let _ = session.bind_identity(request_identity(&req));
+    server.sessions().insert(session, TRANSPORT);
     tracing::debug!(session = %id, "SSE session opened");
-    let keep_alive = server.inner.sse_keep_alive;
     let stream = SessionStream {
         receiver,
-        _guard: SessionGuard { server, id },
+        _guard: SessionGuard {
+            registry: Arc::clone(server.sessions()),
+            id,
+        },
     };
     Sse::from_stream(stream)
-        .with_keep_alive(keep_alive)
+        .with_keep_alive(app.options.keep_alive)
         .customize()
         .insert_header(("X-Accel-Buffering", "no"))
         .respond_to(&req)
@@ -239,108 +214,77 @@ struct SessionQuery {
 }
 
 async fn post_message(
-    server: Server,
+    app: SseApp,
     req: HttpRequest,
     query: SessionQuery,
     body: Result<web::Bytes, actix_web::Error>,
 ) -> HttpResponse {
-    if let Err(reason) = server.inner.host_policy.check(&req) {
+    if req.method() != Method::POST {
+        return HttpResponse::MethodNotAllowed()
+            .insert_header((header::ALLOW, "POST"))
+            .body("send messages with POST");
+    }
+    if let Err(reason) = app.options.host_policy.check(&req) {
         return plain(StatusCode::FORBIDDEN, format!("Forbidden: {reason}"));
     }
     let body = match body {
         Ok(body) => body,
         Err(err) => {
-            let (status, message) = body_error(&err, server.inner.max_body_bytes);
+            let (status, message) = body_error(&err, app.options.max_body_bytes);
             return plain(status, message);
         }
     };
+    let session = match find_session(&app, &req, query) {
+        Ok(session) => session,
+        Err(response) => return *response,
+    };
+    match serve_read(&app.server, &session, &body, StreamReply(session.clone())).await {
+        Ok(()) => plain(StatusCode::ACCEPTED, "Accepted".to_owned()),
+        Err(Rejected::Undecodable(err)) => {
+            // A client waiting on this id hears about it on the stream too.
+            if err.id.is_some() {
+                session.send_outbound(err.to_response().to_json());
+            }
+            plain(StatusCode::BAD_REQUEST, err.to_string())
+        }
+        Err(Rejected::Batch(error)) => plain(StatusCode::BAD_REQUEST, error.message),
+    }
+}
+
+/// The session a POST names, or the response that explains why it cannot be served.
+fn find_session(
+    app: &SseApp,
+    req: &HttpRequest,
+    query: SessionQuery,
+) -> Result<Session, Box<HttpResponse>> {
+    let refuse = |status, message: String| Err(Box::new(plain(status, message)));
     let Some(id) = query.session_id.or(query.session_id_camel) else {
-        return plain(
+        return refuse(
             StatusCode::BAD_REQUEST,
-            "missing session_id: POST to the URI announced by the `endpoint` event of the SSE stream"
+            "missing session_id: POST to the URI announced by the `endpoint` event of the SSE \
+             stream"
                 .to_owned(),
         );
     };
-    let Some(sse_session) = server.inner.sse_sessions.get(&id) else {
-        return plain(
+    let Lookup::Found(session) = app.server.sessions().lookup(TRANSPORT.name, &id) else {
+        return refuse(
             StatusCode::NOT_FOUND,
             format!("unknown session `{id}`: it has ended or never existed; open a new SSE stream"),
         );
     };
-    if sse_session
-        .session
-        .bind_identity(crate::auth::request_identity(&req))
-        .is_err()
-    {
-        return plain(StatusCode::FORBIDDEN, IdentityMismatch::MESSAGE.to_owned());
+    if session.bind_identity(request_identity(req)).is_err() {
+        return refuse(StatusCode::FORBIDDEN, IdentityMismatch::MESSAGE.to_owned());
     }
-    if let Some(elements) = batch_elements(&body) {
-        if let Err(error) = server.batch_allowed(&sse_session.session) {
-            return plain(StatusCode::BAD_REQUEST, error.message);
-        }
-        // Its requests run concurrently, as single ones do; the array of their responses goes
-        // on the stream when the last has answered.
-        tokio::spawn(async move {
-            let SseSession { session, outbound } = sse_session;
-            let responses = server.handle_batch(&session, elements).await;
-            if !responses.is_empty() {
-                send(&server, &id, &outbound, batch_json(&responses));
-            }
-        });
-        return plain(StatusCode::ACCEPTED, "Accepted".to_owned());
-    }
-    let message = match Message::from_slice(&body) {
-        Ok(message) => message,
-        Err(err) => {
-            // A client waiting on this id hears about it on the stream too.
-            if err.id.is_some() {
-                send(
-                    &server,
-                    &id,
-                    &sse_session.outbound,
-                    err.to_response().to_json(),
-                );
-            }
-            return plain(StatusCode::BAD_REQUEST, format!("{err}"));
-        }
-    };
-    match message {
-        Message::Request(_) => {
-            // Requests run concurrently: a slow tool never holds up a `ping`.
-            let counted = server.count_request();
-            crate::features::run_or_spawn(async move {
-                let SseSession { session, outbound } = sse_session;
-                let response = server.handle_message_with(&session, message, None, Some(counted));
-                if let Some(response) = response.await {
-                    send(&server, &id, &outbound, response.to_json());
-                }
-            })
-            .await;
-        }
-        other => {
-            server.handle_notice(&sse_session.session, other);
-        }
-    }
-    plain(StatusCode::ACCEPTED, "Accepted".to_owned())
+    Ok(session)
 }
 
-/// Queues a response (or a batch's array of them) on the session's stream. A client that
-/// stopped reading (its queue is full) would make the server hold ever more for it, so its
-/// session is closed instead.
-fn send(server: &Server, id: &str, outbound: &OutboundSlot, json: String) {
-    let event = sse::Event::Data(sse::Data::new(json).event("message"));
-    match outbound.try_send(event) {
-        Ok(()) => {}
-        // The client has gone: there is nobody left to tell.
-        Err(Unsent::Closed) => {}
-        Err(Unsent::Full) => {
-            tracing::warn!(
-                session = %id,
-                capacity = server.inner.outbound_capacity,
-                "closing an SSE session whose client stopped reading its stream (queue full)"
-            );
-            server.inner.sse_sessions.close(id);
-        }
+/// Responses go on the session's stream, the only way HTTP+SSE has to the client.
+struct StreamReply(Session);
+
+impl Reply for StreamReply {
+    fn send(self, json: String) -> impl Future<Output = ()> + Send {
+        self.0.send_outbound(json);
+        std::future::ready(())
     }
 }
 
@@ -365,15 +309,15 @@ impl Stream for SessionStream {
 }
 
 struct SessionGuard {
-    server: Server,
+    registry: Arc<SessionRegistry>,
     id: String,
 }
 
 impl Drop for SessionGuard {
     fn drop(&mut self) {
         // The client went away: what it asked for can no longer be answered.
-        if let Some(entry) = self.server.inner.sse_sessions.remove(&self.id) {
-            entry.session.cancel_all();
+        if let Some(session) = self.registry.remove(&self.id) {
+            session.cancel_all();
         }
         tracing::debug!(session = %self.id, "SSE session closed");
     }

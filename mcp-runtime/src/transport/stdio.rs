@@ -6,22 +6,30 @@
 //! stdout  {"jsonrpc":"2.0","id":1,"result":{"tools":[..]}}
 //! ```
 
+use std::any::Any;
 use std::io;
-use std::sync::Arc;
 
 use tokio::io::{AsyncBufRead, AsyncBufReadExt, AsyncRead, AsyncWrite, AsyncWriteExt, BufReader};
 use tokio::sync::mpsc;
 
-use crate::jsonrpc::{batch_elements, batch_json, ErrorObject, Message, Response, INVALID_REQUEST};
+use crate::dispatch::{serve_read, Rejected, Reply};
+use crate::protocol::{ErrorObject, Response, INVALID_REQUEST};
 use crate::server::Server;
-use crate::session::{new_session_id, Session};
-use crate::transport::registry::{Registration, SessionRegistry};
+use crate::session::{new_session_id, Outbound, Registration, Session, Transport};
 
 /// Responses written to the output in one `write` when they are ready together.
 const BATCH_BYTES: usize = 64 * 1024;
 
+const TRANSPORT: Transport = Transport {
+    name: "stdio",
+    // One client, for the life of the process: nothing to limit or to close at shutdown.
+    admitted: false,
+    idle_timeout: None,
+};
+
 impl Server {
-    /// Serves one client over standard input and output until standard input ends.
+    /// Serves one client over standard input and output until standard input ends, with the
+    /// default settings; see [`Stdio`] for what it does and how to change them.
     ///
     /// This is how desktop clients run a local server: they start the program and speak
     /// newline-delimited JSON-RPC on its stdin and stdout. Anything else the program prints
@@ -37,60 +45,90 @@ impl Server {
     /// }
     /// ```
     ///
-    /// It runs in any tokio runtime, current-thread or multi-thread, including actix-web's
-    /// (`#[actix_web::main]`). The behaviour is that of [`serve_io`](Server::serve_io).
+    /// # Errors
+    ///
+    /// An I/O error on standard input or output, other than the client closing its end.
     pub async fn serve_stdio(&self) -> io::Result<()> {
+        self.stdio().serve().await
+    }
+
+    /// The stdio transport of this server, to configure before serving.
+    pub fn stdio(&self) -> Stdio {
+        Stdio {
+            server: self.clone(),
+            max_line_bytes: 4 * 1024 * 1024,
+            outbound_queue: 64,
+        }
+    }
+}
+
+/// The stdio transport of a server; see [`Server::stdio`].
+///
+/// - Requests run concurrently, each as its own task: a slow tool never holds up a `ping`.
+///   `initialize` alone is answered before the next line is read, so a client that sends
+///   its first requests without waiting still finds the session initialized.
+/// - Every message leaves as one line (compact JSON has no newline in it) through a single
+///   writer, so lines never interleave; server-initiated messages, such as those of
+///   [`notify_all`](Server::notify_all), take the same way.
+/// - Blank lines are ignored. A line that is not JSON is answered with a `-32700` parse
+///   error (id `null`), a malformed message with `-32600` (with its id when it has one);
+///   either way the server keeps reading. A line longer than
+///   [`max_line_bytes`](Self::max_line_bytes) is skipped and answered with `-32600`.
+/// - When the input ends, it stops reading, lets the requests still running finish,
+///   writes their responses and returns `Ok(())`. It also returns `Ok(())` when the
+///   client closes the output (a broken pipe): nobody is left to answer.
+///
+/// It runs in any tokio runtime, current-thread or multi-thread, including actix-web's
+/// (`#[actix_web::main]`). The session gets a random id, like the sessions of the HTTP
+/// transports.
+#[derive(Debug, Clone)]
+pub struct Stdio {
+    server: Server,
+    max_line_bytes: usize,
+    outbound_queue: usize,
+}
+
+impl Stdio {
+    /// The longest line read; longer ones are skipped and answered with an error.
+    /// Default: 4 MiB.
+    pub fn max_line_bytes(mut self, bytes: usize) -> Self {
+        self.max_line_bytes = bytes;
+        self
+    }
+
+    /// How many messages may wait for the writer. Default: 64.
+    pub fn outbound_queue(mut self, messages: usize) -> Self {
+        self.outbound_queue = messages.max(1);
+        self
+    }
+
+    /// Serves over standard input and output; see [`Server::serve_stdio`].
+    ///
+    /// # Errors
+    ///
+    /// An I/O error on standard input or output, other than the client closing its end.
+    pub async fn serve(self) -> io::Result<()> {
         self.serve_io(tokio::io::stdin(), tokio::io::stdout()).await
     }
 
     /// Serves one client over any byte stream pair (a pipe, a socket, an in-memory
     /// [`tokio::io::duplex`] in tests) with the stdio framing: one JSON-RPC message per line.
     ///
-    /// - Requests run concurrently, each as its own task: a slow tool never holds up a `ping`.
-    ///   `initialize` alone is answered before the next line is read, so a client that sends
-    ///   its first requests without waiting still finds the session initialized.
-    /// - Every message leaves as one line (compact JSON has no newline in it) through a single
-    ///   writer, so lines never interleave; server-initiated messages, such as those of
-    ///   [`notify_all`](Server::notify_all), take the same way.
-    /// - Blank lines are ignored. A line that is not JSON is answered with a `-32700` parse
-    ///   error (id `null`), a malformed message with `-32600` (with its id when it has one);
-    ///   either way the server keeps reading. A line longer than
-    ///   [`max_body_bytes`](crate::ServerBuilder::max_body_bytes) is skipped and answered with
-    ///   `-32600`.
-    /// - When the input ends, it stops reading, lets the requests still running finish,
-    ///   writes their responses and returns `Ok(())`. It also returns `Ok(())` when the
-    ///   client closes the output (a broken pipe): nobody is left to answer.
-    ///
-    /// The session gets a random id, like the sessions of the HTTP transports.
-    ///
     /// # Errors
     ///
     /// An I/O error reading the input or writing the output, other than a broken output pipe.
-    pub async fn serve_io<R, W>(&self, reader: R, writer: W) -> io::Result<()>
+    pub async fn serve_io<R, W>(self, reader: R, writer: W) -> io::Result<()>
     where
         R: AsyncRead + Unpin,
         W: AsyncWrite + Unpin,
     {
-        let (sender, receiver) = mpsc::channel::<String>(self.inner.outbound_capacity);
+        let (sender, receiver) = mpsc::channel::<String>(self.outbound_queue);
         // Weak, so that a session still referenced somewhere cannot keep the output open: the
         // channel closes once the reader and every running request are done.
-        let outbound = sender.downgrade();
-        let session = Arc::new(Session::with_outbound(
-            new_session_id(),
-            Box::new(move |message| {
-                outbound
-                    .upgrade()
-                    .is_some_and(|sender| sender.try_send(message).is_ok())
-            }),
-        ));
-        let registration = SessionRegistry::register(self, &session);
-        let reading = read_messages(
-            self.clone(),
-            session,
-            registration,
-            BufReader::new(reader),
-            sender,
-        );
+        let outbound = LineOutbound(sender.downgrade());
+        let session = Session::with_outbound(new_session_id(), outbound);
+        let registration = self.server.sessions().register(session.clone(), TRANSPORT);
+        let reading = self.read_messages(session, registration, BufReader::new(reader), sender);
         let writing = write_messages(receiver, writer);
         tokio::pin!(writing);
         tokio::select! {
@@ -102,100 +140,81 @@ impl Server {
             }
         }
     }
-}
 
-/// Reads and dispatches messages until the input ends; returns once nothing is left to read
-/// (its sender dropped, so the writer ends after the last running request's response).
-async fn read_messages<R: AsyncBufRead + Unpin>(
-    server: Server,
-    session: Arc<Session>,
-    registration: Registration,
-    mut reader: R,
-    sender: mpsc::Sender<String>,
-) -> io::Result<()> {
-    let limit = server.inner.max_body_bytes;
-    let mut line = Vec::new();
-    loop {
-        line.clear();
-        let text = match read_line(&mut reader, &mut line, limit).await? {
-            Line::End => break,
-            Line::TooLong => {
-                let error = ErrorObject::new(
-                    INVALID_REQUEST,
-                    format!(
-                        "message too large: a line may hold at most {limit} bytes \
-                         (ServerBuilder::max_body_bytes)"
-                    ),
-                );
-                if !send(&sender, Response::error(None, error)).await {
-                    break;
+    /// Reads and dispatches messages until the input ends; returns once nothing is left to
+    /// read (its sender dropped, so the writer ends after the last running request's
+    /// response).
+    async fn read_messages<R: AsyncBufRead + Unpin>(
+        self,
+        session: Session,
+        registration: Registration,
+        mut reader: R,
+        sender: mpsc::Sender<String>,
+    ) -> io::Result<()> {
+        let limit = self.max_line_bytes;
+        let mut line = Vec::new();
+        loop {
+            line.clear();
+            let text = match read_line(&mut reader, &mut line, limit).await? {
+                Line::End => break,
+                Line::TooLong => {
+                    let error = ErrorObject::new(
+                        INVALID_REQUEST,
+                        format!(
+                            "message too large: a line may hold at most {limit} bytes \
+                             (Stdio::max_line_bytes)"
+                        ),
+                    );
+                    send(&sender, Response::error(None, error)).await;
+                    continue;
                 }
+                Line::Complete => line.trim_ascii(),
+            };
+            if text.is_empty() {
                 continue;
             }
-            Line::Complete => line.trim_ascii(),
-        };
-        if text.is_empty() {
-            continue;
+            let reply = LineReply(sender.clone());
+            let refused = match serve_read(&self.server, &session, text, reply).await {
+                Ok(()) => continue,
+                Err(Rejected::Undecodable(err)) => err.to_response(),
+                Err(Rejected::Batch(error)) => Response::error(None, error),
+            };
+            send(&sender, refused).await;
         }
-        if let Some(elements) = batch_elements(text) {
-            if let Err(error) = server.batch_allowed(&session) {
-                if !send(&sender, Response::error(None, error)).await {
-                    break;
-                }
-                continue;
-            }
-            // Reading goes on while the batch's requests run; its answer is one line.
-            let (server, session, sender) = (server.clone(), Arc::clone(&session), sender.clone());
-            tokio::spawn(async move {
-                let responses = server.handle_batch(&session, elements).await;
-                if !responses.is_empty() {
-                    let _ = sender.send(batch_json(&responses)).await;
-                }
-            });
-            continue;
-        }
-        let message = match Message::from_slice(text) {
-            Ok(message) => message,
-            Err(err) => {
-                if !send(&sender, err.to_response()).await {
-                    break;
-                }
-                continue;
-            }
-        };
-        match message {
-            Message::Request(request) if request.method != "initialize" => {
-                let (server, session, sender) =
-                    (server.clone(), Arc::clone(&session), sender.clone());
-                let counted = server.count_request();
-                crate::features::run_or_spawn(async move {
-                    let message = Message::Request(request);
-                    let response =
-                        server.handle_message_with(&session, message, None, Some(counted));
-                    if let Some(response) = response.await {
-                        send(&sender, response).await;
-                    }
-                })
-                .await;
-            }
-            // `initialize`, notifications and responses are quick: handled in order.
-            message => {
-                if let Some(response) = server.handle_message(&session, message).await {
-                    if !send(&sender, response).await {
-                        break;
-                    }
-                }
-            }
-        }
+        // The client is done: no more server-initiated messages for it.
+        drop(registration);
+        Ok(())
     }
-    // The client is done: no more server-initiated messages for it.
-    drop(registration);
-    Ok(())
 }
 
-/// Queues a response for the writer; `false` when the writer has stopped.
-async fn send(sender: &mpsc::Sender<String>, response: Response) -> bool {
-    sender.send(response.to_json()).await.is_ok()
+/// Server-initiated messages, queued for the writer while it runs.
+struct LineOutbound(mpsc::WeakSender<String>);
+
+impl Outbound for LineOutbound {
+    fn send(&self, message: String) -> bool {
+        self.0
+            .upgrade()
+            .is_some_and(|sender| sender.try_send(message).is_ok())
+    }
+
+    fn as_any(&self) -> &dyn Any {
+        self
+    }
+}
+
+/// Responses, queued for the writer (waiting for room, so none is lost).
+struct LineReply(mpsc::Sender<String>);
+
+impl Reply for LineReply {
+    async fn send(self, json: String) {
+        // A writer that stopped has nobody left to answer.
+        let _ = self.0.send(json).await;
+    }
+}
+
+/// Queues a response for the writer (which may have stopped: then nobody is left to answer).
+async fn send(sender: &mpsc::Sender<String>, response: Response) {
+    let _ = sender.send(response.to_json()).await;
 }
 
 /// Writes queued messages, one per line, until every sender is gone.

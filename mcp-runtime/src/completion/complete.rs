@@ -1,0 +1,88 @@
+//! `completion/complete`: suggestions for a prompt argument or a resource-template variable.
+
+use std::collections::HashMap;
+
+use serde_json::value::RawValue;
+use serde_json::Value;
+
+use super::completer::find;
+use super::{Completion, CompletionContext, CompletionRequest};
+use crate::prompt::{has_completers, Prompts};
+use crate::protocol::wire::{decode, CompleteParams, CompleteResult, CompletionTarget};
+use crate::protocol::{encode, ErrorObject};
+use crate::resource::Resources;
+use crate::task::run_isolated;
+
+/// `completion/complete`, over the server's current resources and prompts.
+pub(crate) async fn complete(
+    resources: &Resources,
+    prompts: &Prompts,
+    params: Value,
+) -> Result<Box<RawValue>, ErrorObject> {
+    const METHOD: &str = "completion/complete";
+    if !resources.has_completers() && !has_completers(prompts) {
+        return Err(ErrorObject::method_not_found(METHOD));
+    }
+    let params: CompleteParams = decode(METHOD, params)?;
+    let name = params.argument.name;
+    let value = match params.argument.value {
+        Value::String(value) => value,
+        Value::Null => String::new(),
+        other => other.to_string(),
+    };
+    let resolved: HashMap<String, String> = params
+        .context
+        .arguments
+        .into_iter()
+        .filter_map(|(key, value)| match value {
+            Value::String(value) => Some((key, value)),
+            Value::Null => None,
+            other => Some((key, other.to_string())),
+        })
+        .collect();
+    let completers = match params.reference.target()? {
+        CompletionTarget::Prompt(prompt_name) => {
+            let prompt = prompts.get(&prompt_name).ok_or_else(|| {
+                ErrorObject::invalid_params(format!(
+                    "unknown prompt `{prompt_name}`: call `prompts/list` to see the available \
+                     prompts"
+                ))
+            })?;
+            if !prompt.has_argument(&name) {
+                return Err(ErrorObject::invalid_params(format!(
+                    "the prompt `{prompt_name}` has no argument `{name}`"
+                )));
+            }
+            prompt.completers()
+        }
+        CompletionTarget::Resource(uri) => match resources.template(&uri) {
+            Some(template) if template.has_variable(&name) => template.completers(),
+            Some(_) => {
+                return Err(ErrorObject::invalid_params(format!(
+                    "the resource template `{uri}` has no variable `{name}`"
+                )))
+            }
+            // A fixed resource has nothing to complete.
+            None if resources.resource(&uri).is_some() => &[],
+            None => {
+                return Err(ErrorObject::invalid_params(format!(
+                    "unknown resource template `{uri}`: call `resources/templates/list` to see \
+                     the available templates"
+                )))
+            }
+        },
+    };
+    let completion = match find(completers, &name) {
+        None => Completion::default(),
+        Some(completer) => {
+            let future = (completer.complete)(CompletionRequest {
+                value,
+                context: CompletionContext::new(name, resolved),
+            });
+            run_isolated("the completer", async move { Ok(future.await) }).await?
+        }
+    };
+    encode(&CompleteResult {
+        completion: completion.into_values(),
+    })
+}

@@ -1,0 +1,396 @@
+//! What a [`Context`] can ask of the client: sampling its model, eliciting input from the
+//! user, listing its roots; and why such a request can fail.
+
+use std::any::TypeId;
+use std::collections::HashMap;
+use std::fmt;
+use std::sync::{Arc, Mutex, OnceLock};
+use std::time::Duration;
+
+use schemars::JsonSchema;
+use serde::de::DeserializeOwned;
+use serde::{Deserialize, Serialize};
+use serde_json::Value;
+
+use super::Context;
+use crate::content::Content;
+use crate::protocol::outgoing_json;
+use crate::protocol::wire::{Cancelled, ElicitParams, ElicitResult, Empty, ListRootsResult};
+use crate::session::Session;
+
+impl Context {
+    /// Sends a request to the client and waits for its result, for at most the server's
+    /// [`client_request_timeout`](crate::ServerBuilder::client_request_timeout).
+    pub async fn request(&self, method: &str, params: Value) -> Result<Value, ClientRequestError> {
+        self.request_with(method, &params).await
+    }
+
+    async fn request_with<P: Serialize + ?Sized>(
+        &self,
+        method: &str,
+        params: &P,
+    ) -> Result<Value, ClientRequestError> {
+        let session = &self.inner.session;
+        let (id, reply) = session.expect_reply();
+        // Whatever ends this wait (reply, timeout, or the tool being dropped) forgets the id.
+        let _pending = PendingReply { session, id };
+        let undeliverable = || ClientRequestError::Undeliverable {
+            method: method.to_owned(),
+        };
+        let message = outgoing_json(Some(id), method, params).map_err(|err| {
+            ClientRequestError::Malformed {
+                method: method.to_owned(),
+                reason: format!("the request did not serialize: {err}"),
+            }
+        })?;
+        if !self.send(message).await {
+            return Err(undeliverable());
+        }
+        let timeout = self.inner.server.client_request_timeout();
+        match tokio::time::timeout(timeout, reply).await {
+            Ok(Ok(Ok(result))) => Ok(result),
+            Ok(Ok(Err(error))) => Err(ClientRequestError::Refused {
+                method: method.to_owned(),
+                code: error.code,
+                message: error.message,
+            }),
+            Ok(Err(_)) => Err(undeliverable()),
+            Err(_) => {
+                let cancelled = Cancelled {
+                    request_id: id,
+                    reason: "timed out",
+                };
+                if let Ok(message) = outgoing_json(None, "notifications/cancelled", &cancelled) {
+                    self.send(message).await;
+                }
+                Err(ClientRequestError::Timeout {
+                    method: method.to_owned(),
+                    after: timeout,
+                })
+            }
+        }
+    }
+
+    fn require_capability(&self, capability: &'static str) -> Result<(), ClientRequestError> {
+        if self.client_capabilities().get(capability).is_some() {
+            Ok(())
+        } else {
+            Err(ClientRequestError::Unsupported { capability })
+        }
+    }
+
+    /// Asks the client to sample its language model (`sampling/createMessage`).
+    pub async fn sample(
+        &self,
+        request: SamplingRequest,
+    ) -> Result<SamplingResponse, ClientRequestError> {
+        const METHOD: &str = "sampling/createMessage";
+        self.require_capability("sampling")?;
+        let result = self.request_with(METHOD, &request).await?;
+        decode(METHOD, result)
+    }
+
+    /// Asks the user, through the client, to fill in a form shaped like `T`
+    /// (`elicitation/create`, form mode). `T` must be a flat struct of strings, numbers,
+    /// booleans and enums, as the specification requires; `#[serde(default)]` values become
+    /// the form's defaults. A unit enum is a single choice (`enum`), or, when its variants have
+    /// titles (`#[schemars(title = "..")]` or a doc comment), a titled one (`oneOf` of `const`
+    /// and `title`); a `Vec` of one is a multiple choice (`items.enum`, or `items.anyOf`).
+    pub async fn elicit<T>(&self, message: &str) -> Result<Elicitation<T>, ClientRequestError>
+    where
+        T: JsonSchema + DeserializeOwned + 'static,
+    {
+        let schema = elicitation_schema::<T>();
+        match self.elicit_with(message, &schema).await? {
+            Elicitation::Accept(content) => {
+                decode("elicitation/create", content).map(Elicitation::Accept)
+            }
+            Elicitation::Decline => Ok(Elicitation::Decline),
+            Elicitation::Cancel => Ok(Elicitation::Cancel),
+        }
+    }
+
+    /// Like [`elicit`](Self::elicit), with a hand-written `requestedSchema`.
+    pub async fn elicit_with_schema(
+        &self,
+        message: &str,
+        requested_schema: Value,
+    ) -> Result<Elicitation<Value>, ClientRequestError> {
+        self.elicit_with(message, &requested_schema).await
+    }
+
+    async fn elicit_with(
+        &self,
+        message: &str,
+        requested_schema: &Value,
+    ) -> Result<Elicitation<Value>, ClientRequestError> {
+        const METHOD: &str = "elicitation/create";
+        self.require_capability("elicitation")?;
+        let params = ElicitParams {
+            message,
+            requested_schema,
+        };
+        let result: ElicitResult = decode(METHOD, self.request_with(METHOD, &params).await?)?;
+        match result.action.as_str() {
+            "accept" => Ok(Elicitation::Accept(
+                result
+                    .content
+                    .unwrap_or_else(|| Value::Object(Default::default())),
+            )),
+            "decline" => Ok(Elicitation::Decline),
+            "cancel" => Ok(Elicitation::Cancel),
+            other => Err(ClientRequestError::Malformed {
+                method: METHOD.to_owned(),
+                reason: format!("`action` must be accept, decline or cancel, got {other:?}"),
+            }),
+        }
+    }
+
+    /// Asks the client for its roots (`roots/list`): the directories or files it exposes.
+    pub async fn list_roots(&self) -> Result<Vec<Root>, ClientRequestError> {
+        const METHOD: &str = "roots/list";
+        self.require_capability("roots")?;
+        let result: ListRootsResult = decode(METHOD, self.request_with(METHOD, &Empty {}).await?)?;
+        Ok(result.roots)
+    }
+}
+
+/// Removes a pending server-to-client request however its wait ends.
+struct PendingReply<'a> {
+    session: &'a Session,
+    id: i64,
+}
+
+impl Drop for PendingReply<'_> {
+    fn drop(&mut self) {
+        self.session.forget_reply(self.id);
+    }
+}
+
+fn decode<T: DeserializeOwned>(method: &str, value: Value) -> Result<T, ClientRequestError> {
+    serde_json::from_value(value).map_err(|err| ClientRequestError::Malformed {
+        method: method.to_owned(),
+        reason: err.to_string(),
+    })
+}
+
+/// The elicitation schema of `T`, computed once per type.
+fn elicitation_schema<T: JsonSchema + 'static>() -> Arc<Value> {
+    static CACHE: OnceLock<Mutex<HashMap<TypeId, Arc<Value>>>> = OnceLock::new();
+    let cache = CACHE.get_or_init(Default::default);
+    let mut cache = cache
+        .lock()
+        .unwrap_or_else(|poisoned| poisoned.into_inner());
+    Arc::clone(
+        cache
+            .entry(TypeId::of::<T>())
+            .or_insert_with(|| Arc::new(crate::schema::elicitation_schema::<T>())),
+    )
+}
+
+/// Why a request to the client failed.
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub enum ClientRequestError {
+    /// The client did not declare the capability the request needs.
+    Unsupported {
+        /// `sampling`, `elicitation` or `roots`.
+        capability: &'static str,
+    },
+    /// No stream to the client is open to carry the request.
+    Undeliverable {
+        /// The request's method.
+        method: String,
+    },
+    /// The client did not answer in time; the request was cancelled.
+    Timeout {
+        /// The request's method.
+        method: String,
+        /// How long the server waited.
+        after: Duration,
+    },
+    /// The client answered with an error.
+    Refused {
+        /// The request's method.
+        method: String,
+        /// The JSON-RPC error code.
+        code: i64,
+        /// The client's message.
+        message: String,
+    },
+    /// The client's answer did not have the expected shape.
+    Malformed {
+        /// The request's method.
+        method: String,
+        /// What was wrong.
+        reason: String,
+    },
+}
+
+impl fmt::Display for ClientRequestError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            ClientRequestError::Unsupported { capability } => write!(
+                f,
+                "the client does not support {capability} (it did not declare the `{capability}` capability)"
+            ),
+            ClientRequestError::Undeliverable { method } => write!(
+                f,
+                "`{method}` could not be sent: the client has no open stream for server requests"
+            ),
+            ClientRequestError::Timeout { method, after } => write!(
+                f,
+                "the client did not answer `{method}` within {after:?}; the request was cancelled"
+            ),
+            ClientRequestError::Refused { method, code, message } => {
+                write!(f, "the client refused `{method}` ({code}): {message}")
+            }
+            ClientRequestError::Malformed { method, reason } => {
+                write!(f, "the client's answer to `{method}` is malformed: {reason}")
+            }
+        }
+    }
+}
+
+impl std::error::Error for ClientRequestError {}
+
+/// A request to the client's language model (`sampling/createMessage`).
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(rename_all = "camelCase")]
+#[non_exhaustive]
+pub struct SamplingRequest {
+    /// The conversation so far.
+    pub messages: Vec<SamplingMessage>,
+    /// The most tokens the model may produce.
+    pub max_tokens: u32,
+    /// A system prompt the client may use.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub system_prompt: Option<String>,
+    /// Sampling temperature.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub temperature: Option<f64>,
+    /// Sequences that stop generation.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub stop_sequences: Vec<String>,
+    /// Model preferences (hints, cost/speed/intelligence priorities), as MCP defines them.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub model_preferences: Option<Value>,
+}
+
+impl SamplingRequest {
+    /// One user message of text.
+    pub fn new(prompt: impl Into<String>, max_tokens: u32) -> Self {
+        SamplingRequest {
+            messages: vec![SamplingMessage {
+                role: Role::User,
+                content: Content::text(prompt),
+            }],
+            max_tokens,
+            system_prompt: None,
+            temperature: None,
+            stop_sequences: Vec::new(),
+            model_preferences: None,
+        }
+    }
+
+    /// A request continuing this conversation.
+    pub fn conversation(messages: Vec<SamplingMessage>, max_tokens: u32) -> Self {
+        SamplingRequest {
+            messages,
+            ..SamplingRequest::new("", max_tokens)
+        }
+    }
+
+    /// Sets the system prompt.
+    pub fn system_prompt(mut self, prompt: impl Into<String>) -> Self {
+        self.system_prompt = Some(prompt.into());
+        self
+    }
+
+    /// Sets the sampling temperature.
+    pub fn temperature(mut self, temperature: f64) -> Self {
+        self.temperature = Some(temperature);
+        self
+    }
+
+    /// Sets the sequences that stop generation.
+    pub fn stop_sequences<I, S>(mut self, sequences: I) -> Self
+    where
+        I: IntoIterator<Item = S>,
+        S: Into<String>,
+    {
+        self.stop_sequences = sequences.into_iter().map(Into::into).collect();
+        self
+    }
+
+    /// Sets the model preferences, as MCP defines them.
+    pub fn model_preferences(mut self, preferences: Value) -> Self {
+        self.model_preferences = Some(preferences);
+        self
+    }
+}
+
+/// One message of a sampling conversation.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct SamplingMessage {
+    /// Who said it.
+    pub role: Role,
+    /// What was said.
+    pub content: Content,
+}
+
+/// The speaker of a message.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Role {
+    /// The user.
+    User,
+    /// The model.
+    Assistant,
+}
+
+/// The model's answer to a [`SamplingRequest`].
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[serde(rename_all = "camelCase")]
+#[non_exhaustive]
+pub struct SamplingResponse {
+    /// Normally `assistant`.
+    pub role: Role,
+    /// The content block, as sent (`{"type": "text", "text": ...}` for text).
+    pub content: Value,
+    /// The model that answered.
+    #[serde(default)]
+    pub model: String,
+    /// Why generation stopped.
+    #[serde(default)]
+    pub stop_reason: Option<String>,
+}
+
+impl SamplingResponse {
+    /// The answer's text, when it is text.
+    pub fn text(&self) -> Option<&str> {
+        self.content.get("text").and_then(Value::as_str)
+    }
+}
+
+/// What the user did with an elicitation form.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Elicitation<T> {
+    /// Submitted the form.
+    Accept(T),
+    /// Explicitly declined to.
+    Decline,
+    /// Dismissed it.
+    Cancel,
+}
+
+/// A root the client exposes.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[non_exhaustive]
+pub struct Root {
+    /// A `file://` URI.
+    pub uri: String,
+    /// A human-readable name.
+    #[serde(default)]
+    pub name: Option<String>,
+}

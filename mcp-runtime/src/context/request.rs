@@ -1,0 +1,261 @@
+//! [`Context`]: the request a handler serves, and what it can do besides computing its result.
+
+use std::fmt;
+use std::sync::Arc;
+
+use serde::Serialize;
+use serde_json::Value;
+
+use crate::protocol::wire::{LogMessage, Progress};
+use crate::protocol::{outgoing_json, LogLevel, RequestId};
+use crate::server::Server;
+use crate::session::{CancelToken, Identity, Session};
+
+use super::{Outgoing, RelatedStream};
+
+/// The request a tool (or resource, or prompt) is serving, and the session it belongs to.
+///
+/// Declare a parameter of type `Context` and the runtime passes it in; it is not part of the
+/// tool's input schema. Clones are cheap and refer to the same request.
+///
+/// ```
+/// use mcp_runtime::{tool, Context};
+///
+/// /// Count to `n`, reporting progress.
+/// #[tool]
+/// async fn count(n: u32, ctx: Context) -> Result<String, String> {
+///     for i in 1..=n {
+///         if ctx.is_cancelled() {
+///             return Err("cancelled".into());
+///         }
+///         ctx.report_progress(i as f64, Some(n as f64), None).await;
+///     }
+///     ctx.info(format!("counted to {n}")).await;
+///     Ok(n.to_string())
+/// }
+/// ```
+#[derive(Clone)]
+pub struct Context {
+    pub(super) inner: Arc<ContextInner>,
+}
+
+pub(super) struct ContextInner {
+    pub(super) server: Server,
+    pub(super) session: Session,
+    request_id: RequestId,
+    progress_token: Option<Value>,
+    /// Where messages related to this request go; `None`: the session's own stream.
+    related: Option<Arc<RelatedStream>>,
+    cancel: CancelToken,
+}
+
+impl fmt::Debug for Context {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Context")
+            .field("request_id", &self.inner.request_id)
+            .field("session", &self.inner.session)
+            .finish_non_exhaustive()
+    }
+}
+
+impl Context {
+    pub(crate) fn new(
+        server: Server,
+        session: Session,
+        request_id: RequestId,
+        progress_token: Option<Value>,
+        related: Option<Arc<RelatedStream>>,
+        cancel: CancelToken,
+    ) -> Self {
+        Context {
+            inner: Arc::new(ContextInner {
+                server,
+                session,
+                request_id,
+                progress_token,
+                related,
+                cancel,
+            }),
+        }
+    }
+
+    /// The id of the request being served.
+    pub fn request_id(&self) -> &RequestId {
+        &self.inner.request_id
+    }
+
+    /// The session's id (empty for transports without one).
+    pub fn session_id(&self) -> &str {
+        self.inner.session.id()
+    }
+
+    /// The protocol revision negotiated with the client.
+    pub fn protocol_version(&self) -> &str {
+        self.inner
+            .session
+            .negotiated()
+            .map_or(crate::protocol::LATEST_VERSION, |n| n.protocol_version)
+    }
+
+    /// The client's `clientInfo` from `initialize` (`null` when stateless).
+    pub fn client_info(&self) -> &Value {
+        self.inner
+            .session
+            .negotiated()
+            .map_or(&Value::Null, |n| &n.client_info)
+    }
+
+    /// The capabilities the client declared in `initialize` (`null` when stateless).
+    pub fn client_capabilities(&self) -> &Value {
+        self.inner
+            .session
+            .negotiated()
+            .map_or(&Value::Null, |n| &n.client_capabilities)
+    }
+
+    /// Who sent the request, when the transport is guarded by
+    /// [`BearerAuth`](crate::auth::BearerAuth).
+    pub fn identity(&self) -> Option<Identity> {
+        self.inner.session.identity()
+    }
+
+    /// Fails unless the request's token grants `scope`: a tool that needs a permission calls
+    /// this first and returns the error, which tells the model what is missing.
+    pub fn require_scope(&self, scope: &str) -> Result<(), MissingScope> {
+        match self.identity() {
+            Some(identity) if identity.has_scope(scope) => Ok(()),
+            identity => Err(MissingScope {
+                scope: scope.to_owned(),
+                authenticated: identity.is_some(),
+            }),
+        }
+    }
+
+    /// The server serving this request.
+    pub fn server(&self) -> &Server {
+        &self.inner.server
+    }
+
+    /// Shared state of type `T` given to [`ServerBuilder::state`](crate::ServerBuilder::state).
+    pub fn state<T: Send + Sync + 'static>(&self) -> Option<&T> {
+        self.inner.server.state::<T>()
+    }
+
+    /// `true` once the client cancelled this request (`notifications/cancelled`). A cancelled
+    /// async tool is also dropped at its next `.await`; this lets long computations stop early.
+    pub fn is_cancelled(&self) -> bool {
+        self.inner.cancel.is_cancelled()
+    }
+
+    /// Completes when the client cancels this request.
+    pub async fn cancelled(&self) {
+        self.inner.cancel.cancelled().await
+    }
+
+    /// Reads one of this server's own resources (static or from a template), as a client's
+    /// `resources/read` would; an unknown URI is a `-32002` error.
+    pub async fn read_resource(
+        &self,
+        uri: &str,
+    ) -> Result<Vec<crate::ResourceContents>, crate::protocol::ErrorObject> {
+        self.inner.server.read_resource(uri, self.clone()).await
+    }
+
+    /// Sends a message related to this request: on the request's own stream when the transport
+    /// has one (Streamable HTTP), else on the session's stream.
+    pub(super) async fn send(&self, message: String) -> bool {
+        match &self.inner.related {
+            Some(related) => {
+                let sender = related.sender();
+                sender.send(Outgoing::Related(message)).await.is_ok()
+            }
+            None => self.inner.session.send_outbound(message),
+        }
+    }
+
+    /// Sends a notification related to this request.
+    async fn notify<P: Serialize>(&self, method: &str, params: &P) {
+        match outgoing_json(None, method, params) {
+            Ok(message) => {
+                self.send(message).await;
+            }
+            Err(err) => tracing::warn!(%method, %err, "a notification did not serialize"),
+        }
+    }
+
+    /// Sends a log message to the client (`notifications/message`), unless the client asked
+    /// (with `logging/setLevel`) only for more severe ones.
+    pub async fn log(&self, level: LogLevel, logger: Option<&str>, data: impl Serialize) {
+        if level < self.inner.session.log_level() {
+            return;
+        }
+        let message = LogMessage {
+            level: level.as_str(),
+            logger,
+            data,
+        };
+        self.notify("notifications/message", &message).await;
+    }
+
+    /// Logs at `debug` level.
+    pub async fn debug(&self, message: impl Into<String>) {
+        self.log(LogLevel::Debug, None, message.into()).await
+    }
+
+    /// Logs at `info` level.
+    pub async fn info(&self, message: impl Into<String>) {
+        self.log(LogLevel::Info, None, message.into()).await
+    }
+
+    /// Logs at `warning` level.
+    pub async fn warning(&self, message: impl Into<String>) {
+        self.log(LogLevel::Warning, None, message.into()).await
+    }
+
+    /// Logs at `error` level.
+    pub async fn error(&self, message: impl Into<String>) {
+        self.log(LogLevel::Error, None, message.into()).await
+    }
+
+    /// Reports progress (`notifications/progress`) if the client asked for it by sending a
+    /// progress token with the request; otherwise does nothing.
+    pub async fn report_progress(&self, progress: f64, total: Option<f64>, message: Option<&str>) {
+        let Some(progress_token) = &self.inner.progress_token else {
+            return;
+        };
+        let progress = Progress {
+            progress_token,
+            progress,
+            total,
+            message,
+        };
+        self.notify("notifications/progress", &progress).await;
+    }
+}
+
+/// A tool needed a scope the request's token does not grant.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct MissingScope {
+    scope: String,
+    authenticated: bool,
+}
+
+impl fmt::Display for MissingScope {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        if self.authenticated {
+            write!(
+                f,
+                "this tool needs the `{}` scope, which the access token does not grant",
+                self.scope
+            )
+        } else {
+            write!(
+                f,
+                "this tool needs the `{}` scope, but the request is not authenticated",
+                self.scope
+            )
+        }
+    }
+}
+
+impl std::error::Error for MissingScope {}

@@ -1,0 +1,191 @@
+//! The dispatcher: one method table, and the one pipeline every transport hands what it reads
+//! to. It knows no transport: HTTP+SSE, Streamable HTTP, stdio and the in-process client all
+//! share this code, and differ only in how they carry messages.
+
+mod handshake;
+mod pipeline;
+
+use std::sync::Arc;
+use std::task::Poll;
+use std::time::Instant;
+
+use serde_json::value::RawValue;
+use tracing::Instrument;
+
+use crate::context::{Context, RelatedStream};
+use crate::protocol::wire::{Empty, RequestMeta};
+use crate::protocol::{encode, ErrorObject, Message, Request, Response, INVALID_REQUEST};
+use crate::server::{RequestGuard, Server};
+use crate::session::{CancelToken, RequestRefused, Session};
+use crate::task::poll_once;
+
+pub(crate) use pipeline::{serve_read, Accepted, Incoming, Rejected, Reply};
+
+impl Server {
+    /// Handles one message of a session; returns the response to send, if any.
+    ///
+    /// Requests get a response unless the client cancelled them (`notifications/cancelled`);
+    /// notifications and client responses never do. Messages a request produces on the way
+    /// (logs, progress, requests to the client) go to the session's own stream.
+    pub async fn handle_message(&self, session: &Session, message: Message) -> Option<Response> {
+        self.receive(session, message)?.run(None).await
+    }
+
+    /// Runs a request until it answers or the client cancels it (then nothing is answered),
+    /// inside a `mcp.request` tracing span (method, id, session, tool; never argument values).
+    async fn run_request(
+        &self,
+        session: &Session,
+        request: Request,
+        related: Option<Arc<RelatedStream>>,
+        counted: RequestGuard,
+    ) -> Option<Response> {
+        let span = tracing::info_span!(
+            "mcp.request",
+            method = %request.method,
+            id = %request.id,
+            session = %session.id(),
+            tool = tracing::field::Empty,
+        );
+        let started = Instant::now();
+        let response = self
+            .run_request_in_span(session, request, related, counted)
+            .instrument(span.clone())
+            .await;
+        let elapsed_ms = started.elapsed().as_secs_f64() * 1e3;
+        span.in_scope(|| match &response {
+            None => tracing::debug!(elapsed_ms, "cancelled by the client: no response sent"),
+            Some(Response { outcome: Ok(_), .. }) => tracing::debug!(elapsed_ms, "answered"),
+            Some(Response {
+                outcome: Err(error),
+                ..
+            }) => tracing::debug!(elapsed_ms, code = error.code, "answered with an error"),
+        });
+        response
+    }
+
+    async fn run_request_in_span(
+        &self,
+        session: &Session,
+        request: Request,
+        related: Option<Arc<RelatedStream>>,
+        _counted: RequestGuard,
+    ) -> Option<Response> {
+        let id = request.id.clone();
+        if self.is_shutting_down() {
+            return Some(Response::error(
+                Some(id),
+                ErrorObject::new(
+                    crate::protocol::SERVER_UNAVAILABLE,
+                    "the server is shutting down and takes no new requests",
+                ),
+            ));
+        }
+        let token = CancelToken::default();
+        if request.method != "initialize" {
+            let limit = self.max_requests_per_session();
+            if let Err(refused) = session.start_request(&id, token.clone(), limit) {
+                let message = match refused {
+                    RequestRefused::DuplicateId => format!(
+                        "a request with id {id} is already running in this session: use a new id"
+                    ),
+                    RequestRefused::TooMany => format!(
+                        "this session already runs {limit} requests: wait for some to finish \
+                         (ServerBuilder::max_requests_per_session sets the limit)"
+                    ),
+                };
+                return Some(Response::error(
+                    Some(id),
+                    ErrorObject::new(INVALID_REQUEST, message),
+                ));
+            }
+        }
+        let progress_token = progress_token(&request);
+        let context = Context::new(
+            self.clone(),
+            session.clone(),
+            id.clone(),
+            progress_token,
+            related,
+            token.clone(),
+        );
+        // Most requests answer in their first poll: only one that waits also waits for its
+        // cancellation (registering that wait showed in the profile). Biased towards the
+        // cancellation: a request cancelled as it completes gets no response.
+        let mut handling = std::pin::pin!(self.handle_request(session, request, context));
+        let response = match poll_once(handling.as_mut()).await {
+            Poll::Ready(response) => (!token.is_cancelled()).then_some(response),
+            Poll::Pending => tokio::select! {
+                biased;
+                () = token.cancelled() => None,
+                response = handling => Some(response),
+            },
+        };
+        session.finish_request(&id);
+        response
+    }
+
+    /// The method table. Results are encoded once, into JSON text, straight from their types.
+    async fn handle_request(
+        &self,
+        session: &Session,
+        request: Request,
+        context: Context,
+    ) -> Response {
+        let Request { id, method, params } = request;
+        let outcome = match method.as_str() {
+            "initialize" => handshake::initialize(self, session, params),
+            "ping" => encode(&Empty {}),
+            _ if session.negotiated().is_none() => Err(ErrorObject::new(
+                INVALID_REQUEST,
+                format!("`{method}` was sent before `initialize`: initialize the session first"),
+            )),
+            "tools/list" => crate::tool::list(&self.tool_set(), params, self.page_size()),
+            "tools/call" => {
+                let tools = self.tool_set();
+                crate::tool::call(&tools, params, context, self.tool_timeout()).await
+            }
+            "resources/list" => {
+                crate::resource::list(&self.resource_set(), params, self.page_size())
+            }
+            "resources/templates/list" => {
+                crate::resource::list_templates(&self.resource_set(), params, self.page_size())
+            }
+            "resources/read" => {
+                let resources = self.resource_set();
+                crate::resource::read(&resources, params, context).await
+            }
+            "resources/subscribe" => {
+                crate::resource::subscribe(&self.resource_set(), session, params)
+            }
+            "resources/unsubscribe" => {
+                crate::resource::unsubscribe(&self.resource_set(), session, params)
+            }
+            "prompts/list" => crate::prompt::list(&self.prompt_set(), params, self.page_size()),
+            "prompts/get" => {
+                let prompts = self.prompt_set();
+                crate::prompt::get(&prompts, params, context).await
+            }
+            "completion/complete" => {
+                let (resources, prompts) = (self.resource_set(), self.prompt_set());
+                crate::completion::complete(&resources, &prompts, params).await
+            }
+            "logging/setLevel" => handshake::set_log_level(session, params),
+            _ => Err(ErrorObject::method_not_found(&method)),
+        };
+        Response {
+            id: Some(id),
+            outcome,
+        }
+    }
+}
+
+/// The request's `_meta.progressToken`, if the client asked for progress.
+fn progress_token(request: &Request) -> Option<serde_json::Value> {
+    use serde::Deserialize;
+    let meta = request.params.get("_meta")?;
+    RequestMeta::deserialize(meta).ok()?.progress_token
+}
+
+/// What every answered method returns: the result as JSON text, or the error.
+type Outcome = Result<Box<RawValue>, ErrorObject>;

@@ -1,0 +1,141 @@
+//! The `resources/*` methods: the two listings, subscriptions, and `resources/read`, which
+//! serves the resource with the exact URI, else the first template (most literal text first)
+//! that matches it.
+
+use serde_json::value::RawValue;
+use serde_json::{Map, Value};
+
+use super::{not_found, ResourceRead, Resources};
+use crate::content::ResourceContents;
+use crate::context::Context;
+use crate::protocol::wire::{decode, page, Empty, ListParams, ReadResourceResult, UriParams};
+use crate::protocol::{encode, ErrorObject};
+use crate::session::Session;
+use crate::task::run_isolated;
+
+/// The resources, unless there are none at all: then `method` does not exist here.
+fn require<'a>(resources: &'a Resources, method: &str) -> Result<&'a Resources, ErrorObject> {
+    if resources.is_empty() {
+        Err(ErrorObject::method_not_found(method))
+    } else {
+        Ok(resources)
+    }
+}
+
+/// `resources/list`: the resources with a fixed URI, a page at a time.
+pub(crate) fn list(
+    resources: &Resources,
+    params: Value,
+    page_size: Option<usize>,
+) -> Result<Box<RawValue>, ErrorObject> {
+    const METHOD: &str = "resources/list";
+    let resources = require(resources, METHOD)?;
+    let ListParams { cursor } = decode(METHOD, params)?;
+    let listings = resources.fixed().iter().map(|resource| resource.listing());
+    page(METHOD, "resources", listings, cursor, page_size)
+}
+
+/// `resources/templates/list`: the resource templates, a page at a time.
+pub(crate) fn list_templates(
+    resources: &Resources,
+    params: Value,
+    page_size: Option<usize>,
+) -> Result<Box<RawValue>, ErrorObject> {
+    const METHOD: &str = "resources/templates/list";
+    let resources = require(resources, METHOD)?;
+    let ListParams { cursor } = decode(METHOD, params)?;
+    let listings = resources
+        .templates()
+        .iter()
+        .map(|template| template.listing());
+    page(METHOD, "resourceTemplates", listings, cursor, page_size)
+}
+
+/// `resources/subscribe`: the session hears `notifications/resources/updated` for `uri`
+/// (see [`Server::notify_resource_updated`](crate::Server::notify_resource_updated)) until it
+/// unsubscribes.
+pub(crate) fn subscribe(
+    resources: &Resources,
+    session: &Session,
+    params: Value,
+) -> Result<Box<RawValue>, ErrorObject> {
+    const METHOD: &str = "resources/subscribe";
+    let resources = require(resources, METHOD)?;
+    let UriParams { uri } = decode(METHOD, params)?;
+    if !resources.serves(&uri) {
+        return Err(not_found(&uri));
+    }
+    session.subscribe(uri);
+    encode(&Empty {})
+}
+
+/// `resources/unsubscribe`: ends a subscription (unsubscribing twice is not an error).
+pub(crate) fn unsubscribe(
+    resources: &Resources,
+    session: &Session,
+    params: Value,
+) -> Result<Box<RawValue>, ErrorObject> {
+    const METHOD: &str = "resources/unsubscribe";
+    require(resources, METHOD)?;
+    let UriParams { uri } = decode(METHOD, params)?;
+    session.unsubscribe(&uri);
+    encode(&Empty {})
+}
+
+/// `resources/read`.
+pub(crate) async fn read(
+    resources: &Resources,
+    params: Value,
+    context: Context,
+) -> Result<Box<RawValue>, ErrorObject> {
+    const METHOD: &str = "resources/read";
+    let resources = require(resources, METHOD)?;
+    let UriParams { uri } = decode(METHOD, params)?;
+    let contents = read_contents(resources, uri, context).await?;
+    encode(&ReadResourceResult {
+        contents: &contents,
+    })
+}
+
+/// The contents of the resource at `uri`, as `resources/read` (and
+/// [`Context::read_resource`]) answer them.
+pub(crate) async fn read_contents(
+    resources: &Resources,
+    uri: String,
+    context: Context,
+) -> Result<Vec<ResourceContents>, ErrorObject> {
+    let (read, request) = match resources.resource(&uri) {
+        Some(resource) => {
+            let request = ResourceRead {
+                uri,
+                variables: Map::new(),
+                mime_type: resource.mime_type,
+                context,
+            };
+            (resource.definition.read, request)
+        }
+        None => {
+            let found = resources.match_order.iter().find_map(|template| {
+                template
+                    .template
+                    .matches(&uri)
+                    .map(|values| (template, values))
+            });
+            let Some((template, values)) = found else {
+                return Err(not_found(&uri));
+            };
+            let variables = values
+                .into_iter()
+                .map(|(name, value)| (name.to_owned(), Value::String(value)))
+                .collect();
+            let request = ResourceRead {
+                uri,
+                variables,
+                mime_type: template.mime_type,
+                context,
+            };
+            (template.definition.read, request)
+        }
+    };
+    run_isolated("the resource handler", read(request)).await
+}

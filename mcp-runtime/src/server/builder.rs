@@ -1,0 +1,235 @@
+//! [`ServerBuilder`]: what a server serves and the limits of its protocol core. Transport
+//! settings (keep-alives, body sizes, allowed hosts) belong to the transports.
+
+use std::sync::atomic::{AtomicBool, AtomicUsize};
+use std::sync::Arc;
+use std::time::Duration;
+
+use super::{Server, ServerInner, StateMap};
+use crate::catalog::{choose, declared, Live};
+use crate::error::BuildError;
+use crate::prompt::{Prompt, PromptDefinition, Prompts};
+use crate::resource::{ResourceDefinition, Resources};
+use crate::session::SessionRegistry;
+use crate::tool::{Tool, ToolDefinition, Tools};
+
+/// Configures a [`Server`]; see [`Server::builder`].
+#[derive(Debug, Clone)]
+pub struct ServerBuilder {
+    name: Option<String>,
+    title: Option<String>,
+    version: Option<String>,
+    instructions: Option<String>,
+    tools: Option<Vec<String>>,
+    extra_tools: Vec<Tool>,
+    resources: Option<Vec<String>>,
+    prompts: Option<Vec<String>>,
+    page_size: Option<usize>,
+    client_request_timeout: Duration,
+    max_requests_per_session: usize,
+    tool_timeout: Option<Duration>,
+    max_sessions: usize,
+    state: StateMap,
+}
+
+impl Default for ServerBuilder {
+    fn default() -> Self {
+        ServerBuilder {
+            name: None,
+            title: None,
+            version: None,
+            instructions: None,
+            tools: None,
+            extra_tools: Vec::new(),
+            resources: None,
+            prompts: None,
+            page_size: None,
+            client_request_timeout: Duration::from_secs(60),
+            max_requests_per_session: 64,
+            tool_timeout: Some(Duration::from_secs(300)),
+            max_sessions: 10_000,
+            state: StateMap::default(),
+        }
+    }
+}
+
+impl ServerBuilder {
+    /// The name sent in `serverInfo`. Default: the executable's file name.
+    pub fn name(mut self, name: impl Into<String>) -> Self {
+        self.name = Some(name.into());
+        self
+    }
+
+    /// A human-readable title sent in `serverInfo`.
+    pub fn title(mut self, title: impl Into<String>) -> Self {
+        self.title = Some(title.into());
+        self
+    }
+
+    /// The version sent in `serverInfo`. Default: this runtime's version.
+    pub fn version(mut self, version: impl Into<String>) -> Self {
+        self.version = Some(version.into());
+        self
+    }
+
+    /// Instructions for the model, sent in the `initialize` result.
+    pub fn instructions(mut self, instructions: impl Into<String>) -> Self {
+        self.instructions = Some(instructions.into());
+        self
+    }
+
+    /// Serves only these `#[tool]`s (by tool name) instead of all of them.
+    pub fn tools<I, S>(mut self, names: I) -> Self
+    where
+        I: IntoIterator<Item = S>,
+        S: Into<String>,
+    {
+        self.tools = Some(names.into_iter().map(Into::into).collect());
+        self
+    }
+
+    /// Serves only these `#[resource]`s (by URI, or URI template as written) instead of all of
+    /// them.
+    pub fn resources<I, S>(mut self, uris: I) -> Self
+    where
+        I: IntoIterator<Item = S>,
+        S: Into<String>,
+    {
+        self.resources = Some(uris.into_iter().map(Into::into).collect());
+        self
+    }
+
+    /// Serves only these `#[prompt]`s (by prompt name) instead of all of them.
+    pub fn prompts<I, S>(mut self, names: I) -> Self
+    where
+        I: IntoIterator<Item = S>,
+        S: Into<String>,
+    {
+        self.prompts = Some(names.into_iter().map(Into::into).collect());
+        self
+    }
+
+    /// Also serves a tool made with [`Tool::builder`](crate::Tool::builder). A name already
+    /// taken (by a `#[tool]` or another added tool) is a
+    /// [`DuplicateTool`](crate::BuildErrorKind::DuplicateTool) error.
+    pub fn tool(mut self, tool: Tool) -> Self {
+        self.extra_tools.push(tool);
+        self
+    }
+
+    /// Splits `tools/list`, `resources/list`, `resources/templates/list` and `prompts/list`
+    /// into pages of this many entries, linked by `nextCursor`.
+    /// Default: one page, because several clients never ask for a second one.
+    pub fn page_size(mut self, entries_per_page: usize) -> Self {
+        self.page_size = Some(entries_per_page);
+        self
+    }
+
+    /// How long a tool waits for the client to answer a request sent through
+    /// [`Context`](crate::Context) (sampling, elicitation, roots) before giving up with
+    /// [`ClientRequestError::Timeout`](crate::context::ClientRequestError::Timeout).
+    /// Default: 60 seconds.
+    pub fn client_request_timeout(mut self, timeout: Duration) -> Self {
+        self.client_request_timeout = timeout;
+        self
+    }
+
+    /// How many requests one session may have running at once; more are refused with a
+    /// JSON-RPC error until some finish. Default: 64.
+    pub fn max_requests_per_session(mut self, limit: usize) -> Self {
+        self.max_requests_per_session = limit.max(1);
+        self
+    }
+
+    /// How many sessions may be open at once over the network transports (HTTP+SSE and
+    /// Streamable HTTP); a client asking for one more is refused (`503` with `Retry-After`).
+    /// Default: 10,000.
+    pub fn max_sessions(mut self, limit: usize) -> Self {
+        self.max_sessions = limit;
+        self
+    }
+
+    /// How long a tool call may run before it is stopped and answered with an error result;
+    /// `None` lets calls run forever. Default: 5 minutes. An async tool is dropped at its next
+    /// `.await`; a synchronous one cannot be interrupted, so its thread runs on, but its result
+    /// is discarded.
+    pub fn tool_timeout(mut self, timeout: Option<Duration>) -> Self {
+        self.tool_timeout = timeout;
+        self
+    }
+
+    /// Shares a value with every tool, reachable as `ctx.state::<T>()` (one value per type).
+    ///
+    /// ```
+    /// struct Database { url: String }
+    ///
+    /// let server = mcp_runtime::Server::builder()
+    ///     .state(Database { url: "postgres://localhost/app".into() })
+    ///     .build()
+    ///     .unwrap();
+    /// assert_eq!(server.state::<Database>().unwrap().url, "postgres://localhost/app");
+    /// ```
+    pub fn state<T: Send + Sync + 'static>(mut self, value: T) -> Self {
+        self.state.insert(value);
+        self
+    }
+
+    /// Builds the server, computing every tool's schemas now rather than per request.
+    pub fn build(self) -> Result<Server, BuildError> {
+        if self.page_size == Some(0) {
+            return Err(BuildError::zero_page_size());
+        }
+        let declared_tools = declared::<ToolDefinition>()?;
+        let chosen = choose(&declared_tools, self.tools.as_deref())?;
+        let mut tools = Tools::new(chosen.into_iter().map(Tool::from_definition));
+        for extra in self.extra_tools {
+            if let Some(existing) = tools.get(extra.name()) {
+                let (name, a, b) = (extra.name(), existing.location(), extra.location());
+                return Err(BuildError::duplicate(
+                    crate::error::ItemKind::Tool,
+                    name,
+                    a,
+                    b,
+                ));
+            }
+            tools.insert(extra);
+        }
+        let declared_resources = declared::<ResourceDefinition>()?;
+        let resources = Resources::new(choose(&declared_resources, self.resources.as_deref())?)?;
+        let declared_prompts = declared::<PromptDefinition>()?;
+        let chosen_prompts = choose(&declared_prompts, self.prompts.as_deref())?;
+        let prompts = Prompts::new(chosen_prompts.into_iter().map(Prompt::from_definition));
+        Ok(Server {
+            inner: Arc::new(ServerInner {
+                name: self.name.unwrap_or_else(default_name),
+                title: self.title,
+                version: self
+                    .version
+                    .unwrap_or_else(|| env!("CARGO_PKG_VERSION").to_owned()),
+                instructions: self.instructions,
+                tools: Live::new(tools),
+                resources: Live::new(resources),
+                prompts: Live::new(prompts),
+                page_size: self.page_size,
+                client_request_timeout: self.client_request_timeout,
+                max_requests_per_session: self.max_requests_per_session,
+                tool_timeout: self.tool_timeout,
+                max_sessions: self.max_sessions,
+                state: self.state,
+                requests_in_flight: AtomicUsize::new(0),
+                shutting_down: AtomicBool::new(false),
+                sessions: Arc::new(SessionRegistry::default()),
+            }),
+        })
+    }
+}
+
+fn default_name() -> String {
+    std::env::current_exe()
+        .ok()
+        .and_then(|path| {
+            path.file_stem()
+                .map(|stem| stem.to_string_lossy().into_owned())
+        })
+        .unwrap_or_else(|| "mcp-server".to_owned())
+}

@@ -1,0 +1,222 @@
+//! The server object: identity, the tools, resources and prompts it serves (which may change
+//! while it runs), its open sessions, and the settings of the protocol core. It knows no
+//! transport: transports (in `transport/`) serve it.
+
+mod builder;
+mod catalog;
+mod lifecycle;
+mod state;
+
+use std::fmt;
+use std::sync::atomic::{AtomicBool, AtomicUsize};
+use std::sync::{Arc, OnceLock};
+use std::time::Duration;
+
+use serde::Serialize;
+use serde_json::Value;
+
+use crate::catalog::Live;
+use crate::prompt::Prompts;
+use crate::protocol::wire::ResourceUpdated;
+use crate::resource::Resources;
+use crate::session::{Session, SessionRegistry};
+use crate::tool::{Tool, Tools};
+
+pub use builder::ServerBuilder;
+pub(crate) use lifecycle::{RequestGuard, SessionRefusal};
+use state::StateMap;
+
+/// An MCP server: a name, a version, optional instructions and a set of tools, resources and
+/// prompts.
+///
+/// Cheap to clone (all clones share one state), so build it once and clone it into the
+/// `HttpServer::new` factory. Most applications use the global server through
+/// [`sse_app()`](crate::sse_app) instead, which serves every `#[tool]` in the program.
+///
+/// ```
+/// use mcp_runtime::{tool, Server};
+///
+/// /// Add two numbers.
+/// #[tool]
+/// fn add(a: i64, b: i64) -> i64 { a + b }
+///
+/// let server = Server::builder()
+///     .name("calculator")
+///     .version("1.2.0")
+///     .instructions("Use `add` for sums.")
+///     .tools(["add"])
+///     .build()
+///     .unwrap();
+/// assert_eq!(server.tools().len(), 1);
+/// ```
+#[derive(Clone)]
+pub struct Server {
+    inner: Arc<ServerInner>,
+}
+
+struct ServerInner {
+    name: String,
+    title: Option<String>,
+    version: String,
+    instructions: Option<String>,
+    tools: Live<Tools>,
+    resources: Live<Resources>,
+    prompts: Live<Prompts>,
+    page_size: Option<usize>,
+    client_request_timeout: Duration,
+    max_requests_per_session: usize,
+    tool_timeout: Option<Duration>,
+    max_sessions: usize,
+    state: StateMap,
+    /// Requests being handled, over every session and transport.
+    requests_in_flight: AtomicUsize,
+    shutting_down: AtomicBool,
+    /// Every open session, on every transport and every HTTP worker thread.
+    sessions: Arc<SessionRegistry>,
+}
+
+impl fmt::Debug for Server {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Server")
+            .field("name", &self.inner.name)
+            .field("version", &self.inner.version)
+            .field("tools", &self.tools())
+            .finish_non_exhaustive()
+    }
+}
+
+impl Server {
+    /// Starts configuring a server. Without further calls it serves every `#[tool]`,
+    /// `#[resource]` and `#[prompt]`.
+    pub fn builder() -> ServerBuilder {
+        ServerBuilder::default()
+    }
+
+    /// The process-wide default server: every `#[tool]`, `#[resource]` and `#[prompt]` in the
+    /// program, named after the executable. Built on first use.
+    ///
+    /// # Panics
+    ///
+    /// When two tools (or two prompts) share a name, or two resources a URI, with both
+    /// locations in the message: that is a start-up error, not something to serve around.
+    pub fn global() -> &'static Server {
+        static GLOBAL: OnceLock<Server> = OnceLock::new();
+        GLOBAL.get_or_init(|| match Server::builder().build() {
+            Ok(server) => server,
+            Err(err) => panic!("cannot start the MCP server: {err}"),
+        })
+    }
+
+    /// The server's name, as sent in `serverInfo`.
+    pub fn name(&self) -> &str {
+        &self.inner.name
+    }
+
+    /// The server's version, as sent in `serverInfo`.
+    pub fn version(&self) -> &str {
+        &self.inner.version
+    }
+
+    /// The human-readable title sent in `serverInfo`, if any.
+    pub fn title(&self) -> Option<&str> {
+        self.inner.title.as_deref()
+    }
+
+    /// The instructions for the model, sent in the `initialize` result, if any.
+    pub fn instructions(&self) -> Option<&str> {
+        self.inner.instructions.as_deref()
+    }
+
+    /// The shared value of type `T` given to [`ServerBuilder::state`].
+    pub fn state<T: Send + Sync + 'static>(&self) -> Option<&T> {
+        self.inner.state.get::<T>()
+    }
+
+    /// Sends a notification to every connected session, on every transport; returns how many
+    /// sessions it reached.
+    pub fn notify_all(&self, method: &str, params: Value) -> usize {
+        self.broadcast(method, &params, |_| true)
+    }
+
+    /// Tells the sessions subscribed to `uri` (`resources/subscribe`) that the resource changed
+    /// (`notifications/resources/updated`), so they can read it again; returns how many were
+    /// told. Call it whenever your code changes what a resource returns.
+    pub fn notify_resource_updated(&self, uri: &str) -> usize {
+        let params = ResourceUpdated { uri };
+        self.broadcast("notifications/resources/updated", &params, |session| {
+            session.is_subscribed(uri)
+        })
+    }
+
+    /// Sends a notification to the sessions `to` picks; returns how many it reached.
+    fn broadcast<P: Serialize + ?Sized>(
+        &self,
+        method: &str,
+        params: &P,
+        to: impl Fn(&Session) -> bool,
+    ) -> usize {
+        self.inner
+            .sessions
+            .sessions()
+            .iter()
+            .filter(|session| to(session))
+            .filter(|session| session.notify_with(method, params))
+            .count()
+    }
+
+    /// Every open session, on every transport.
+    pub(crate) fn sessions(&self) -> &Arc<SessionRegistry> {
+        &self.inner.sessions
+    }
+
+    pub(crate) fn page_size(&self) -> Option<usize> {
+        self.inner.page_size
+    }
+
+    pub(crate) fn client_request_timeout(&self) -> Duration {
+        self.inner.client_request_timeout
+    }
+
+    pub(crate) fn max_requests_per_session(&self) -> usize {
+        self.inner.max_requests_per_session
+    }
+
+    pub(crate) fn tool_timeout(&self) -> Option<Duration> {
+        self.inner.tool_timeout
+    }
+
+    /// The tools served now.
+    pub(crate) fn tool_set(&self) -> Arc<Tools> {
+        self.inner.tools.load()
+    }
+
+    /// The resources served now.
+    pub(crate) fn resource_set(&self) -> Arc<Resources> {
+        self.inner.resources.load()
+    }
+
+    /// The prompts served now.
+    pub(crate) fn prompt_set(&self) -> Arc<Prompts> {
+        self.inner.prompts.load()
+    }
+
+    /// The enabled tool with this name.
+    pub fn tool(&self, name: &str) -> Option<Arc<Tool>> {
+        self.tool_set().get(name).cloned()
+    }
+
+    /// The tools served now (enabled ones), sorted by name.
+    pub fn tools(&self) -> Vec<Arc<Tool>> {
+        self.tool_set().enabled().to_vec()
+    }
+
+    /// Reads one of the server's resources for a tool, as a client's `resources/read` would.
+    pub(crate) async fn read_resource(
+        &self,
+        uri: &str,
+        context: crate::Context,
+    ) -> Result<Vec<crate::ResourceContents>, crate::protocol::ErrorObject> {
+        let resources = self.resource_set();
+        crate::resource::read_contents(&resources, uri.to_owned(), context).await
+    }
+}

@@ -1,0 +1,465 @@
+//! Sessions: the protocol state of one client connection, whatever transport carries it, and
+//! the one registry that holds every open session of a server.
+
+mod cancel;
+mod identity;
+mod registry;
+
+use std::any::Any;
+use std::collections::{HashMap, HashSet};
+use std::fmt;
+use std::sync::atomic::{AtomicI64, AtomicU64, AtomicU8, Ordering};
+use std::sync::{Arc, Mutex, MutexGuard, OnceLock, Weak};
+use std::time::{Duration, Instant};
+
+use foldhash::HashMap as FastMap;
+use serde::Serialize;
+use serde_json::Value;
+use tokio::sync::oneshot;
+
+use crate::protocol::{outgoing_json, ErrorObject, LogLevel, RequestId};
+
+pub(crate) use cancel::CancelToken;
+pub use identity::Identity;
+pub(crate) use registry::{Lookup, Registration, SessionRegistry, Transport};
+
+/// How a transport reaches a client outside any request: notifications, requests to the
+/// client, and (over HTTP+SSE, which has no other way) responses.
+pub(crate) trait Outbound: Send + Sync + 'static {
+    /// Queues a message; `false` when the client cannot take one now (no open stream, or its
+    /// queue is full).
+    fn send(&self, message: String) -> bool;
+
+    /// Ends the stream to the client: its session is closing.
+    fn close(&self) {}
+
+    /// Whether a stream to the client is open now: an idle session without one may expire.
+    fn is_open(&self) -> bool {
+        true
+    }
+
+    /// The transport's own type, for the transport that made it.
+    fn as_any(&self) -> &dyn Any;
+}
+
+/// What a client answered to a request the server sent it.
+pub(crate) type ClientReply = Result<Value, ErrorObject>;
+
+/// One client's session: what the `initialize` handshake settled, and the requests in flight
+/// in both directions.
+///
+/// Transports create one per connection (an SSE stream, an HTTP session, a stdio process) and
+/// hand it to [`Server::handle_message`](crate::Server::handle_message) with every message.
+/// Clones share one state.
+#[derive(Clone)]
+pub struct Session {
+    inner: Arc<SessionInner>,
+}
+
+struct SessionInner {
+    id: String,
+    negotiated: OnceLock<Negotiated>,
+    outbound: Option<Box<dyn Outbound>>,
+    /// The lowest level of log message the client wants (`logging/setLevel`).
+    log_level: AtomicU8,
+    /// Requests the client sent that are still running, so `notifications/cancelled` can stop
+    /// them.
+    in_flight: Mutex<FastMap<RequestId, CancelToken>>,
+    /// Requests the server sent that await the client's response, by id.
+    pending: Mutex<HashMap<i64, oneshot::Sender<ClientReply>>>,
+    next_request_id: AtomicI64,
+    /// The session serves one request and ends (stateless Streamable HTTP): no client can
+    /// cancel that request or send another alongside it, so it is not registered in
+    /// `in_flight`.
+    single_request: bool,
+    /// Who the session belongs to, when the transport authenticates requests.
+    identity: Mutex<Option<Identity>>,
+    /// Resource URIs the client subscribed to (`resources/subscribe`).
+    subscriptions: Mutex<HashSet<String>>,
+    /// When the client last sent something, in milliseconds (see [`millis_since_start`]).
+    last_seen_ms: AtomicU64,
+}
+
+impl fmt::Debug for Session {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Session")
+            .field("id", &self.inner.id)
+            .field("negotiated", &self.inner.negotiated.get())
+            .finish_non_exhaustive()
+    }
+}
+
+/// What `initialize` settled.
+#[derive(Debug, Clone)]
+#[non_exhaustive]
+pub struct Negotiated {
+    /// The protocol revision both sides speak.
+    pub protocol_version: &'static str,
+    /// The client's `clientInfo` (name, version, ...).
+    pub client_info: Value,
+    /// The client's declared capabilities.
+    pub client_capabilities: Value,
+}
+
+impl Negotiated {
+    pub(crate) fn new(
+        protocol_version: &'static str,
+        client_info: Value,
+        client_capabilities: Value,
+    ) -> Self {
+        Negotiated {
+            protocol_version,
+            client_info,
+            client_capabilities,
+        }
+    }
+}
+
+/// A session that does not keep its session alive: what a session's own outbound may hold.
+#[derive(Clone)]
+pub(crate) struct WeakSession(Weak<SessionInner>);
+
+impl WeakSession {
+    pub(crate) fn upgrade(&self) -> Option<Session> {
+        self.0.upgrade().map(|inner| Session { inner })
+    }
+}
+
+fn lock<T>(mutex: &Mutex<T>) -> MutexGuard<'_, T> {
+    // Every critical section here is one map operation: a poisoned lock holds no broken state.
+    mutex
+        .lock()
+        .unwrap_or_else(|poisoned| poisoned.into_inner())
+}
+
+impl Session {
+    /// A new session with a transport-chosen id (empty when the transport has none), whose
+    /// client cannot be reached outside a request.
+    pub fn new(id: impl Into<String>) -> Self {
+        Session::build(id.into(), None, false)
+    }
+
+    /// A session whose server-initiated messages go to `outbound`.
+    pub(crate) fn with_outbound(id: impl Into<String>, outbound: impl Outbound) -> Self {
+        Session::build(id.into(), Some(Box::new(outbound)), false)
+    }
+
+    /// A session whose outbound refers back to the session (weakly), to answer on it.
+    pub(crate) fn with_outbound_cyclic<O: Outbound>(
+        id: impl Into<String>,
+        outbound: impl FnOnce(WeakSession) -> O,
+    ) -> Self {
+        let id = id.into();
+        let inner = Arc::new_cyclic(|weak| {
+            let outbound: Box<dyn Outbound> = Box::new(outbound(WeakSession(weak.clone())));
+            SessionInner::new(id, Some(outbound), false)
+        });
+        Session { inner }
+    }
+
+    /// A session for one stateless request: there is no handshake, so it counts as initialized
+    /// at the revision the request names.
+    pub(crate) fn stateless(protocol_version: &str) -> Self {
+        let session = Session::build(String::new(), None, true);
+        session.set_negotiated(Negotiated::new(
+            crate::protocol::negotiate_version(protocol_version),
+            Value::Null,
+            Value::Null,
+        ));
+        session
+    }
+
+    fn build(id: String, outbound: Option<Box<dyn Outbound>>, single_request: bool) -> Self {
+        Session {
+            inner: Arc::new(SessionInner::new(id, outbound, single_request)),
+        }
+    }
+
+    /// Sends a notification to this session's client, outside any request; returns `false`
+    /// when it could not be delivered (the transport has no stream open for it, or is full).
+    pub fn notify(&self, method: &str, params: Value) -> bool {
+        self.notify_with(method, &params)
+    }
+
+    /// [`notify`](Self::notify) with typed params.
+    pub(crate) fn notify_with<P: Serialize + ?Sized>(&self, method: &str, params: &P) -> bool {
+        match outgoing_json(None, method, params) {
+            Ok(message) => self.send_outbound(message),
+            Err(err) => {
+                tracing::warn!(%method, %err, "a notification did not serialize and was not sent");
+                false
+            }
+        }
+    }
+
+    /// Sends a message on the session's own stream.
+    pub(crate) fn send_outbound(&self, message: String) -> bool {
+        match &self.inner.outbound {
+            Some(outbound) => outbound.send(message),
+            None => false,
+        }
+    }
+
+    /// The transport's outbound, as the type it made it with.
+    pub(crate) fn outbound<T: Outbound>(&self) -> Option<&T> {
+        self.inner
+            .outbound
+            .as_deref()
+            .and_then(|outbound| outbound.as_any().downcast_ref())
+    }
+
+    /// Ends the session: running requests are cancelled and the client's stream ends.
+    pub(crate) fn close(&self) {
+        self.cancel_all();
+        if let Some(outbound) = &self.inner.outbound {
+            outbound.close();
+        }
+    }
+
+    /// The transport's id for this session.
+    pub fn id(&self) -> &str {
+        &self.inner.id
+    }
+
+    /// What `initialize` settled, once it has run.
+    pub fn negotiated(&self) -> Option<&Negotiated> {
+        self.inner.negotiated.get()
+    }
+
+    /// Records the handshake; `false` if the session was already initialized.
+    pub(crate) fn set_negotiated(&self, negotiated: Negotiated) -> bool {
+        self.inner.negotiated.set(negotiated).is_ok()
+    }
+
+    pub(crate) fn log_level(&self) -> LogLevel {
+        LogLevel::from_u8(self.inner.log_level.load(Ordering::Relaxed))
+    }
+
+    pub(crate) fn set_log_level(&self, level: LogLevel) {
+        self.inner.log_level.store(level as u8, Ordering::Relaxed);
+    }
+
+    /// Notes that the client sent something now (idle sessions expire).
+    pub(crate) fn touch(&self) {
+        self.inner
+            .last_seen_ms
+            .store(millis_since_start(), Ordering::Relaxed);
+    }
+
+    /// Idle for longer than `timeout`, with no open stream to the client.
+    pub(crate) fn is_expired(&self, timeout: Duration) -> bool {
+        let last_seen = self.inner.last_seen_ms.load(Ordering::Relaxed);
+        let idle_ms = millis_since_start().saturating_sub(last_seen);
+        u128::from(idle_ms) > timeout.as_millis()
+            && !self.inner.outbound.as_ref().is_some_and(|o| o.is_open())
+    }
+
+    /// Registers a running client request, unless one with this id is already running or the
+    /// session already runs `limit` requests.
+    pub(crate) fn start_request(
+        &self,
+        id: &RequestId,
+        token: CancelToken,
+        limit: usize,
+    ) -> Result<(), RequestRefused> {
+        if self.inner.single_request {
+            return Ok(());
+        }
+        let mut in_flight = lock(&self.inner.in_flight);
+        if in_flight.contains_key(id) {
+            return Err(RequestRefused::DuplicateId);
+        }
+        if in_flight.len() >= limit {
+            return Err(RequestRefused::TooMany);
+        }
+        in_flight.insert(id.clone(), token);
+        Ok(())
+    }
+
+    /// Checks that a request comes from the session's owner, and keeps its latest identity
+    /// (a refreshed token may carry other scopes). A session started without an identity is
+    /// bound to the first one it sees; `Err` when the subjects differ.
+    pub(crate) fn bind_identity(&self, identity: Option<Identity>) -> Result<(), IdentityMismatch> {
+        let mut current = lock(&self.inner.identity);
+        match (current.as_ref(), identity) {
+            (Some(owner), Some(new)) if owner.subject() != new.subject() => Err(IdentityMismatch),
+            (Some(_), None) => Err(IdentityMismatch),
+            (_, Some(new)) => {
+                *current = Some(new);
+                Ok(())
+            }
+            (None, None) => Ok(()),
+        }
+    }
+
+    /// Who the session belongs to, when requests are authenticated.
+    pub fn identity(&self) -> Option<Identity> {
+        lock(&self.inner.identity).clone()
+    }
+
+    /// Subscribes the client to updates of `uri`.
+    pub(crate) fn subscribe(&self, uri: String) {
+        lock(&self.inner.subscriptions).insert(uri);
+    }
+
+    /// Ends a subscription; `false` if there was none.
+    pub(crate) fn unsubscribe(&self, uri: &str) -> bool {
+        lock(&self.inner.subscriptions).remove(uri)
+    }
+
+    /// `true` when the client subscribed to `uri`.
+    pub fn is_subscribed(&self, uri: &str) -> bool {
+        lock(&self.inner.subscriptions).contains(uri)
+    }
+
+    /// Cancels every running client request (the session is closing).
+    pub(crate) fn cancel_all(&self) {
+        for (_, token) in lock(&self.inner.in_flight).drain() {
+            token.cancel();
+        }
+    }
+
+    pub(crate) fn finish_request(&self, id: &RequestId) {
+        if self.inner.single_request {
+            return;
+        }
+        lock(&self.inner.in_flight).remove(id);
+    }
+
+    /// Cancels a running client request; `false` if none has this id.
+    pub(crate) fn cancel_request(&self, id: &RequestId) -> bool {
+        match lock(&self.inner.in_flight).remove(id) {
+            Some(token) => {
+                token.cancel();
+                true
+            }
+            None => false,
+        }
+    }
+
+    /// Reserves an id for a server-to-client request and the receiver of its reply.
+    pub(crate) fn expect_reply(&self) -> (i64, oneshot::Receiver<ClientReply>) {
+        let id = self.inner.next_request_id.fetch_add(1, Ordering::Relaxed);
+        let (sender, receiver) = oneshot::channel();
+        lock(&self.inner.pending).insert(id, sender);
+        (id, receiver)
+    }
+
+    /// Forgets a server-to-client request (it timed out or was abandoned).
+    pub(crate) fn forget_reply(&self, id: i64) {
+        lock(&self.inner.pending).remove(&id);
+    }
+
+    /// Hands a client's response to the request that awaits it; `false` if none does.
+    pub(crate) fn deliver_reply(&self, id: i64, reply: ClientReply) -> bool {
+        match lock(&self.inner.pending).remove(&id) {
+            Some(sender) => sender.send(reply).is_ok(),
+            None => false,
+        }
+    }
+}
+
+impl SessionInner {
+    fn new(id: String, outbound: Option<Box<dyn Outbound>>, single_request: bool) -> Self {
+        SessionInner {
+            id,
+            negotiated: OnceLock::new(),
+            outbound,
+            log_level: AtomicU8::new(LogLevel::Debug as u8),
+            in_flight: Mutex::default(),
+            pending: Mutex::default(),
+            next_request_id: AtomicI64::new(1),
+            single_request,
+            identity: Mutex::default(),
+            subscriptions: Mutex::default(),
+            last_seen_ms: AtomicU64::new(millis_since_start()),
+        }
+    }
+}
+
+/// The clock of `last_seen_ms`: milliseconds since the first session of the process. An
+/// atomic integer, since every request sets it.
+fn millis_since_start() -> u64 {
+    static STARTED: OnceLock<Instant> = OnceLock::new();
+    let elapsed = STARTED.get_or_init(Instant::now).elapsed();
+    u64::try_from(elapsed.as_millis()).unwrap_or(u64::MAX)
+}
+
+/// A request's identity is not the session owner's.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct IdentityMismatch;
+
+impl IdentityMismatch {
+    pub(crate) const MESSAGE: &'static str =
+        "Forbidden: this session belongs to another identity; initialize a session of your own";
+}
+
+/// Why a request was not started.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum RequestRefused {
+    /// A request with the same id is still running.
+    DuplicateId,
+    /// The session already runs as many requests as it may.
+    TooMany,
+}
+
+/// A fresh, unguessable session id: 128 bits from the operating system's CSPRNG, as hex.
+pub(crate) fn new_session_id() -> String {
+    let mut bytes = [0u8; 16];
+    getrandom::fill(&mut bytes).expect("the operating system's random source is available");
+    bytes.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn identities_bind_once_and_refuse_others() {
+        let session = Session::new("s");
+        assert!(session.bind_identity(None).is_ok());
+        assert!(session.bind_identity(Some(Identity::new("alice"))).is_ok());
+        let refreshed = Identity::new("alice").with_scopes(["more"]);
+        assert!(session.bind_identity(Some(refreshed)).is_ok());
+        assert!(session.identity().unwrap().has_scope("more"));
+        assert_eq!(
+            session.bind_identity(Some(Identity::new("mallory"))),
+            Err(IdentityMismatch)
+        );
+        assert_eq!(session.bind_identity(None), Err(IdentityMismatch));
+    }
+
+    #[test]
+    fn requests_are_bounded_and_unique() {
+        let session = Session::new("s");
+        let id = RequestId::Number(1);
+        assert!(session
+            .start_request(&id, CancelToken::default(), 1)
+            .is_ok());
+        assert_eq!(
+            session.start_request(&id, CancelToken::default(), 2),
+            Err(RequestRefused::DuplicateId)
+        );
+        let other = RequestId::Number(2);
+        assert_eq!(
+            session.start_request(&other, CancelToken::default(), 1),
+            Err(RequestRefused::TooMany)
+        );
+        session.finish_request(&id);
+        assert!(session
+            .start_request(&other, CancelToken::default(), 1)
+            .is_ok());
+    }
+
+    #[test]
+    fn a_session_without_an_open_stream_expires_when_idle() {
+        let session = Session::new("s");
+        assert!(!session.is_expired(Duration::from_secs(60)));
+        assert!(
+            session.is_expired(Duration::ZERO) || {
+                std::thread::sleep(Duration::from_millis(2));
+                session.is_expired(Duration::ZERO)
+            }
+        );
+    }
+}

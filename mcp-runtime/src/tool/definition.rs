@@ -1,0 +1,100 @@
+//! What `#[tool]` registers: everything known about a tool at compile time, turned into a
+//! ready-to-serve [`Tool`] once, when a server is built.
+
+use std::future::Future;
+use std::pin::Pin;
+use std::sync::Arc;
+
+use schemars::{Schema, SchemaGenerator};
+use serde_json::{Map, Value};
+
+use super::{Tool, ToolAnnotations};
+use crate::catalog::{Declaration, SourceLocation};
+use crate::error::ItemKind;
+use crate::schema;
+use crate::tool::CallToolResult;
+
+/// The future a tool call runs.
+pub type ToolFuture = Pin<Box<dyn Future<Output = CallToolResult> + Send + 'static>>;
+
+/// A tool as `#[tool]` declares it.
+#[doc(hidden)]
+pub struct ToolDefinition {
+    pub name: &'static str,
+    pub title: Option<&'static str>,
+    pub description: Option<&'static str>,
+    pub annotations: ToolAnnotations,
+    pub params: &'static [ParamDefinition],
+    pub output_schema: fn(&mut SchemaGenerator) -> Option<Schema>,
+    pub call: fn(ToolCall) -> ToolFuture,
+    pub location: SourceLocation,
+}
+
+/// One schema parameter of a `#[tool]` function.
+#[doc(hidden)]
+pub struct ParamDefinition {
+    pub name: &'static str,
+    pub description: Option<&'static str>,
+    pub schema: fn(&mut SchemaGenerator) -> Schema,
+    /// The default value as JSON, for the schema; `None` inside when it does not serialize.
+    pub default: Option<fn() -> Option<Value>>,
+}
+
+inventory::collect!(ToolDefinition);
+
+impl Declaration for ToolDefinition {
+    const ITEM: ItemKind = ItemKind::Tool;
+
+    fn key(&self) -> &'static str {
+        self.name
+    }
+
+    fn location(&self) -> SourceLocation {
+        self.location
+    }
+}
+
+/// The input of one tool call, handed to the generated handler.
+#[doc(hidden)]
+pub struct ToolCall {
+    pub arguments: Map<String, Value>,
+    pub context: crate::Context,
+}
+
+impl Tool {
+    /// Builds a tool from its definition, computing its schemas.
+    pub(crate) fn from_definition(definition: &'static ToolDefinition) -> Tool {
+        let mut generator = schema::input_generator();
+        let properties: Vec<_> = definition
+            .params
+            .iter()
+            .map(|param| schema::Property {
+                name: param.name,
+                schema: (param.schema)(&mut generator).to_value(),
+                description: param.description,
+                default: param.default.and_then(|default| default()),
+                has_default: param.default.is_some(),
+            })
+            .collect();
+        let input_schema = schema::input_schema(properties, generator.take_definitions(true));
+
+        let mut generator = schema::output_generator();
+        let output = (definition.output_schema)(&mut generator)
+            .map(|output| schema::output_schema(output, generator.take_definitions(true)));
+        let wraps_output = output.as_ref().is_some_and(|(_, wrapped)| *wrapped);
+
+        Tool::new(
+            super::Listing {
+                name: definition.name,
+                title: definition.title,
+                description: definition.description,
+                input_schema,
+                output_schema: output.map(|(schema, _)| schema),
+                annotations: definition.annotations,
+            },
+            wraps_output,
+            Arc::new(definition.call),
+            definition.location,
+        )
+    }
+}
