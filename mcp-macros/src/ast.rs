@@ -1,13 +1,14 @@
-//! The input of `#[tool]`, parsed into plain structs, and what every macro shares: the error
-//! collector and the [`Kind`] of item being declared.
+//! The input of every macro, parsed into plain structs: the attribute's options, the function,
+//! its doc comment and its parameters. Parsing records problems and goes on, so that one
+//! expansion reports all of them.
 
 use proc_macro2::TokenStream;
 use quote::quote;
 use syn::ItemFn;
 
-use crate::attr::ToolAttr;
+use crate::attr::{Common, PromptAttr, ResourceAttr, ToolAttr};
 use crate::doc::Docs;
-use crate::params::{param_description, parse_params, unraw, Param};
+use crate::params::{parse_params, unraw, Param};
 
 /// Which macro is expanding: error messages name it and explain its rules.
 #[derive(Clone, Copy, PartialEq, Eq)]
@@ -82,13 +83,85 @@ impl Kind {
     }
 }
 
-/// A `#[tool]` function.
-pub struct ToolFn {
+/// A declaration: the function, and what its macro says about it.
+pub struct Declaration {
     /// The function as the user wrote it, minus the `#[arg]` attributes.
     pub item: ItemFn,
-    pub attr: ToolAttr,
     pub docs: Docs,
     pub params: Vec<Param>,
+    pub attr: Attr,
+}
+
+/// The options of the macro that declared it.
+pub enum Attr {
+    Tool(ToolAttr),
+    Resource(ResourceAttr),
+    Prompt(PromptAttr),
+}
+
+impl Declaration {
+    /// Parses what it can, recording problems in `errors`.
+    pub fn parse(kind: Kind, args: TokenStream, mut item: ItemFn, errors: &mut Errors) -> Self {
+        let attr = match kind {
+            Kind::Tool => ToolAttr::parse(args).map(Attr::Tool),
+            Kind::Resource => ResourceAttr::parse(args).map(Attr::Resource),
+            Kind::Prompt => PromptAttr::parse(args).map(Attr::Prompt),
+        };
+        let attr = attr.unwrap_or_else(|err| {
+            errors.push(err);
+            match kind {
+                Kind::Tool => Attr::Tool(ToolAttr::default()),
+                Kind::Resource => Attr::Resource(ResourceAttr::default()),
+                Kind::Prompt => Attr::Prompt(PromptAttr::default()),
+            }
+        });
+        let docs = Docs::parse(&item.attrs);
+        let params = parse_params(&mut item, errors);
+        Declaration {
+            item,
+            docs,
+            params,
+            attr,
+        }
+    }
+
+    pub fn kind(&self) -> Kind {
+        match self.attr {
+            Attr::Tool(_) => Kind::Tool,
+            Attr::Resource(_) => Kind::Resource,
+            Attr::Prompt(_) => Kind::Prompt,
+        }
+    }
+
+    /// The options every macro takes.
+    pub fn common(&self) -> &Common {
+        match &self.attr {
+            Attr::Tool(attr) => &attr.common,
+            Attr::Resource(attr) => &attr.common,
+            Attr::Prompt(attr) => &attr.common,
+        }
+    }
+
+    /// The name clients know it by: the `name` option, or the function's.
+    pub fn name(&self) -> String {
+        match &self.common().name {
+            Some(name) => name.value.clone(),
+            None => unraw(&self.item.sig.ident),
+        }
+    }
+
+    /// The description: the `description` option, or the doc comment.
+    pub fn description(&self) -> Option<String> {
+        self.common()
+            .description
+            .clone()
+            .or_else(|| self.docs.description.clone())
+    }
+
+    /// The parameters a client gives (not the injected ones).
+    pub fn arguments(&self) -> impl Iterator<Item = &Param> {
+        self.params.iter().filter(|param| !param.injected)
+    }
 }
 
 /// Collects errors so that one expansion reports every problem at once.
@@ -104,65 +177,18 @@ impl Errors {
         self.0.push(syn::Error::new_spanned(tokens, message));
     }
 
-    pub fn is_empty(&self) -> bool {
-        self.0.is_empty()
-    }
-
-    pub fn into_compile_errors(self) -> TokenStream {
-        self.0.into_iter().map(|e| e.to_compile_error()).collect()
-    }
-
     /// What every attribute macro expands to: the function and its registration, or, when
     /// anything was wrong, the function and the errors. The function still exists then, so
     /// callers compile and no secondary errors cascade; only the registration is withheld.
     /// A variadic `...` is dropped too: rustc would report it again, with its own errors.
     pub fn expand(self, item: &ItemFn, registration: impl FnOnce() -> TokenStream) -> TokenStream {
-        if self.is_empty() {
+        if self.0.is_empty() {
             let registration = registration();
             return quote!(#item #registration);
         }
         let mut item = item.clone();
         item.sig.variadic = None;
-        let errors = self.into_compile_errors();
-        quote!(#errors #item)
-    }
-}
-
-impl ToolFn {
-    /// Parses what it can, recording problems in `errors`.
-    pub fn parse(args: TokenStream, mut item: ItemFn, errors: &mut Errors) -> ToolFn {
-        let attr = ToolAttr::parse(args).unwrap_or_else(|err| {
-            errors.push(err);
-            ToolAttr::default()
-        });
-        let docs = Docs::parse(&item.attrs);
-        let params = parse_params(&mut item, errors);
-        ToolFn {
-            item,
-            attr,
-            docs,
-            params,
-        }
-    }
-
-    /// The tool's name: `#[tool(name)]` or the function's.
-    pub fn name(&self) -> String {
-        match &self.attr.name {
-            Some(name) => name.value.clone(),
-            None => unraw(&self.item.sig.ident),
-        }
-    }
-
-    /// The description: `#[tool(description)]` or the doc comment.
-    pub fn description(&self) -> Option<String> {
-        self.attr
-            .description
-            .clone()
-            .or_else(|| self.docs.description.clone())
-    }
-
-    /// A parameter's description: `#[arg(description)]` or its `# Arguments` entry.
-    pub fn param_description(&self, param: &Param) -> Option<String> {
-        param_description(&self.docs, param)
+        let errors = self.0.into_iter().map(|e| e.to_compile_error());
+        quote!(#(#errors)* #item)
     }
 }

@@ -1,72 +1,199 @@
-//! Attribute options: `#[tool(...)]` on the function and `#[arg(...)]` on its parameters, and
-//! the option readers every macro's attribute uses.
+//! Attribute options: `#[tool(..)]`, `#[resource("uri", ..)]` and `#[prompt(..)]` on the
+//! function, `#[arg(..)]` on its parameters, and the readers every option uses.
 
 use proc_macro2::{Span, TokenStream};
 use syn::meta::ParseNestedMeta;
+use syn::parse::{ParseStream, Parser as _};
 use syn::{Expr, Ident, LitBool, LitInt, LitStr, Token};
 
-/// A string option with the span of its literal, for errors that point at it.
+use crate::ast::Kind;
+
+/// A value with the span of its tokens, for errors that point at them.
 pub struct Spanned<T> {
     pub value: T,
     pub span: Span,
 }
 
-/// The options of `#[tool(...)]`.
+/// The options every macro takes: a name, a title and a description; resources and prompts
+/// also take icons and completers.
 #[derive(Default)]
-pub struct ToolAttr {
+pub struct Common {
     pub name: Option<Spanned<String>>,
     pub title: Option<String>,
     pub description: Option<String>,
+    pub icons: Option<Vec<String>>,
+    pub complete: Option<Vec<CompleterOption>>,
+}
+
+impl Common {
+    /// Reads `meta` when it is one of the common options `kind` takes; `Ok(false)` otherwise.
+    fn option(&mut self, kind: Kind, meta: &ParseNestedMeta) -> syn::Result<bool> {
+        let path = &meta.path;
+        let has_handlers = kind != Kind::Tool;
+        if path.is_ident("name") {
+            let lit = string(meta)?;
+            let name = Spanned {
+                value: lit.value(),
+                span: lit.span(),
+            };
+            set(meta, &mut self.name, name)?;
+        } else if path.is_ident("title") {
+            let lit = string(meta)?;
+            set(meta, &mut self.title, lit.value())?;
+        } else if path.is_ident("description") {
+            let lit = string(meta)?;
+            set(meta, &mut self.description, lit.value())?;
+        } else if path.is_ident("icons") && has_handlers {
+            let value = icons(meta)?;
+            set(meta, &mut self.icons, value)?;
+        } else if path.is_ident("complete") && has_handlers {
+            let value = completers(meta)?;
+            set(meta, &mut self.complete, value)?;
+        } else {
+            return Ok(false);
+        }
+        Ok(true)
+    }
+}
+
+/// The error for an option `kind` does not take, listing those it does.
+fn unknown(kind: Kind, meta: &ParseNestedMeta, options: &str) -> syn::Error {
+    meta.error(format!(
+        "unknown {} option `{}`; the options are: {options}",
+        kind.attr(),
+        path_text(&meta.path)
+    ))
+}
+
+/// The options of `#[tool(...)]`.
+#[derive(Default)]
+pub struct ToolAttr {
+    pub common: Common,
     pub read_only: Option<bool>,
     pub destructive: Option<bool>,
     pub idempotent: Option<bool>,
     pub open_world: Option<bool>,
 }
 
-const TOOL_OPTIONS: &str =
-    "name, title, description, read_only, destructive, idempotent, open_world";
-
 impl ToolAttr {
     pub fn parse(args: TokenStream) -> syn::Result<ToolAttr> {
+        const OPTIONS: &str =
+            "name, title, description, read_only, destructive, idempotent, open_world";
         let mut attr = ToolAttr::default();
         let parser = syn::meta::parser(|meta| {
-            let path = &meta.path;
-            if path.is_ident("name") {
-                let lit = string(&meta)?;
-                set(
-                    &meta,
-                    &mut attr.name,
-                    Spanned {
-                        value: lit.value(),
-                        span: lit.span(),
-                    },
-                )
-            } else if path.is_ident("title") {
-                let lit = string(&meta)?;
-                set(&meta, &mut attr.title, lit.value())
-            } else if path.is_ident("description") {
-                let lit = string(&meta)?;
-                set(&meta, &mut attr.description, lit.value())
-            } else if path.is_ident("read_only") {
-                let value = flag(&meta)?;
-                set(&meta, &mut attr.read_only, value)
-            } else if path.is_ident("destructive") {
-                let value = flag(&meta)?;
-                set(&meta, &mut attr.destructive, value)
-            } else if path.is_ident("idempotent") {
-                let value = flag(&meta)?;
-                set(&meta, &mut attr.idempotent, value)
-            } else if path.is_ident("open_world") {
-                let value = flag(&meta)?;
-                set(&meta, &mut attr.open_world, value)
+            if attr.common.option(Kind::Tool, &meta)? {
+                return Ok(());
+            }
+            let hint = match meta.path.get_ident().map(Ident::to_string).as_deref() {
+                Some("read_only") => &mut attr.read_only,
+                Some("destructive") => &mut attr.destructive,
+                Some("idempotent") => &mut attr.idempotent,
+                Some("open_world") => &mut attr.open_world,
+                _ => return Err(unknown(Kind::Tool, &meta, OPTIONS)),
+            };
+            let value = flag(&meta)?;
+            set(&meta, hint, value)
+        });
+        parser.parse2(args)?;
+        Ok(attr)
+    }
+}
+
+/// The options of `#[resource(...)]`.
+#[derive(Default)]
+pub struct ResourceAttr {
+    pub uri: Option<LitStr>,
+    pub common: Common,
+    pub mime_type: Option<Spanned<String>>,
+    pub size: Option<Spanned<u64>>,
+}
+
+impl ResourceAttr {
+    pub fn parse(args: TokenStream) -> syn::Result<ResourceAttr> {
+        const OPTIONS: &str =
+            "name, title, description, mime_type, size, icons, complete (after the URI)";
+        const NEEDS_URI: &str = "#[resource] needs the resource's URI first: \
+                                 `#[resource(\"scheme://path\")]`, or a URI template whose \
+                                 variables are the function's parameters: \
+                                 `#[resource(\"users://{id}/profile\")]`";
+        let mut attr = ResourceAttr::default();
+        // The URI comes first, as a bare string; the options follow.
+        let split = |input: ParseStream| -> syn::Result<(Option<LitStr>, TokenStream)> {
+            let uri = if input.peek(LitStr) {
+                let uri: LitStr = input.parse()?;
+                if !input.is_empty() {
+                    input.parse::<Token![,]>()?;
+                }
+                Some(uri)
             } else {
-                Err(meta.error(format!(
-                    "unknown #[tool] option `{}`; the options are: {TOOL_OPTIONS}",
-                    path_text(path)
-                )))
+                None
+            };
+            Ok((uri, input.parse()?))
+        };
+        let (uri, options) = split.parse2(args.clone())?;
+        attr.uri = uri;
+        let parser = syn::meta::parser(|meta| {
+            if attr.common.option(Kind::Resource, &meta)? {
+                return Ok(());
+            }
+            if meta.path.is_ident("uri") {
+                let lit = string(&meta)?;
+                set(&meta, &mut attr.uri, lit)
+            } else if meta.path.is_ident("mime_type") {
+                let lit = string(&meta)?;
+                let mime_type = Spanned {
+                    value: lit.value(),
+                    span: lit.span(),
+                };
+                set(&meta, &mut attr.mime_type, mime_type)
+            } else if meta.path.is_ident("size") {
+                let span = meta
+                    .path
+                    .get_ident()
+                    .map_or_else(Span::call_site, Ident::span);
+                let value = size(&meta)?;
+                set(&meta, &mut attr.size, Spanned { value, span })
+            } else {
+                Err(unknown(Kind::Resource, &meta, OPTIONS))
             }
         });
-        syn::parse::Parser::parse2(parser, args)?;
+        parser.parse2(options)?;
+        if attr.uri.is_none() {
+            let span = args
+                .into_iter()
+                .next()
+                .map_or_else(Span::call_site, |token| token.span());
+            return Err(syn::Error::new(span, NEEDS_URI));
+        }
+        Ok(attr)
+    }
+}
+
+/// The options of `#[prompt(...)]`.
+#[derive(Default)]
+pub struct PromptAttr {
+    pub common: Common,
+}
+
+impl PromptAttr {
+    pub fn parse(args: TokenStream) -> syn::Result<PromptAttr> {
+        const OPTIONS: &str = "name, title, description, icons, complete";
+        if let Ok(lit) = syn::parse2::<LitStr>(args.clone()) {
+            return Err(syn::Error::new(
+                lit.span(),
+                format!(
+                    "#[prompt] takes options, not a bare string: write \
+                     `#[prompt(name = {:?})]` to name the prompt",
+                    lit.value()
+                ),
+            ));
+        }
+        let mut attr = PromptAttr::default();
+        let parser = syn::meta::parser(|meta| match attr.common.option(Kind::Prompt, &meta)? {
+            true => Ok(()),
+            false => Err(unknown(Kind::Prompt, &meta, OPTIONS)),
+        });
+        parser.parse2(args)?;
         Ok(attr)
     }
 }
@@ -92,14 +219,11 @@ impl ArgAttr {
                 set(&meta, &mut self.default, expr)
             } else if path.is_ident("name") {
                 let lit = string(&meta)?;
-                set(
-                    &meta,
-                    &mut self.name,
-                    Spanned {
-                        value: lit.value(),
-                        span: lit.span(),
-                    },
-                )
+                let name = Spanned {
+                    value: lit.value(),
+                    span: lit.span(),
+                };
+                set(&meta, &mut self.name, name)
             } else {
                 Err(meta.error(format!(
                     "unknown #[arg] option `{}`; the options are: description, default, name",
@@ -111,7 +235,7 @@ impl ArgAttr {
 }
 
 /// `name = "..."`: a string literal, with an error saying so for anything else.
-pub fn string(meta: &ParseNestedMeta) -> syn::Result<LitStr> {
+fn string(meta: &ParseNestedMeta) -> syn::Result<LitStr> {
     let name = path_text(&meta.path);
     let message = || format!("`{name}` takes a string: write `{name} = \"...\"`");
     if !meta.input.peek(Token![=]) {
@@ -152,7 +276,7 @@ fn flag(meta: &ParseNestedMeta) -> syn::Result<bool> {
     )))
 }
 
-pub fn set<T>(meta: &ParseNestedMeta, slot: &mut Option<T>, value: T) -> syn::Result<()> {
+fn set<T>(meta: &ParseNestedMeta, slot: &mut Option<T>, value: T) -> syn::Result<()> {
     if slot.is_some() {
         return Err(meta.error(format!(
             "`{}` is given twice; keep one",
@@ -163,12 +287,12 @@ pub fn set<T>(meta: &ParseNestedMeta, slot: &mut Option<T>, value: T) -> syn::Re
     Ok(())
 }
 
-pub fn path_text(path: &syn::Path) -> String {
+fn path_text(path: &syn::Path) -> String {
     quote::quote!(#path).to_string().replace(' ', "")
 }
 
 /// `icons = ["https://...", ..]`: a list of image URLs.
-pub fn icons(meta: &ParseNestedMeta) -> syn::Result<Vec<String>> {
+fn icons(meta: &ParseNestedMeta) -> syn::Result<Vec<String>> {
     let message = "`icons` takes a list of image URLs: write \
                    `icons = [\"https://example.com/icon.png\"]`";
     if !meta.input.peek(Token![=]) {
@@ -192,7 +316,7 @@ pub fn icons(meta: &ParseNestedMeta) -> syn::Result<Vec<String>> {
 }
 
 /// `size = 1024`: a number of bytes.
-pub fn size(meta: &ParseNestedMeta) -> syn::Result<u64> {
+fn size(meta: &ParseNestedMeta) -> syn::Result<u64> {
     let message = "`size` takes the resource's size in bytes: write `size = 1024`";
     if !meta.input.peek(Token![=]) {
         return Err(meta.error(message));
@@ -215,7 +339,7 @@ pub struct CompleterOption {
 }
 
 /// `complete(city = cities, district = districts)`.
-pub fn completers(meta: &ParseNestedMeta) -> syn::Result<Vec<CompleterOption>> {
+fn completers(meta: &ParseNestedMeta) -> syn::Result<Vec<CompleterOption>> {
     let message = "`complete` names a completer per argument: write \
                    `complete(argument = function)`, where the function takes the partial value \
                    `&str` and returns the suggestions as `Vec<String>`";

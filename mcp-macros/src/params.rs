@@ -1,18 +1,15 @@
 //! Function parameters, shared by every macro: parsing them with their `#[arg]` options,
-//! telling injected ones (`Context`) from client arguments, their descriptions, and the checks
-//! that apply to all of them.
-
-use std::collections::HashSet;
+//! telling the injected `Context` from client arguments, and finding them by name.
 
 use proc_macro2::Span;
 use syn::spanned::Spanned as _;
 use syn::{Expr, FnArg, Ident, ItemFn, Pat, Type};
 
-use crate::ast::{Errors, Kind};
+use crate::ast::Errors;
 use crate::attr::ArgAttr;
 use crate::doc::Docs;
 
-/// One parameter: a named argument the client gives, or an injected value.
+/// One parameter: a named argument the client gives, or the request's context.
 pub struct Param {
     /// The binding, when the pattern is a plain identifier (anything else is reported).
     pub ident: Option<Ident>,
@@ -22,49 +19,42 @@ pub struct Param {
     pub ty: Type,
     pub description: Option<String>,
     pub default: Option<Expr>,
-    /// How the runtime passes a parameter that is not a client argument (`Context`).
-    pub injected: Option<Injected>,
+    /// The runtime fills it in with the request's `Context` instead of the client.
+    pub injected: bool,
 }
 
-/// A parameter the runtime fills in instead of the client.
-#[derive(Clone, Copy, PartialEq, Eq)]
-pub enum Injected {
-    /// `ctx: Context`
-    Context,
-    /// `ctx: &Context`
-    ContextRef,
-}
-
-impl Injected {
-    /// The argument generated code passes for this parameter; the handler binds the request's
-    /// context as `__context`.
-    pub fn call_arg(self) -> proc_macro2::TokenStream {
-        match self {
-            Injected::Context => quote::quote!(::core::clone::Clone::clone(&__context)),
-            Injected::ContextRef => quote::quote!(&__context),
+impl Param {
+    /// The argument generated code passes for an injected parameter, from the request's
+    /// context bound as `__context`. The type decides: `mcp_runtime::Context` takes a clone,
+    /// `&Context` a reference, and a type that only looks like it (a `Context` of your own,
+    /// `std::task::Context`) is a compile error at the parameter, through the bound of
+    /// `FromContext`.
+    pub fn context_arg(&self) -> proc_macro2::TokenStream {
+        let ty = &self.ty;
+        quote::quote_spanned! {ty.span()=>
+            <#ty as __mcp::FromContext<'_>>::from_context(&__context)
         }
     }
+}
 
-    /// Recognises `Context`, `&Context` and paths ending in `Context` (`mcp_runtime::Context`).
-    fn of(ty: &Type) -> Option<Injected> {
-        let is_context = |ty: &Type| match ty {
-            Type::Path(path) => {
-                path.qself.is_none()
-                    && path.path.segments.last().is_some_and(|segment| {
-                        segment.ident == "Context" && segment.arguments.is_none()
-                    })
-            }
-            _ => false,
-        };
-        match ty {
-            Type::Reference(reference)
-                if reference.mutability.is_none() && is_context(&reference.elem) =>
-            {
-                Some(Injected::ContextRef)
-            }
-            ty if is_context(ty) => Some(Injected::Context),
-            _ => None,
+/// Whether `ty` names a `Context` (by value or shared reference), which the runtime fills in:
+/// the type checks in the generated code (see [`Param::context_arg`]) then make sure it is
+/// the runtime's.
+fn names_context(ty: &Type) -> bool {
+    let ty = match ty {
+        Type::Reference(reference) if reference.mutability.is_none() => &*reference.elem,
+        ty => ty,
+    };
+    match ty {
+        Type::Path(path) => {
+            path.qself.is_none()
+                && path
+                    .path
+                    .segments
+                    .last()
+                    .is_some_and(|segment| segment.ident == "Context")
         }
+        _ => false,
     }
 }
 
@@ -104,7 +94,7 @@ pub fn parse_params(item: &mut ItemFn, errors: &mut Errors) -> Vec<Param> {
             ty: (*typed.ty).clone(),
             description: arg.description,
             default: arg.default,
-            injected: Injected::of(&typed.ty),
+            injected: names_context(&typed.ty),
         });
     }
     params
@@ -125,7 +115,7 @@ impl Param {
 /// The client-given parameter that `name` refers to: the one with that argument name, else the
 /// one with that identifier.
 pub fn find_argument<'a>(params: &'a [Param], name: &str) -> Option<&'a Param> {
-    let arguments = || params.iter().filter(|param| param.injected.is_none());
+    let arguments = || params.iter().filter(|param| !param.injected);
     arguments()
         .find(|param| param.name == name)
         .or_else(|| arguments().find(|param| param.is_named(name)))
@@ -141,108 +131,8 @@ pub fn param_description(docs: &Docs, param: &Param) -> Option<String> {
     })
 }
 
-/// The checks every macro applies to its parameters: plain identifiers, distinct names,
-/// owned concrete types, no `#[arg]` options on injected ones; and a `# Arguments` doc list
-/// that names only parameters that exist.
-pub fn check_params(kind: Kind, item: &ItemFn, params: &[Param], docs: &Docs, errors: &mut Errors) {
-    let attr = kind.attr();
-    let mut seen = HashSet::new();
-    let inputs = item.sig.inputs.iter().filter_map(|input| match input {
-        FnArg::Typed(typed) => Some(typed),
-        FnArg::Receiver(_) => None,
-    });
-    for (param, input) in params.iter().zip(inputs) {
-        if param.ident.is_none() {
-            errors.at(
-                &input.pat,
-                format!(
-                    "{attr} parameters must be plain identifiers, because each {}: write \
-                     `point: Point` and destructure it in the body",
-                    kind.param_role()
-                ),
-            );
-        } else if !seen.insert(param.name.clone()) {
-            errors.push(syn::Error::new(
-                param.name_span,
-                format!(
-                    "two parameters are named `{}`; rename one with #[arg(name = \"...\")]",
-                    param.name
-                ),
-            ));
-        }
-        if param.injected.is_some() {
-            if param.default.is_some() || param.description.is_some() {
-                errors.at(
-                    &input.ty,
-                    "a `Context` parameter is filled in by the runtime, not by the client: \
-                     remove its #[arg(...)]",
-                );
-            }
-        } else {
-            check_param_type(kind, &param.ty, errors);
-        }
-    }
-
-    for (doc_name, _, span) in &docs.arguments {
-        if !params.iter().any(|param| param.is_named(doc_name)) {
-            errors.push(syn::Error::new(
-                *span,
-                format!(
-                    "the doc comment describes an argument `{doc_name}`, but the function has \
-                     no such parameter; fix the name in the `# Arguments` list"
-                ),
-            ));
-        }
-    }
-}
-
-fn check_param_type(kind: Kind, ty: &Type, errors: &mut Errors) {
-    let attr = kind.attr();
-    match ty {
-        Type::Reference(reference) => {
-            let is_str = matches!(&*reference.elem, Type::Path(p) if p.path.is_ident("str"));
-            let fix = if is_str {
-                "use `String` instead of `&str`"
-            } else {
-                "use an owned type"
-            };
-            errors.at(
-                ty,
-                format!(
-                    "{attr} parameters are {} and must own their data: {fix}",
-                    kind.param_source()
-                ),
-            );
-        }
-        Type::ImplTrait(_) => errors.at(
-            ty,
-            format!(
-                "{attr} parameters cannot be `impl Trait`: use a concrete type that implements {}",
-                kind.param_traits()
-            ),
-        ),
-        _ => {}
-    }
-}
-
 /// An identifier without its `r#` prefix.
 pub fn unraw(ident: &Ident) -> String {
     let text = ident.to_string();
     text.strip_prefix("r#").map(str::to_owned).unwrap_or(text)
-}
-
-/// Unwraps the `Option`s that taking each argument left in `values` (each `None` only when its
-/// problem was recorded, and then the call returned before this runs).
-pub fn unpack_arguments(values: &[Ident]) -> proc_macro2::TokenStream {
-    if values.is_empty() {
-        return quote::quote!();
-    }
-    let somes = values
-        .iter()
-        .map(|v| quote::quote!(::core::option::Option::Some(#v)));
-    quote::quote! {
-        let (#(#somes,)*) = (#(#values,)*) else {
-            ::core::unreachable!("every problem with the arguments was reported above")
-        };
-    }
 }

@@ -1,33 +1,62 @@
-//! Checks on a parsed `#[tool]`, each reported on the offending tokens with a way to fix it,
-//! and the signature checks every macro shares.
+//! The checks of a parsed declaration, each reported on the offending tokens with a way to fix
+//! it: what every macro requires of its function, then what each one requires of its options.
 
-use syn::{FnArg, ReturnType, Signature, Type};
+use std::collections::HashSet;
 
-use crate::ast::{Errors, Kind, ToolFn};
-use crate::params::check_params;
+use mcp_rules::uri_template::{parse, scheme_problem, Segment};
+use syn::{FnArg, LitStr, ReturnType, Signature, Type};
 
-pub fn check(tool: &ToolFn, errors: &mut Errors) {
-    let sig = &tool.item.sig;
-    check_signature(Kind::Tool, sig, errors);
+use crate::ast::{Attr, Declaration, Errors, Kind};
+use crate::attr::ResourceAttr;
+use crate::params::{find_argument, unraw};
 
-    let name = tool.name();
-    if let Some(problem) = mcp_rules::tool_name_problem(&name) {
-        let message = format!(
-            "{problem}: {}; choose another with #[tool(name = \"...\")]",
-            mcp_rules::TOOL_NAME_RULE
-        );
-        match &tool.attr.name {
-            Some(attr_name) => errors.push(syn::Error::new(attr_name.span, message)),
-            None => errors.at(&sig.ident, message),
-        }
+/// Checks `decl`, recording every problem in `errors`.
+pub fn check(decl: &Declaration, errors: &mut Errors) {
+    check_signature(decl.kind(), &decl.item.sig, errors);
+    check_name(decl, errors);
+    check_params(decl, errors);
+    match &decl.attr {
+        Attr::Tool(_) => {}
+        Attr::Resource(attr) => check_resource(decl, attr, errors),
+        Attr::Prompt(_) => check_prompt_completers(decl, errors),
     }
+    check_return(decl.kind(), &decl.item.sig, errors);
+}
 
-    check_params(Kind::Tool, &tool.item, &tool.params, &tool.docs, errors);
-    check_return(Kind::Tool, sig, errors);
+/// A tool's name follows MCP's rule; a resource's or prompt's is not empty.
+fn check_name(decl: &Declaration, errors: &mut Errors) {
+    let name = &decl.common().name;
+    if decl.kind() == Kind::Tool {
+        if let Some(problem) = mcp_rules::tool_name_problem(&decl.name()) {
+            let message = format!(
+                "{problem}: {}; choose another with #[tool(name = \"...\")]",
+                mcp_rules::TOOL_NAME_RULE
+            );
+            match name {
+                Some(name) => errors.push(syn::Error::new(name.span, message)),
+                None => errors.at(&decl.item.sig.ident, message),
+            }
+        }
+        return;
+    }
+    let Some(name) = name.as_ref().filter(|name| name.value.trim().is_empty()) else {
+        return;
+    };
+    let message = match decl.kind() {
+        Kind::Prompt => {
+            "the prompt name is empty: write the name clients ask for, or leave `name` out to \
+             use the function's"
+        }
+        _ => {
+            "the resource name is empty: write a short name clients can show, or leave `name` \
+             out to use the function's"
+        }
+    };
+    errors.push(syn::Error::new(name.span, message));
 }
 
 /// What no macro accepts: `const`, `unsafe`, `extern`, generics, `where`, variadics, `self`.
-pub fn check_signature(kind: Kind, sig: &Signature, errors: &mut Errors) {
+fn check_signature(kind: Kind, sig: &Signature, errors: &mut Errors) {
     let attr = kind.attr();
     if let Some(constness) = &sig.constness {
         errors.at(
@@ -89,7 +118,7 @@ pub fn check_signature(kind: Kind, sig: &Signature, errors: &mut Errors) {
 }
 
 /// The return type must be nameable: no `impl Trait`.
-pub fn check_return(kind: Kind, sig: &Signature, errors: &mut Errors) {
+fn check_return(kind: Kind, sig: &Signature, errors: &mut Errors) {
     if let ReturnType::Type(_, ty) = &sig.output {
         if let Type::ImplTrait(_) = &**ty {
             errors.at(
@@ -101,5 +130,323 @@ pub fn check_return(kind: Kind, sig: &Signature, errors: &mut Errors) {
                 ),
             );
         }
+    }
+}
+
+/// The checks every macro applies to its parameters: plain identifiers, distinct names,
+/// owned concrete types, no `#[arg]` options on injected ones; and a `# Arguments` doc list
+/// that names only parameters that exist.
+fn check_params(decl: &Declaration, errors: &mut Errors) {
+    let (kind, item, params, docs) = (decl.kind(), &decl.item, &decl.params, &decl.docs);
+    let attr = kind.attr();
+    let mut seen = HashSet::new();
+    let inputs = item.sig.inputs.iter().filter_map(|input| match input {
+        FnArg::Typed(typed) => Some(typed),
+        FnArg::Receiver(_) => None,
+    });
+    for (param, input) in params.iter().zip(inputs) {
+        if param.ident.is_none() {
+            errors.at(
+                &input.pat,
+                format!(
+                    "{attr} parameters must be plain identifiers, because each {}: write \
+                     `point: Point` and destructure it in the body",
+                    kind.param_role()
+                ),
+            );
+        } else if !seen.insert(param.name.clone()) {
+            errors.push(syn::Error::new(
+                param.name_span,
+                format!(
+                    "two parameters are named `{}`; rename one with #[arg(name = \"...\")]",
+                    param.name
+                ),
+            ));
+        }
+        if param.injected {
+            if param.default.is_some() || param.description.is_some() {
+                errors.at(
+                    &input.ty,
+                    "a `Context` parameter is filled in by the runtime, not by the client: \
+                     remove its #[arg(...)]",
+                );
+            }
+        } else {
+            check_param_type(kind, &param.ty, errors);
+        }
+    }
+
+    for (doc_name, _, span) in &docs.arguments {
+        if !params.iter().any(|param| param.is_named(doc_name)) {
+            errors.push(syn::Error::new(
+                *span,
+                format!(
+                    "the doc comment describes an argument `{doc_name}`, but the function has \
+                     no such parameter; fix the name in the `# Arguments` list"
+                ),
+            ));
+        }
+    }
+}
+
+fn check_param_type(kind: Kind, ty: &Type, errors: &mut Errors) {
+    let attr = kind.attr();
+    match ty {
+        Type::Reference(reference) => {
+            let is_str = matches!(&*reference.elem, Type::Path(p) if p.path.is_ident("str"));
+            let fix = if is_str {
+                "use `String` instead of `&str`"
+            } else {
+                "use an owned type"
+            };
+            errors.at(
+                ty,
+                format!(
+                    "{attr} parameters are {} and must own their data: {fix}",
+                    kind.param_source()
+                ),
+            );
+        }
+        Type::ImplTrait(_) => errors.at(
+            ty,
+            format!(
+                "{attr} parameters cannot be `impl Trait`: use a concrete type that implements {}",
+                kind.param_traits()
+            ),
+        ),
+        _ => {}
+    }
+}
+
+/// A variable of a URI template.
+struct Variable {
+    name: String,
+    /// In the `{?...}` expression: it may be absent from a URI.
+    query: bool,
+}
+
+/// The variables of `uri` (none for a plain URI), or what is wrong with it.
+fn template_variables(uri: &str) -> Result<Vec<Variable>, String> {
+    if let Some(problem) = scheme_problem(uri) {
+        return Err(problem);
+    }
+    let segments =
+        parse(uri).map_err(|message| format!("invalid URI template `{uri}`: {message}"))?;
+    let variable = |name: &str, query| Variable {
+        name: name.to_owned(),
+        query,
+    };
+    Ok(segments
+        .iter()
+        .flat_map(|segment| match segment {
+            Segment::Literal(_) => Vec::new(),
+            Segment::Variable { name, .. } => vec![variable(name, false)],
+            Segment::Query(names) => names.iter().map(|name| variable(name, true)).collect(),
+        })
+        .collect())
+}
+
+/// The URI, the MIME type, `size`, and the template's variables against the parameters.
+fn check_resource(decl: &Declaration, attr: &ResourceAttr, errors: &mut Errors) {
+    if let Some(mime_type) = &attr.mime_type {
+        if let Some(problem) = mcp_rules::mime_type_problem(&mime_type.value) {
+            errors.push(syn::Error::new(mime_type.span, problem));
+        }
+    }
+    let Some(uri) = &attr.uri else {
+        return;
+    };
+    let variables = match template_variables(&uri.value()) {
+        Ok(variables) => variables,
+        Err(problem) => return errors.at(uri, problem),
+    };
+    if let (Some(size), false) = (&attr.size, variables.is_empty()) {
+        errors.push(syn::Error::new(
+            size.span,
+            "`size` is for a resource with a fixed URI: the resources of a template can \
+             differ in size; remove `size`",
+        ));
+    }
+    check_parameter_variables(decl, &variables, uri, errors);
+    check_variable_parameters(decl, &variables, uri, errors);
+    check_resource_completers(decl, &variables, uri, errors);
+}
+
+/// `the variables: `a`, `b``, for messages.
+fn listed(variables: &[Variable]) -> String {
+    let names: Vec<String> = variables.iter().map(|v| format!("`{}`", v.name)).collect();
+    names.join(", ")
+}
+
+/// Each parameter is a variable of the template, without a description, and with a default
+/// only where the URI may leave it out.
+fn check_parameter_variables(
+    decl: &Declaration,
+    variables: &[Variable],
+    uri: &LitStr,
+    errors: &mut Errors,
+) {
+    let template = uri.value();
+    for param in decl.arguments().filter(|param| param.ident.is_some()) {
+        if param.description.is_some() {
+            errors.push(syn::Error::new(
+                param.name_span,
+                "template variables have no descriptions in MCP: describe them in the \
+                 resource's doc comment, and remove `description` from #[arg]",
+            ));
+        }
+        let name = &param.name;
+        let Some(variable) = variables.iter().find(|v| v.name == *name) else {
+            let message = if variables.is_empty() {
+                format!(
+                    "the resource `{template}` has a fixed URI, so the parameter `{name}` would \
+                     have no value: make the URI a template such as `{template}/{{{name}}}`, or \
+                     remove the parameter"
+                )
+            } else {
+                format!(
+                    "the parameter `{name}` is not a variable of the URI template `{template}` \
+                     (its variables: {}); add `{{{name}}}` to the URI, or rename the parameter \
+                     with #[arg(name = \"...\")]",
+                    listed(variables)
+                )
+            };
+            errors.push(syn::Error::new(param.name_span, message));
+            continue;
+        };
+        if param.default.is_some() && !variable.query {
+            errors.push(syn::Error::new(
+                param.name_span,
+                format!(
+                    "`{name}` is always part of a URI that matches `{template}`, so it cannot \
+                     have a default; defaults are for `{{?query}}` variables"
+                ),
+            ));
+        }
+    }
+}
+
+/// Each variable of the template is a parameter.
+fn check_variable_parameters(
+    decl: &Declaration,
+    variables: &[Variable],
+    uri: &LitStr,
+    errors: &mut Errors,
+) {
+    // A pattern parameter without #[arg(name)] is reported already; it may be the missing one.
+    if decl.params.iter().any(|param| param.name.is_empty()) {
+        return;
+    }
+    for variable in variables {
+        if !decl.arguments().any(|param| param.name == variable.name) {
+            errors.at(
+                uri,
+                format!(
+                    "the URI template variable `{name}` has no parameter: add `{name}: String` \
+                     (or another type parsed from text) to the function",
+                    name = variable.name
+                ),
+            );
+        }
+    }
+}
+
+/// The variable a `complete(name = ..)` of a resource refers to: a variable name, or the name
+/// of a parameter bound to a variable (`page_id` for `#[arg(name = "page.id")] page_id`).
+pub fn completed_variable(decl: &Declaration, name: &str) -> String {
+    find_argument(&decl.params, name).map_or_else(|| name.to_owned(), |param| param.name.clone())
+}
+
+/// Each completer completes a variable of the template.
+fn check_resource_completers(
+    decl: &Declaration,
+    variables: &[Variable],
+    uri: &LitStr,
+    errors: &mut Errors,
+) {
+    let template = uri.value();
+    for completer in decl.common().complete.iter().flatten() {
+        let name = unraw(&completer.name);
+        let message = if variables.is_empty() {
+            format!(
+                "the resource `{template}` has a fixed URI, so there is nothing to complete: \
+                 remove `complete(...)`"
+            )
+        } else if !variables
+            .iter()
+            .any(|v| v.name == completed_variable(decl, &name))
+        {
+            format!(
+                "`{name}` is not a variable of the URI template `{template}`, so it has nothing \
+                 to complete (its variables: {})",
+                listed(variables)
+            )
+        } else {
+            continue;
+        };
+        errors.at(&completer.name, message);
+    }
+}
+
+/// Each completer of a prompt completes one of its arguments.
+fn check_prompt_completers(decl: &Declaration, errors: &mut Errors) {
+    for completer in decl.common().complete.iter().flatten() {
+        let name = unraw(&completer.name);
+        if find_argument(&decl.params, &name).is_some() {
+            continue;
+        }
+        let arguments: Vec<String> = decl
+            .arguments()
+            .map(|param| format!("`{}`", param.name))
+            .collect();
+        let arguments = if arguments.is_empty() {
+            "it takes none".to_owned()
+        } else {
+            format!("its arguments: {}", arguments.join(", "))
+        };
+        errors.at(
+            &completer.name,
+            format!(
+                "the prompt has no argument `{name}` to complete ({arguments}); fix the name in \
+                 `complete(...)`"
+            ),
+        );
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn names(uri: &str) -> Vec<(String, bool)> {
+        template_variables(uri)
+            .unwrap_or_else(|problem| panic!("{problem}"))
+            .into_iter()
+            .map(|v| (v.name, v.query))
+            .collect()
+    }
+
+    #[test]
+    fn templates_give_their_variables() {
+        assert!(names("test://static-text").is_empty());
+        assert_eq!(
+            names("repo://{owner}/{+path}{?ref,depth}"),
+            [
+                ("owner".into(), false),
+                ("path".into(), false),
+                ("ref".into(), true),
+                ("depth".into(), true)
+            ]
+        );
+    }
+
+    #[test]
+    fn problems_name_the_uri() {
+        let problem = |uri| template_variables(uri).err().unwrap_or_default();
+        assert!(problem("no-scheme/{id}").contains("is not an absolute URI"));
+        assert_eq!(
+            problem("x://{a}/{a}"),
+            "invalid URI template `x://{a}/{a}`: the variable `a` appears twice"
+        );
     }
 }

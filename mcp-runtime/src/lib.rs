@@ -160,9 +160,12 @@ mod tool;
 pub mod transport;
 pub mod uri_template;
 
+/// What macro-generated code reaches, and nothing else should. Versioned: a change to what
+/// `mcp-macros` generates that this module must follow gets a new name, so that mismatched
+/// versions of the two crates fail with one clear error.
 #[doc(hidden)]
 #[path = "private.rs"]
-pub mod __private;
+pub mod __private_v1;
 
 /// Who a request comes from: the [`Identity`](auth::Identity) every transport binds sessions
 /// to and tools read, and (feature `http`) the bearer-token guard and OAuth resource-server

@@ -23,6 +23,33 @@ pub use crate::tool::{
     CallToolResult, IntoToolResult, ParamDefinition, ToolAnnotations, ToolCall, ToolDefinition,
     ToolFuture,
 };
+use crate::Context;
+
+/// How a parameter whose type is named `Context` is filled in: with the request's context.
+/// Implemented for [`Context`] (a clone) and `&Context`; anything else named `Context` (a type
+/// of your own, `std::task::Context`) is a compile error at that parameter.
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` is not `mcp_runtime::Context`, so it cannot be filled in by the runtime",
+    label = "a parameter whose type is named `Context` receives the request's context",
+    note = "take `mcp_runtime::Context` (or `&mcp_runtime::Context`) here; to take a type of \
+            your own named `Context` as an argument, import it under another name: \
+            `use my_crate::Context as MyContext;`"
+)]
+pub trait FromContext<'a>: Sized {
+    fn from_context(context: &'a Context) -> Self;
+}
+
+impl<'a> FromContext<'a> for Context {
+    fn from_context(context: &'a Context) -> Self {
+        context.clone()
+    }
+}
+
+impl<'a> FromContext<'a> for &'a Context {
+    fn from_context(context: &'a Context) -> Self {
+        context
+    }
+}
 
 /// The schema of one parameter type.
 pub fn schema_of<T: schemars::JsonSchema>(generator: &mut SchemaGenerator) -> Schema {

@@ -3,6 +3,7 @@
 use serde::de::DeserializeOwned;
 use serde_json::{Map, Value};
 
+use super::Problems;
 use crate::protocol::type_name;
 use crate::tool::{CallToolResult, ParamDefinition};
 
@@ -15,7 +16,7 @@ pub struct Arguments {
     tool: &'static str,
     params: &'static [ParamDefinition],
     map: Map<String, Value>,
-    problems: Vec<String>,
+    problems: Problems,
 }
 
 impl Arguments {
@@ -28,7 +29,7 @@ impl Arguments {
             tool,
             params,
             map: arguments,
-            problems: Vec::new(),
+            problems: Problems::default(),
         }
     }
 
@@ -37,14 +38,9 @@ impl Arguments {
     pub fn take<T: DeserializeOwned>(&mut self, name: &'static str) -> Option<T> {
         match self.map.remove(name) {
             Some(value) => self.deserialize(name, value),
-            None => match T::deserialize(Value::Null) {
-                Ok(value) => Some(value),
-                Err(_) => {
-                    self.problems
-                        .push(format!("missing required argument `{name}`"));
-                    None
-                }
-            },
+            None => self.problems.note(T::deserialize(Value::Null), |_| {
+                format!("missing required argument `{name}`")
+            }),
         }
     }
 
@@ -62,37 +58,19 @@ impl Arguments {
 
     fn deserialize<T: DeserializeOwned>(&mut self, name: &str, value: Value) -> Option<T> {
         let got = type_name(&value);
-        match serde_json::from_value(value) {
-            Ok(value) => Some(value),
-            Err(err) => {
-                self.problems
-                    .push(format!("argument `{name}` (got {got}): {err}"));
-                None
-            }
-        }
+        let value = serde_json::from_value(value);
+        self.problems
+            .note(value, |err| format!("argument `{name}` (got {got}): {err}"))
     }
 
     /// The error result for everything wrong with the arguments, or `None` if all is well.
-    pub fn into_error(self) -> Option<CallToolResult> {
-        let mut problems = self.problems;
-        if !self.map.is_empty() {
-            let expected: Vec<&str> = self.params.iter().map(|p| p.name).collect();
-            let takes = if expected.is_empty() {
-                "it takes no arguments".to_owned()
-            } else {
-                format!("it takes: {}", expected.join(", "))
-            };
-            for name in self.map.keys() {
-                problems.push(format!("unknown argument `{name}` ({takes})"));
-            }
-        }
-        if problems.is_empty() {
-            return None;
-        }
+    pub fn into_error(mut self) -> Option<CallToolResult> {
+        let takes = self.params.iter().map(|param| param.name);
+        self.problems.unknown(&self.map, takes);
+        let problems = self.problems.joined()?;
         Some(CallToolResult::error(format!(
-            "invalid arguments for tool `{}`: {}",
-            self.tool,
-            problems.join("; ")
+            "invalid arguments for tool `{}`: {problems}",
+            self.tool
         )))
     }
 }

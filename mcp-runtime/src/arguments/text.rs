@@ -8,6 +8,7 @@
 use serde::de::{self, DeserializeOwned, IntoDeserializer, Visitor};
 use serde_json::{Map, Value};
 
+use super::Problems;
 use crate::protocol::{ErrorObject, INVALID_PARAMS};
 
 /// A serde deserializer over one text value, or over a missing one.
@@ -229,7 +230,7 @@ pub struct TextArguments {
     is_prompt: bool,
     expected: &'static [&'static str],
     map: Map<String, Value>,
-    problems: Vec<String>,
+    problems: Problems,
 }
 
 impl TextArguments {
@@ -249,7 +250,7 @@ impl TextArguments {
             is_prompt,
             expected,
             map,
-            problems: Vec::new(),
+            problems: Problems::default(),
         }
     }
 
@@ -257,17 +258,14 @@ impl TextArguments {
     pub fn take<T: DeserializeOwned>(&mut self, name: &'static str) -> Option<T> {
         match self.map.remove(name).and_then(text_of) {
             Some(text) => self.parse(name, text),
-            None => match from_text::<T>(None) {
-                Ok(value) => Some(value),
-                Err(_) => {
-                    self.problems.push(if self.is_prompt {
-                        format!("missing required argument `{name}`")
-                    } else {
-                        format!("missing value for `{name}` in `{}`", self.of)
-                    });
-                    None
-                }
-            },
+            None => {
+                let (of, is_prompt) = (&self.of, self.is_prompt);
+                self.problems
+                    .note(from_text::<T>(None), |_| match is_prompt {
+                        true => format!("missing required argument `{name}`"),
+                        false => format!("missing value for `{name}` in `{of}`"),
+                    })
+            }
         }
     }
 
@@ -284,46 +282,25 @@ impl TextArguments {
     }
 
     fn parse<T: DeserializeOwned>(&mut self, name: &str, text: String) -> Option<T> {
-        match from_text::<T>(Some(text)) {
-            Ok(value) => Some(value),
-            Err(err) => {
-                self.problems.push(if self.is_prompt {
-                    format!("argument `{name}`: {err}")
-                } else {
-                    format!("invalid value for `{name}` in `{}`: {err}", self.of)
-                });
-                None
-            }
-        }
+        let (of, is_prompt) = (&self.of, self.is_prompt);
+        self.problems
+            .note(from_text::<T>(Some(text)), |err| match is_prompt {
+                true => format!("argument `{name}`: {err}"),
+                false => format!("invalid value for `{name}` in `{of}`: {err}"),
+            })
     }
 
     /// The `-32602` error for everything wrong, or `None` if all is well.
-    pub fn into_error(self) -> Option<ErrorObject> {
-        let mut problems = self.problems;
-        for name in self.map.keys() {
-            let takes = if self.expected.is_empty() {
-                "it takes no arguments".to_owned()
-            } else {
-                format!("it takes: {}", self.expected.join(", "))
-            };
-            problems.push(format!("unknown argument `{name}` ({takes})"));
+    pub fn into_error(mut self) -> Option<ErrorObject> {
+        self.problems
+            .unknown(&self.map, self.expected.iter().copied());
+        let problems = self.problems.joined()?;
+        if self.is_prompt {
+            let message = format!("invalid arguments for prompt `{}`: {problems}", self.of);
+            return Some(ErrorObject::new(INVALID_PARAMS, message));
         }
-        if problems.is_empty() {
-            return None;
-        }
-        let message = if self.is_prompt {
-            format!(
-                "invalid arguments for prompt `{}`: {}",
-                self.of,
-                problems.join("; ")
-            )
-        } else {
-            problems.join("; ")
-        };
-        let mut error = ErrorObject::new(INVALID_PARAMS, message);
-        if !self.is_prompt {
-            error.data = Some(serde_json::json!({ "uri": self.of }));
-        }
+        let mut error = ErrorObject::new(INVALID_PARAMS, problems);
+        error.data = Some(serde_json::json!({ "uri": self.of }));
         Some(error)
     }
 }

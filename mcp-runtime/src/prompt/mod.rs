@@ -10,9 +10,9 @@ use std::fmt;
 use serde::Serialize;
 use serde_json::Value;
 
-use crate::catalog::{Item, Set, SourceLocation};
+use crate::catalog::{declared_item_accessors, Item, Set};
 use crate::completion::CompleterDefinition;
-use crate::protocol::wire::{icons, Icon};
+use crate::protocol::wire::{icons, Described, Icon};
 
 pub use definition::{PromptArgumentDefinition, PromptDefinition, PromptFuture, PromptGet};
 pub(crate) use get::{get, list};
@@ -36,11 +36,8 @@ impl fmt::Debug for Prompt {
 /// A prompt's `prompts/list` entry, as MCP writes it.
 #[derive(Serialize)]
 struct Listing<'a> {
-    name: &'a str,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    title: Option<&'a str>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    description: Option<&'a str>,
+    #[serde(flatten)]
+    described: Described<'a>,
     arguments: Vec<Argument<'a>>,
     #[serde(skip_serializing_if = "Vec::is_empty")]
     icons: Vec<Icon<'a>>,
@@ -57,9 +54,11 @@ struct Argument<'a> {
 impl Prompt {
     pub(crate) fn from_definition(definition: &'static PromptDefinition) -> Prompt {
         let listing = Listing {
-            name: definition.name,
-            title: definition.title,
-            description: definition.description,
+            described: Described {
+                name: definition.name,
+                title: definition.title,
+                description: definition.description,
+            },
             arguments: definition
                 .arguments
                 .iter()
@@ -77,20 +76,7 @@ impl Prompt {
         }
     }
 
-    /// The prompt's name.
-    pub fn name(&self) -> &str {
-        self.definition.name
-    }
-
-    /// Where the prompt was declared.
-    pub fn location(&self) -> SourceLocation {
-        self.definition.location
-    }
-
-    /// The prompt's entry in `prompts/list`: name, title, description, arguments.
-    pub fn listing(&self) -> &Value {
-        &self.listing
-    }
+    declared_item_accessors!("prompt", "prompts/list");
 
     pub(crate) fn has_argument(&self, name: &str) -> bool {
         self.definition.arguments.iter().any(|a| a.name == name)

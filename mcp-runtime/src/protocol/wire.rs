@@ -17,9 +17,16 @@ pub(crate) trait Params: DeserializeOwned {
     /// Whether params may be left out (or be an array, which some clients send for "none"):
     /// then every member takes its default.
     const OPTIONAL: bool = false;
-    /// The problem with the member `field`, in words that say how to fix it.
-    fn problem(method: &str, field: &str) -> String {
-        format!("`{method}` has an invalid `{field}`")
+    /// What to say of a member that is wrong or missing, by member name, in words that say
+    /// how to fix it (`{method}` stands for the method); other members get a generic message.
+    const MEMBERS: &'static [(&'static str, &'static str)] = &[];
+}
+
+/// The problem with the member `field` of `T`.
+fn problem<T: Params>(method: &str, field: &str) -> String {
+    match T::MEMBERS.iter().find(|(member, _)| *member == field) {
+        Some((_, message)) => message.replace("{method}", method),
+        None => format!("`{method}` has an invalid `{field}`"),
     }
 }
 
@@ -46,7 +53,7 @@ pub(crate) fn decode<T: Params>(method: &str, params: Value) -> Result<T, ErrorO
                 .unwrap_or_default()
                 .to_owned(),
         };
-        ErrorObject::invalid_params(format!("{} ({inner})", T::problem(method, &field)))
+        ErrorObject::invalid_params(format!("{} ({inner})", problem::<T>(method, &field)))
     })
 }
 
@@ -71,12 +78,10 @@ pub(crate) struct InitializeParams {
 
 impl Params for InitializeParams {
     const SHAPE: &'static str = "a `protocolVersion` string, `capabilities` and `clientInfo`";
-    fn problem(method: &str, field: &str) -> String {
-        match field {
-            "protocolVersion" => format!("`{method}` needs a `protocolVersion` string in params"),
-            _ => format!("`{method}` has an invalid `{field}`"),
-        }
-    }
+    const MEMBERS: &'static [(&'static str, &'static str)] = &[(
+        "protocolVersion",
+        "`{method}` needs a `protocolVersion` string in params",
+    )];
 }
 
 /// The `initialize` result.
@@ -143,12 +148,8 @@ pub(crate) struct ListParams {
 impl Params for ListParams {
     const SHAPE: &'static str = "an optional `cursor`";
     const OPTIONAL: bool = true;
-    fn problem(method: &str, field: &str) -> String {
-        match field {
-            "cursor" => "`cursor` must be a string".to_owned(),
-            _ => format!("`{method}` has an invalid `{field}`"),
-        }
-    }
+    const MEMBERS: &'static [(&'static str, &'static str)] =
+        &[("cursor", "`cursor` must be a string")];
 }
 
 /// One page of a list method's result, encoded: `{key: [..page..], "nextCursor": ..}`, with
@@ -218,12 +219,8 @@ pub(crate) struct CallToolParams {
 
 impl Params for CallToolParams {
     const SHAPE: &'static str = "a `name` and `arguments`";
-    fn problem(method: &str, field: &str) -> String {
-        match field {
-            "name" => format!("`{method}` needs a `name` string"),
-            _ => format!("`{method}` has an invalid `{field}`"),
-        }
-    }
+    const MEMBERS: &'static [(&'static str, &'static str)] =
+        &[("name", "`{method}` needs a `name` string")];
 }
 
 /// `resources/read`, `resources/subscribe` and `resources/unsubscribe`.
@@ -234,12 +231,8 @@ pub(crate) struct UriParams {
 
 impl Params for UriParams {
     const SHAPE: &'static str = "a `uri`";
-    fn problem(method: &str, field: &str) -> String {
-        match field {
-            "uri" => format!("`{method}` needs a `uri` string"),
-            _ => format!("`{method}` has an invalid `{field}`"),
-        }
-    }
+    const MEMBERS: &'static [(&'static str, &'static str)] =
+        &[("uri", "`{method}` needs a `uri` string")];
 }
 
 /// The `resources/read` result.
@@ -259,12 +252,8 @@ pub(crate) struct GetPromptParams {
 
 impl Params for GetPromptParams {
     const SHAPE: &'static str = "a `name` and `arguments`";
-    fn problem(method: &str, field: &str) -> String {
-        match field {
-            "name" => format!("`{method}` needs a `name` string"),
-            _ => format!("`{method}` has an invalid `{field}`"),
-        }
-    }
+    const MEMBERS: &'static [(&'static str, &'static str)] =
+        &[("name", "`{method}` needs a `name` string")];
 }
 
 /// `completion/complete`.
@@ -279,18 +268,17 @@ pub(crate) struct CompleteParams {
 
 impl Params for CompleteParams {
     const SHAPE: &'static str = "a `ref` and an `argument`";
-    fn problem(method: &str, field: &str) -> String {
-        match field {
-            "ref" => format!(
-                "`{method}` needs a `ref` object: `{{\"type\": \"ref/prompt\", \"name\": ..}}` \
-                 or `{{\"type\": \"ref/resource\", \"uri\": ..}}`"
-            ),
-            "argument" => {
-                format!("`{method}` needs an `argument` object with a `name` string and a `value`")
-            }
-            _ => format!("`{method}` has an invalid `{field}`"),
-        }
-    }
+    const MEMBERS: &'static [(&'static str, &'static str)] = &[
+        (
+            "ref",
+            "`{method}` needs a `ref` object: `{\"type\": \"ref/prompt\", \"name\": ..}` or \
+             `{\"type\": \"ref/resource\", \"uri\": ..}`",
+        ),
+        (
+            "argument",
+            "`{method}` needs an `argument` object with a `name` string and a `value`",
+        ),
+    ];
 }
 
 /// What `completion/complete` completes: the members as sent, checked by [`Reference::target`]
@@ -443,6 +431,16 @@ pub(crate) struct ElicitResult {
 #[derive(Debug, Deserialize)]
 pub(crate) struct ListRootsResult {
     pub roots: Vec<crate::context::Root>,
+}
+
+/// What every listing entry has: a name, and optionally a title and a description.
+#[derive(Debug, Serialize)]
+pub(crate) struct Described<'a> {
+    pub name: &'a str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub title: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub description: Option<&'a str>,
 }
 
 /// One entry of a listing's `icons`.

@@ -44,162 +44,81 @@ pub trait IntoResourceContents {
     }
 }
 
-fn text(uri: &str, mime_type: Option<&str>, text: String) -> Vec<ResourceContents> {
-    vec![ResourceContents::Text {
-        uri: uri.to_owned(),
-        mime_type: mime_type.map(str::to_owned),
-        text,
-    }]
+/// What a resource read gives: its contents, or the error to answer.
+type Read = Result<Vec<ResourceContents>, ErrorObject>;
+
+/// One content of `uri`.
+fn one(uri: &str, mime_type: Option<&str>, body: Body) -> Read {
+    let (uri, mime_type) = (uri.to_owned(), mime_type.map(str::to_owned));
+    Ok(vec![match body {
+        Body::Text(text) => ResourceContents::Text {
+            uri,
+            mime_type,
+            text,
+        },
+        Body::Blob(bytes) => ResourceContents::Blob {
+            uri,
+            mime_type,
+            blob: base64_encode(bytes),
+        },
+    }])
 }
 
-fn blob(uri: &str, mime_type: Option<&str>, bytes: &[u8]) -> Vec<ResourceContents> {
-    vec![ResourceContents::Blob {
-        uri: uri.to_owned(),
-        mime_type: mime_type.map(str::to_owned),
-        blob: base64_encode(bytes),
-    }]
+enum Body<'a> {
+    Text(String),
+    Blob(&'a [u8]),
 }
 
-macro_rules! text_contents {
-    ($($ty:ty),*) => {$(
-        impl IntoResourceContents for $ty {
-            fn into_resource_contents(
-                self,
-                uri: &str,
-                mime_type: Option<&str>,
-            ) -> Result<Vec<ResourceContents>, ErrorObject> {
-                Ok(text(uri, mime_type, self.into()))
+/// The conversions, one line each: `type => |value, uri, mime_type| contents, the MIME type it
+/// implies`. (One table rather than an `impl` block each, which would all look alike.)
+macro_rules! contents {
+    ($([$($generics:tt)*] $ty:ty => |$value:ident, $uri:ident, $mime:ident| $read:expr, $implied:expr;)*) => {$(
+        impl<$($generics)*> IntoResourceContents for $ty {
+            fn into_resource_contents(self, $uri: &str, $mime: Option<&str>) -> Read {
+                let $value = self;
+                $read
             }
 
             fn default_mime_type() -> Option<&'static str> {
-                Some("text/plain")
+                $implied
             }
         }
     )*};
 }
 
-text_contents!(String, &str, Cow<'_, str>);
+const TEXT: Option<&str> = Some("text/plain");
+const BINARY: Option<&str> = Some("application/octet-stream");
+const JSON: Option<&str> = Some("application/json");
 
-macro_rules! blob_contents {
-    ($($ty:ty),*) => {$(
-        impl IntoResourceContents for $ty {
-            fn into_resource_contents(
-                self,
-                uri: &str,
-                mime_type: Option<&str>,
-            ) -> Result<Vec<ResourceContents>, ErrorObject> {
-                Ok(blob(uri, mime_type, &self))
-            }
-
-            fn default_mime_type() -> Option<&'static str> {
-                Some("application/octet-stream")
-            }
-        }
-    )*};
-}
-
-blob_contents!(Vec<u8>, &[u8], Cow<'_, [u8]>);
-
-impl<const N: usize> IntoResourceContents for &[u8; N] {
-    fn into_resource_contents(
-        self,
-        uri: &str,
-        mime_type: Option<&str>,
-    ) -> Result<Vec<ResourceContents>, ErrorObject> {
-        Ok(blob(uri, mime_type, self))
-    }
-
-    fn default_mime_type() -> Option<&'static str> {
-        Some("application/octet-stream")
-    }
-}
-
-impl IntoResourceContents for Value {
-    fn into_resource_contents(
-        self,
-        uri: &str,
-        mime_type: Option<&str>,
-    ) -> Result<Vec<ResourceContents>, ErrorObject> {
-        Ok(text(uri, mime_type, self.to_string()))
-    }
-
-    fn default_mime_type() -> Option<&'static str> {
-        Some("application/json")
-    }
-}
-
-/// `Json(value)` is read as the value's JSON text.
-impl<T: Serialize> IntoResourceContents for Json<T> {
-    fn into_resource_contents(
-        self,
-        uri: &str,
-        mime_type: Option<&str>,
-    ) -> Result<Vec<ResourceContents>, ErrorObject> {
-        let json = serde_json::to_string(&self.0).map_err(|err| {
-            ErrorObject::internal(format!("the resource did not serialize to JSON: {err}"))
-        })?;
-        Ok(text(uri, mime_type, json))
-    }
-
-    fn default_mime_type() -> Option<&'static str> {
-        Some("application/json")
-    }
-}
-
-impl IntoResourceContents for ResourceContents {
-    fn into_resource_contents(
-        self,
-        _uri: &str,
-        _mime_type: Option<&str>,
-    ) -> Result<Vec<ResourceContents>, ErrorObject> {
-        Ok(vec![self])
-    }
-}
-
-impl IntoResourceContents for Vec<ResourceContents> {
-    fn into_resource_contents(
-        self,
-        _uri: &str,
-        _mime_type: Option<&str>,
-    ) -> Result<Vec<ResourceContents>, ErrorObject> {
-        Ok(self)
-    }
-}
-
-/// `None`: there is no such resource (`-32002`, with the URI in `data`).
-impl<T: IntoResourceContents> IntoResourceContents for Option<T> {
-    fn into_resource_contents(
-        self,
-        uri: &str,
-        mime_type: Option<&str>,
-    ) -> Result<Vec<ResourceContents>, ErrorObject> {
-        match self {
-            Some(value) => value.into_resource_contents(uri, mime_type),
-            None => Err(not_found(uri)),
-        }
-    }
-
-    fn default_mime_type() -> Option<&'static str> {
-        T::default_mime_type()
-    }
-}
-
-/// `Err`: a `-32603` error whose message is the error's `Display`.
-impl<T: IntoResourceContents, E: Display> IntoResourceContents for Result<T, E> {
-    fn into_resource_contents(
-        self,
-        uri: &str,
-        mime_type: Option<&str>,
-    ) -> Result<Vec<ResourceContents>, ErrorObject> {
-        match self {
-            Ok(value) => value.into_resource_contents(uri, mime_type),
-            Err(error) => Err(ErrorObject::internal(error.to_string())),
-        }
-    }
-
-    fn default_mime_type() -> Option<&'static str> {
-        T::default_mime_type()
-    }
+contents! {
+    [] String => |text, uri, mime| one(uri, mime, Body::Text(text)), TEXT;
+    [] &str => |text, uri, mime| one(uri, mime, Body::Text(text.into())), TEXT;
+    [] Cow<'_, str> => |text, uri, mime| one(uri, mime, Body::Text(text.into())), TEXT;
+    [] Vec<u8> => |bytes, uri, mime| one(uri, mime, Body::Blob(&bytes)), BINARY;
+    [] &[u8] => |bytes, uri, mime| one(uri, mime, Body::Blob(bytes)), BINARY;
+    [const N: usize] &[u8; N] => |bytes, uri, mime| one(uri, mime, Body::Blob(bytes)), BINARY;
+    [] Cow<'_, [u8]> => |bytes, uri, mime| one(uri, mime, Body::Blob(&bytes)), BINARY;
+    [] Value => |value, uri, mime| one(uri, mime, Body::Text(value.to_string())), JSON;
+    // `Json(value)` is read as the value's JSON text.
+    [T: Serialize] Json<T> => |json, uri, mime| match serde_json::to_string(&json.0) {
+        Ok(text) => one(uri, mime, Body::Text(text)),
+        Err(err) => Err(ErrorObject::internal(format!(
+            "the resource did not serialize to JSON: {err}"
+        ))),
+    }, JSON;
+    // As they are: several contents, or per-content MIME types.
+    [] ResourceContents => |contents, _uri, _mime| Ok(vec![contents]), None;
+    [] Vec<ResourceContents> => |contents, _uri, _mime| Ok(contents), None;
+    // `None`: there is no such resource (`-32002`, with the URI in `data`).
+    [T: IntoResourceContents] Option<T> => |found, uri, mime| match found {
+        Some(value) => value.into_resource_contents(uri, mime),
+        None => Err(not_found(uri)),
+    }, T::default_mime_type();
+    // `Err`: a `-32603` error whose message is the error's `Display`.
+    [T: IntoResourceContents, E: Display] Result<T, E> => |read, uri, mime| match read {
+        Ok(value) => value.into_resource_contents(uri, mime),
+        Err(error) => Err(ErrorObject::internal(error.to_string())),
+    }, T::default_mime_type();
 }
 
 /// The `-32002` "Resource not found" error, with the URI in `data` as the specification shows.

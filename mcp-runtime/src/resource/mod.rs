@@ -11,10 +11,10 @@ use std::sync::Arc;
 use serde::Serialize;
 use serde_json::Value;
 
-use crate::catalog::{Item, Set, SourceLocation};
+use crate::catalog::{declared_item_accessors, Item, Set};
 use crate::completion::CompleterDefinition;
 use crate::error::BuildError;
-use crate::protocol::wire::{icons, Icon};
+use crate::protocol::wire::{icons, Described, Icon};
 use crate::uri_template::UriTemplate;
 
 pub(crate) use contents::not_found;
@@ -45,20 +45,7 @@ impl Resource {
         self.definition.uri
     }
 
-    /// The resource's name.
-    pub fn name(&self) -> &str {
-        self.definition.name
-    }
-
-    /// Where the resource was declared.
-    pub fn location(&self) -> SourceLocation {
-        self.definition.location
-    }
-
-    /// The resource's entry in `resources/list`.
-    pub fn listing(&self) -> &Value {
-        &self.listing
-    }
+    declared_item_accessors!("resource", "resources/list");
 }
 
 /// A resource template, ready to serve: its `resources/templates/list` entry is computed once.
@@ -86,20 +73,7 @@ impl ResourceTemplate {
         &self.template
     }
 
-    /// The template's name.
-    pub fn name(&self) -> &str {
-        self.definition.name
-    }
-
-    /// Where the template was declared.
-    pub fn location(&self) -> SourceLocation {
-        self.definition.location
-    }
-
-    /// The template's entry in `resources/templates/list`.
-    pub fn listing(&self) -> &Value {
-        &self.listing
-    }
+    declared_item_accessors!("template", "resources/templates/list");
 
     pub(crate) fn has_variable(&self, name: &str) -> bool {
         self.template.variables().any(|variable| variable == name)
@@ -130,11 +104,8 @@ struct Listing<'a> {
     uri: Option<&'a str>,
     #[serde(skip_serializing_if = "Option::is_none")]
     uri_template: Option<&'a str>,
-    name: &'a str,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    title: Option<&'a str>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    description: Option<&'a str>,
+    #[serde(flatten)]
+    described: Described<'a>,
     #[serde(skip_serializing_if = "Option::is_none")]
     mime_type: Option<&'a str>,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -148,9 +119,11 @@ fn listing(definition: &'static ResourceDefinition, is_static: bool) -> Value {
     let listing = Listing {
         uri: is_static.then_some(uri),
         uri_template: (!is_static).then_some(uri),
-        name: definition.name,
-        title: definition.title,
-        description: definition.description,
+        described: Described {
+            name: definition.name,
+            title: definition.title,
+            description: definition.description,
+        },
         mime_type: definition.mime_type(),
         size: definition.size.filter(|_| is_static),
         icons: icons(definition.icons),

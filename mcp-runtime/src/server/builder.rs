@@ -5,7 +5,7 @@ use std::sync::atomic::{AtomicBool, AtomicUsize};
 use std::sync::Arc;
 use std::time::Duration;
 
-use super::{Server, ServerInner, StateMap};
+use super::{Server, ServerInner, Settings, StateMap};
 use crate::catalog::{choose, declared, Live};
 use crate::error::BuildError;
 use crate::prompt::{Prompt, PromptDefinition, Prompts};
@@ -14,7 +14,7 @@ use crate::session::SessionRegistry;
 use crate::tool::{Tool, ToolDefinition, Tools};
 
 /// Configures a [`Server`]; see [`Server::builder`].
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Default)]
 pub struct ServerBuilder {
     name: Option<String>,
     title: Option<String>,
@@ -24,33 +24,8 @@ pub struct ServerBuilder {
     extra_tools: Vec<Tool>,
     resources: Option<Vec<String>>,
     prompts: Option<Vec<String>>,
-    page_size: Option<usize>,
-    client_request_timeout: Duration,
-    max_requests_per_session: usize,
-    tool_timeout: Option<Duration>,
-    max_sessions: usize,
+    settings: Settings,
     state: StateMap,
-}
-
-impl Default for ServerBuilder {
-    fn default() -> Self {
-        ServerBuilder {
-            name: None,
-            title: None,
-            version: None,
-            instructions: None,
-            tools: None,
-            extra_tools: Vec::new(),
-            resources: None,
-            prompts: None,
-            page_size: None,
-            client_request_timeout: Duration::from_secs(60),
-            max_requests_per_session: 64,
-            tool_timeout: Some(Duration::from_secs(300)),
-            max_sessions: 10_000,
-            state: StateMap::default(),
-        }
-    }
 }
 
 impl ServerBuilder {
@@ -121,7 +96,7 @@ impl ServerBuilder {
     /// into pages of this many entries, linked by `nextCursor`.
     /// Default: one page, because several clients never ask for a second one.
     pub fn page_size(mut self, entries_per_page: usize) -> Self {
-        self.page_size = Some(entries_per_page);
+        self.settings.page_size = Some(entries_per_page);
         self
     }
 
@@ -130,14 +105,14 @@ impl ServerBuilder {
     /// [`ClientRequestError::Timeout`](crate::context::ClientRequestError::Timeout).
     /// Default: 60 seconds.
     pub fn client_request_timeout(mut self, timeout: Duration) -> Self {
-        self.client_request_timeout = timeout;
+        self.settings.client_request_timeout = timeout;
         self
     }
 
     /// How many requests one session may have running at once; more are refused with a
     /// JSON-RPC error until some finish. Default: 64.
     pub fn max_requests_per_session(mut self, limit: usize) -> Self {
-        self.max_requests_per_session = limit.max(1);
+        self.settings.max_requests_per_session = limit.max(1);
         self
     }
 
@@ -145,7 +120,7 @@ impl ServerBuilder {
     /// Streamable HTTP); a client asking for one more is refused (`503` with `Retry-After`).
     /// Default: 10,000.
     pub fn max_sessions(mut self, limit: usize) -> Self {
-        self.max_sessions = limit;
+        self.settings.max_sessions = limit;
         self
     }
 
@@ -154,7 +129,7 @@ impl ServerBuilder {
     /// `.await`; a synchronous one cannot be interrupted, so its thread runs on, but its result
     /// is discarded.
     pub fn tool_timeout(mut self, timeout: Option<Duration>) -> Self {
-        self.tool_timeout = timeout;
+        self.settings.tool_timeout = timeout;
         self
     }
 
@@ -176,7 +151,7 @@ impl ServerBuilder {
 
     /// Builds the server, computing every tool's schemas now rather than per request.
     pub fn build(self) -> Result<Server, BuildError> {
-        if self.page_size == Some(0) {
+        if self.settings.page_size == Some(0) {
             return Err(BuildError::zero_page_size());
         }
         let declared_tools = declared::<ToolDefinition>()?;
@@ -210,11 +185,7 @@ impl ServerBuilder {
                 tools: Live::new(tools),
                 resources: Live::new(resources),
                 prompts: Live::new(prompts),
-                page_size: self.page_size,
-                client_request_timeout: self.client_request_timeout,
-                max_requests_per_session: self.max_requests_per_session,
-                tool_timeout: self.tool_timeout,
-                max_sessions: self.max_sessions,
+                settings: self.settings,
                 state: self.state,
                 requests_in_flight: AtomicUsize::new(0),
                 shutting_down: AtomicBool::new(false),

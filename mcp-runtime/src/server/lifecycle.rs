@@ -61,7 +61,7 @@ impl Server {
             return Err(SessionRefusal::ShuttingDown);
         }
         self.inner.sessions.sweep_expired();
-        let limit = self.inner.max_sessions;
+        let limit = self.inner.settings.max_sessions;
         if self.session_count() >= limit {
             tracing::warn!(
                 limit,

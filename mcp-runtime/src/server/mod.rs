@@ -62,17 +62,35 @@ struct ServerInner {
     tools: Live<Tools>,
     resources: Live<Resources>,
     prompts: Live<Prompts>,
-    page_size: Option<usize>,
-    client_request_timeout: Duration,
-    max_requests_per_session: usize,
-    tool_timeout: Option<Duration>,
-    max_sessions: usize,
+    settings: Settings,
     state: StateMap,
     /// Requests being handled, over every session and transport.
     requests_in_flight: AtomicUsize,
     shutting_down: AtomicBool,
     /// Every open session, on every transport and every HTTP worker thread.
     sessions: Arc<SessionRegistry>,
+}
+
+/// The settings of the protocol core, as [`ServerBuilder`] set them.
+#[derive(Debug, Clone)]
+struct Settings {
+    page_size: Option<usize>,
+    client_request_timeout: Duration,
+    max_requests_per_session: usize,
+    tool_timeout: Option<Duration>,
+    max_sessions: usize,
+}
+
+impl Default for Settings {
+    fn default() -> Self {
+        Settings {
+            page_size: None,
+            client_request_timeout: Duration::from_secs(60),
+            max_requests_per_session: 64,
+            tool_timeout: Some(Duration::from_secs(300)),
+            max_sessions: 10_000,
+        }
+    }
 }
 
 impl fmt::Debug for Server {
@@ -170,19 +188,19 @@ impl Server {
     }
 
     pub(crate) fn page_size(&self) -> Option<usize> {
-        self.inner.page_size
+        self.inner.settings.page_size
     }
 
     pub(crate) fn client_request_timeout(&self) -> Duration {
-        self.inner.client_request_timeout
+        self.inner.settings.client_request_timeout
     }
 
     pub(crate) fn max_requests_per_session(&self) -> usize {
-        self.inner.max_requests_per_session
+        self.inner.settings.max_requests_per_session
     }
 
     pub(crate) fn tool_timeout(&self) -> Option<Duration> {
-        self.inner.tool_timeout
+        self.inner.settings.tool_timeout
     }
 
     /// The tools served now.

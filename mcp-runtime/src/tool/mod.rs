@@ -14,6 +14,7 @@ use serde::Serialize;
 use serde_json::{Map, Value};
 
 use crate::catalog::{Item, Set, SourceLocation};
+use crate::protocol::wire::Described;
 
 pub use builder::ToolBuilder;
 pub(crate) use call::{call, list};
@@ -135,11 +136,8 @@ impl Serialize for Listing<'_> {
         #[derive(Serialize)]
         #[serde(rename_all = "camelCase")]
         struct Wire<'a> {
-            name: &'a str,
-            #[serde(skip_serializing_if = "Option::is_none")]
-            title: Option<&'a str>,
-            #[serde(skip_serializing_if = "Option::is_none")]
-            description: Option<&'a str>,
+            #[serde(flatten)]
+            described: Described<'a>,
             input_schema: &'a Value,
             #[serde(skip_serializing_if = "Option::is_none")]
             output_schema: Option<&'a Value>,
@@ -171,9 +169,11 @@ impl Serialize for Listing<'_> {
                 open_world_hint: hints.open_world,
             });
         Wire {
-            name: self.name,
-            title: self.title,
-            description: self.description,
+            described: Described {
+                name: self.name,
+                title: self.title,
+                description: self.description,
+            },
             input_schema: &self.input_schema,
             output_schema: self.output_schema.as_ref(),
             annotations,

@@ -1,0 +1,89 @@
+//! The registration of a `#[resource]`: the handler that takes the template's variables (as
+//! text) and calls the function, its completers, and its `ResourceDefinition`.
+
+use proc_macro2::TokenStream;
+use quote::{quote, quote_spanned};
+
+use super::{
+    argument_names, call, completers, icons, location, option_str, output, take_text_arguments,
+};
+use crate::ast::Declaration;
+use crate::attr::ResourceAttr;
+use crate::params::unraw;
+use crate::valid::completed_variable;
+
+pub fn registration(decl: &Declaration, attr: &ResourceAttr) -> TokenStream {
+    let uri = attr.uri.as_ref().expect("checked").value();
+    let name = decl.name();
+    let title = option_str(attr.common.title.as_deref());
+    let description = option_str(decl.description().as_deref());
+    let mime_type = option_str(attr.mime_type.as_ref().map(|m| m.value.as_str()));
+    let size = match &attr.size {
+        Some(size) => {
+            let value = size.value;
+            quote!(::core::option::Option::Some(#value))
+        }
+        None => quote!(::core::option::Option::None),
+    };
+    let icons = icons(attr.common.icons.as_ref());
+    let argument_names = argument_names(decl);
+    let (take, call_args) = take_text_arguments(&decl.params);
+    let (output_ty, output_span) = output(&decl.item);
+    let convert = quote_spanned! {output_span=>
+        <#output_ty as __mcp::IntoResourceContents>::into_resource_contents
+    };
+    let default_mime_type = quote_spanned! {output_span=>
+        <#output_ty as __mcp::IntoResourceContents>::default_mime_type()
+    };
+    let call = call(&decl.item, &call_args, convert, quote!(&__uri, __mime_type));
+    let complete = attr.common.complete.as_deref().unwrap_or_default();
+    let completer_names: Vec<String> = complete
+        .iter()
+        .map(|c| completed_variable(decl, &unraw(&c.name)))
+        .collect();
+    let (completer_fns, completers) = completers(complete, &completer_names);
+    let location = location();
+    quote! {
+        fn __mcp_read(__read: __mcp::ResourceRead) -> __mcp::ResourceFuture {
+            ::std::boxed::Box::pin(async move {
+                #[allow(unused_variables)]
+                let __mcp::ResourceRead {
+                    uri: __uri,
+                    variables: __variables,
+                    mime_type: __mime_type,
+                    context: __context,
+                } = __read;
+                #[allow(unused_mut)]
+                let mut __args = __mcp::TextArguments::new(
+                    __mcp::ArgumentsOf::Resource(&__uri),
+                    #argument_names,
+                    __variables,
+                );
+                #take
+                #call
+            })
+        }
+
+        fn __mcp_default_mime_type() -> ::core::option::Option<&'static str> {
+            #default_mime_type
+        }
+
+        #completer_fns
+
+        __mcp::inventory::submit! {
+            __mcp::ResourceDefinition {
+                uri: #uri,
+                name: #name,
+                title: #title,
+                description: #description,
+                mime_type: #mime_type,
+                default_mime_type: __mcp_default_mime_type,
+                size: #size,
+                icons: #icons,
+                read: __mcp_read,
+                completers: #completers,
+                location: #location,
+            }
+        }
+    }
+}
