@@ -133,7 +133,14 @@ async fn main() -> std::io::Result<()> {
     // Ctrl-C or SIGTERM: end MCP sessions cleanly (running calls may finish), then stop.
     // TCP_NODELAY: stream events are small writes, which would otherwise wait for delayed ACKs
     // (about 40 ms each; see BENCHMARKS.md).
-    let http = server.disable_signals().tcp_nodelay(true).bind(bind)?.run();
+    // h1_allow_half_closed(false): a client that closes its connection ends its HTTP+SSE session
+    // at once, instead of at the stream's next write.
+    let http = server
+        .h1_allow_half_closed(false)
+        .disable_signals()
+        .tcp_nodelay(true)
+        .bind(bind)?
+        .run();
     mcp_runtime::Server::global()
         .stop_on_signals(http.handle(), std::time::Duration::from_secs(10));
     http.await

@@ -543,7 +543,14 @@ async fn main() -> std::io::Result<()> {
         None => http,
     };
     // Ctrl-C or SIGTERM: end MCP sessions cleanly (running calls may finish), then stop.
-    let http = http.disable_signals().tcp_nodelay(true).bind(bind)?.run();
+    // h1_allow_half_closed(false): a client that closes its connection ends its HTTP+SSE session
+    // at once, instead of at the stream's next write.
+    let http = http
+        .h1_allow_half_closed(false)
+        .disable_signals()
+        .tcp_nodelay(true)
+        .bind(bind)?
+        .run();
     mcp.stop_on_signals(http.handle(), std::time::Duration::from_secs(10));
     http.await
 }

@@ -246,5 +246,11 @@ async fn main() -> std::io::Result<()> {
         Some(workers) => http.workers(workers),
         None => http,
     };
-    http.tcp_nodelay(true).bind(bind)?.run().await
+    // h1_allow_half_closed(false): a client that closes its connection ends its HTTP+SSE session
+    // at once, instead of at the stream's next write.
+    http.h1_allow_half_closed(false)
+        .tcp_nodelay(true)
+        .bind(bind)?
+        .run()
+        .await
 }

@@ -247,8 +247,9 @@ async fn main() {
     });
 
     let idle_timeout = Duration::from_secs(2);
-    // The server learns that an HTTP+SSE client hung up only when a write to its stream fails,
-    // that is at a keep-alive (two, in practice): a short interval makes it notice quickly.
+    // A client that closes its connection ends its session at once (the test server is built
+    // with `h1_allow_half_closed(false)`, as the examples are); one that vanishes without a
+    // word is noticed when a write to its stream fails, at a keep-alive: keep them frequent.
     let keep_alive = Duration::from_secs(1);
     let server = Server::builder()
         .name("soak")

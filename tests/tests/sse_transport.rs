@@ -376,3 +376,46 @@ async fn a_session_ends_when_its_client_disconnects() {
     .await;
     assert_eq!(gone.status, 404);
 }
+
+/// A client that closes its connection ends its session at once, without waiting for a write
+/// to the stream to fail: a later POST, a notification as much as a request (whose reply would
+/// have nowhere to go), is refused with 404 instead of being accepted and lost.
+#[actix_web::test]
+async fn a_session_ends_when_its_client_closes_the_connection() {
+    let server = server();
+    let counter = server.clone();
+    // Keep-alives far apart: the close must be noticed without a write to the stream.
+    let app = TestServer::start(1, move || {
+        let options = HttpOptions::new().keep_alive(Duration::from_secs(600));
+        App::new().service(server.sse_app().options(options))
+    });
+    let ping = json!({"jsonrpc": "2.0", "id": 1, "method": "ping"});
+    let initialized = json!({"jsonrpc": "2.0", "method": "notifications/initialized"});
+    for message in [ping, initialized] {
+        let mut client = SseClient::initialized(app.addr, "/sse").await;
+        let endpoint = client.endpoint.clone();
+        assert_eq!(post_json(app.addr, &endpoint, &message).await.status, 202);
+        if message.get("id").is_some() {
+            let reply: Value =
+                serde_json::from_str(&client.stream.next_event().await.data).unwrap();
+            assert_eq!(reply["id"], 1);
+        }
+        // Closes the socket having read everything (so the kernel ends it with a FIN, as a
+        // client that exits does, not with a reset), then keeps POSTing to the session.
+        drop(client);
+        let closed = std::time::Instant::now();
+        let status = loop {
+            let status = post_json(app.addr, &endpoint, &message).await.status;
+            if status != 202 || closed.elapsed() > Duration::from_secs(1) {
+                break status;
+            }
+            tokio::time::sleep(Duration::from_millis(20)).await;
+        };
+        assert_eq!(status, 404, "{message} after the client closed its stream");
+        assert!(
+            closed.elapsed() < Duration::from_secs(1),
+            "noticed within 1 s"
+        );
+    }
+    assert_eq!(counter.sse_app().session_count(), 0);
+}

@@ -47,6 +47,11 @@ const TRANSPORT: Transport = Transport {
 ///
 /// Mount it with `App::service` or `Scope::service`; it adds the routes `/sse`, `/messages` and
 /// `/messages/` under wherever it is mounted, and announces the right URIs to clients.
+///
+/// A session lives as long as its stream. Build the `HttpServer` with
+/// `.h1_allow_half_closed(false)` so that a client closing its connection ends its session at
+/// once: actix otherwise notices only at the stream's next write (a keep-alive at the latest),
+/// and in between accepts POSTs whose replies have nowhere to go.
 #[must_use = "an SseApp does nothing until it is mounted with App::service or Scope::service"]
 #[derive(Clone)]
 pub struct SseApp {

@@ -60,8 +60,11 @@ impl TestServer {
         let (tx, rx) = std::sync::mpsc::channel();
         let thread = std::thread::spawn(move || {
             actix_web::rt::System::new().block_on(async move {
+                // As the examples do: a client closing its connection ends its SSE stream (and
+                // session) at once, not at the stream's next write.
                 let server = actix_web::HttpServer::new(factory)
                     .workers(workers)
+                    .h1_allow_half_closed(false)
                     .disable_signals()
                     .shutdown_timeout(1)
                     .bind(("127.0.0.1", 0))

@@ -31,8 +31,7 @@ async fn main() -> std::io::Result<()> {
     let server = mcp_runtime::Server::builder()
         .name("bench-ours")
         // The default cap (10,000 open sessions, then 503) is a policy, not a cost: the idle
-        // measurement opens 10,000 sessions while the warm-up's closed ones may still count
-        // (a closed SSE stream is noticed at its next write).
+        // measurement opens 10,000 sessions while the warm-up's closed ones may still count.
         .max_sessions(1_000_000)
         .build()
         .expect("valid server");
@@ -47,6 +46,7 @@ async fn main() -> std::io::Result<()> {
         }
     })
     .workers(workers)
+    .h1_allow_half_closed(false)
     .tcp_nodelay(nodelay)
     .bind(bind)?
     .run()
