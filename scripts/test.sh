@@ -2,7 +2,8 @@
 # The whole test suite: what `.ci/run` runs and what a developer runs before pushing.
 #
 # 1. installs the pinned real MCP clients (Inspector CLI from npm, Python SDK 1.x and 2.x);
-# 2. checks formatting, lints (warnings are errors) and the API docs;
+# 2. checks formatting, lints (warnings are errors), the API docs, and the runtime built without
+#    its HTTP transports;
 # 3. runs doctests, then every unit, socket, compile-fail and end-to-end test.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -21,7 +22,14 @@ cargo clippy --workspace --all-targets --locked -- -D warnings
 step "cargo doc (warnings are errors)"
 RUSTDOCFLAGS="-D warnings" cargo doc --workspace --no-deps --locked
 
-step "doctests"
+step "mcp-runtime without its HTTP transports: builds, and nothing of actix in its tree"
+cargo build -p mcp-runtime --no-default-features --features stdio --locked
+if cargo tree -p mcp-runtime --no-default-features --features stdio -e normal --locked | grep -i actix; then
+    echo "actix is in the tree of mcp-runtime without the http feature" >&2
+    exit 1
+fi
+
+step "doctests (the crate guide in mcp-runtime/docs and the README included)"
 cargo test --workspace --doc --locked
 
 step "unit, socket, compile-fail and end-to-end tests"
