@@ -15,9 +15,6 @@
 //! soak [CYCLES] [CONCURRENT]      default 10000 1000
 //! ```
 
-#[path = "../tests/support/mod.rs"]
-mod support;
-
 use std::net::SocketAddr;
 use std::sync::{Arc, LazyLock, Mutex};
 use std::time::{Duration, Instant};
@@ -25,8 +22,8 @@ use std::time::{Duration, Instant};
 use actix_web::{web, App};
 use mcp_runtime::transport::HttpOptions;
 use mcp_runtime::{tool, Server};
+use mcp_tests::support::{post_json, request_with, SseStream, TestServer};
 use serde_json::{json, Value};
-use support::{post_json, request_with, SseStream, TestServer};
 use tokio::io::AsyncWriteExt;
 use tokio::net::TcpStream;
 use tokio::sync::Semaphore;

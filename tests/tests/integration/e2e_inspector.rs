@@ -13,13 +13,11 @@
 //!
 //! Needs `scripts/setup-e2e.sh` to have been run; fails (never skips) when it has not.
 
-mod e2e_support;
-
 use std::path::PathBuf;
 use std::process::Command;
 use std::time::Duration;
 
-use e2e_support::{example_binary, inspector_bin, run, Server};
+use mcp_tests::e2e::{example_binary, inspector_bin, run, Server};
 use serde_json::{json, Value};
 
 /// One Inspector CLI run (two Node processes starting, connect, one request) may take this long.
@@ -71,7 +69,7 @@ impl<'a> Target<'a> {
     /// The Inspector's command line: `--cli <target> --transport <t> <args> [-- <server args>]`.
     fn command(&self, args: &[&str]) -> Command {
         let mut command = Command::new(inspector_bin());
-        command.current_dir(e2e_support::e2e_dir()).arg("--cli");
+        command.current_dir(mcp_tests::e2e::e2e_dir()).arg("--cli");
         match self {
             Target::Url { url, transport, .. } => {
                 command
@@ -414,7 +412,7 @@ fn mounted_unknown_tool_is_a_protocol_error() {
     // Inspector reports as a failure, not as an isError result.
     let server = Server::start("mount_existing", None);
     let mut command = Command::new(inspector_bin());
-    command.current_dir(e2e_support::e2e_dir()).args([
+    command.current_dir(mcp_tests::e2e::e2e_dir()).args([
         "--cli",
         &server.url("/api/mcp/sse"),
         "--transport",

@@ -6,6 +6,7 @@ use mcp_runtime::client::{Client, ClientError};
 use mcp_runtime::protocol::LATEST_VERSION;
 use mcp_runtime::protocol::{INVALID_PARAMS, INVALID_REQUEST, METHOD_NOT_FOUND};
 use mcp_runtime::{tool, Content, Context, Json, Server};
+use mcp_tests::support::serving;
 use serde::Serialize;
 use serde_json::{json, Value};
 
@@ -13,13 +14,13 @@ use serde_json::{json, Value};
 const WAIT: Duration = Duration::from_secs(20);
 
 /// Add two numbers.
-#[tool(read_only)]
+#[tool(name = "client.add", read_only)]
 async fn add(a: i64, b: i64) -> i64 {
     a + b
 }
 
 /// Divide one number by another.
-#[tool]
+#[tool(name = "client.divide")]
 fn divide(dividend: f64, divisor: f64) -> Result<f64, String> {
     if divisor == 0.0 {
         return Err("cannot divide by zero: pass a non-zero divisor".to_owned());
@@ -34,19 +35,19 @@ struct Point {
 }
 
 /// A point, as structured output.
-#[tool]
+#[tool(name = "client.point")]
 fn point(x: i32, y: i32) -> Json<Point> {
     Json(Point { x, y })
 }
 
 /// Always panics.
-#[tool]
+#[tool(name = "client.explode")]
 fn explode() -> String {
     panic!("boom")
 }
 
 /// The client's roots, asked through the session.
-#[tool]
+#[tool(name = "client.roots")]
 async fn roots(ctx: Context) -> Result<String, String> {
     let roots = ctx.list_roots().await.map_err(|err| err.to_string())?;
     Ok(roots
@@ -57,14 +58,26 @@ async fn roots(ctx: Context) -> Result<String, String> {
 }
 
 /// Logs, then answers.
-#[tool]
+#[tool(name = "client.chatty")]
 async fn chatty(ctx: Context) -> &'static str {
     ctx.warning("careful").await;
     "done"
 }
 
+/// A builder serving this module's tools (the test binary has others), and nothing else.
+fn client_tools() -> mcp_runtime::ServerBuilder {
+    serving(&[
+        "client.add",
+        "client.chatty",
+        "client.divide",
+        "client.explode",
+        "client.point",
+        "client.roots",
+    ])
+}
+
 async fn connect() -> (Server, Client) {
-    let server = Server::builder()
+    let server = client_tools()
         .name("client-test")
         .version("9.9.9")
         .instructions("Be precise.")
@@ -97,7 +110,7 @@ async fn connect_performs_the_handshake() {
 
 #[tokio::test]
 async fn the_builder_chooses_version_client_info_and_capabilities() {
-    let server = Server::builder().build().unwrap();
+    let server = client_tools().build().unwrap();
     let client = Client::builder()
         .protocol_version("2024-11-05")
         .client_info("my-tests", "2.0.0")
@@ -136,7 +149,14 @@ async fn list_tools_shows_what_a_client_sees() {
         .collect();
     assert_eq!(
         names,
-        ["add", "chatty", "divide", "explode", "point", "roots"]
+        [
+            "client.add",
+            "client.chatty",
+            "client.divide",
+            "client.explode",
+            "client.point",
+            "client.roots"
+        ]
     );
     let add = &tools[0];
     assert_eq!(add["description"], "Add two numbers.");
@@ -150,7 +170,7 @@ async fn list_tools_shows_what_a_client_sees() {
 async fn call_tool_returns_the_result() {
     let (_server, client) = connect().await;
     let result = client
-        .call_tool("add", json!({"a": 2, "b": 3}))
+        .call_tool("client.add", json!({"a": 2, "b": 3}))
         .await
         .unwrap();
     assert_eq!(result.content, vec![Content::text("5")]);
@@ -163,7 +183,7 @@ async fn call_tool_returns_the_result() {
 async fn structured_output_comes_back_with_its_text() {
     let (_server, client) = connect().await;
     let result = client
-        .call_tool("point", json!({"x": 1, "y": -2}))
+        .call_tool("client.point", json!({"x": 1, "y": -2}))
         .await
         .unwrap();
     assert!(!result.is_error);
@@ -176,7 +196,7 @@ async fn structured_output_comes_back_with_its_text() {
 async fn a_failing_tool_is_an_error_result_not_an_err() {
     let (_server, client) = connect().await;
     let result = client
-        .call_tool("divide", json!({"dividend": 1, "divisor": 0}))
+        .call_tool("client.divide", json!({"dividend": 1, "divisor": 0}))
         .await
         .expect("a tool error is a result");
     assert!(result.is_error);
@@ -186,7 +206,7 @@ async fn a_failing_tool_is_an_error_result_not_an_err() {
     );
 
     let result = client
-        .call_tool("divide", json!({"dividend": "one"}))
+        .call_tool("client.divide", json!({"dividend": "one"}))
         .await
         .unwrap();
     assert!(result.is_error, "invalid arguments are an error result");
@@ -196,7 +216,10 @@ async fn a_failing_tool_is_an_error_result_not_an_err() {
         "every problem is listed: {text}"
     );
 
-    let result = client.call_tool("explode", Value::Null).await.unwrap();
+    let result = client
+        .call_tool("client.explode", Value::Null)
+        .await
+        .unwrap();
     assert!(result.is_error, "a panicking tool is an error result");
 }
 
@@ -232,8 +255,8 @@ async fn protocol_errors_are_client_errors() -> Result<(), Box<dyn std::error::E
 
 #[tokio::test]
 async fn list_tools_follows_every_page() {
-    let server = Server::builder()
-        .tools(["point", "add", "divide"])
+    let server = client_tools()
+        .tools(["client.point", "client.add", "client.divide"])
         .page_size(1)
         .build()
         .unwrap();
@@ -250,7 +273,7 @@ async fn list_tools_follows_every_page() {
         .iter()
         .map(|tool| tool["name"].as_str().unwrap().to_owned())
         .collect();
-    assert_eq!(names, ["add", "divide", "point"]);
+    assert_eq!(names, ["client.add", "client.divide", "client.point"]);
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -260,7 +283,14 @@ async fn one_client_shared_by_concurrent_tasks() {
     let mut tasks = tokio::task::JoinSet::new();
     for i in 0..16 {
         let client = std::sync::Arc::clone(&client);
-        tasks.spawn(async move { (i, client.call_tool("add", json!({"a": i, "b": i})).await) });
+        tasks.spawn(async move {
+            (
+                i,
+                client
+                    .call_tool("client.add", json!({"a": i, "b": i}))
+                    .await,
+            )
+        });
     }
     let mut answered = 0;
     while let Some(joined) = tasks.join_next().await {
@@ -271,8 +301,8 @@ async fn one_client_shared_by_concurrent_tasks() {
     assert_eq!(answered, 16);
     // Two calls joined on the same task run at once too.
     let (sum, quotient) = tokio::join!(
-        client.call_tool("add", json!({"a": 1, "b": 2})),
-        client.call_tool("divide", json!({"dividend": 1, "divisor": 4})),
+        client.call_tool("client.add", json!({"a": 1, "b": 2})),
+        client.call_tool("client.divide", json!({"dividend": 1, "divisor": 4})),
     );
     assert_eq!(
         (sum.unwrap().text(), quotient.unwrap().text()),
@@ -327,7 +357,10 @@ async fn server_notifications_reach_the_client() {
 #[tokio::test]
 async fn log_messages_of_a_tool_reach_the_client() {
     let (_server, client) = connect().await;
-    let result = client.call_tool("chatty", Value::Null).await.unwrap();
+    let result = client
+        .call_tool("client.chatty", Value::Null)
+        .await
+        .unwrap();
     assert_eq!(result.text(), "done");
     let notes = client.notifications();
     assert_eq!(notes.len(), 1, "{notes:?}");
@@ -339,7 +372,10 @@ async fn log_messages_of_a_tool_reach_the_client() {
         .request("logging/setLevel", json!({"level": "error"}))
         .await
         .unwrap();
-    client.call_tool("chatty", Value::Null).await.unwrap();
+    client
+        .call_tool("client.chatty", Value::Null)
+        .await
+        .unwrap();
     assert!(
         client.notifications().is_empty(),
         "below the level asked for"
@@ -348,7 +384,7 @@ async fn log_messages_of_a_tool_reach_the_client() {
 
 #[tokio::test]
 async fn request_handlers_answer_what_tools_ask_the_client() {
-    let server = Server::builder().build().unwrap();
+    let server = client_tools().build().unwrap();
     let client = Client::builder()
         .capabilities(json!({"roots": {"listChanged": false}}))
         .on_request("roots/list", |params| {
@@ -358,7 +394,7 @@ async fn request_handlers_answer_what_tools_ask_the_client() {
         .connect(&server)
         .await
         .unwrap();
-    let result = client.call_tool("roots", Value::Null).await.unwrap();
+    let result = client.call_tool("client.roots", Value::Null).await.unwrap();
     assert!(!result.is_error, "{result:?}");
     assert_eq!(result.text(), "file:///a file:///b");
 
@@ -371,7 +407,10 @@ async fn request_handlers_answer_what_tools_ask_the_client() {
         .connect(&server)
         .await
         .unwrap();
-    let result = refusing.call_tool("roots", Value::Null).await.unwrap();
+    let result = refusing
+        .call_tool("client.roots", Value::Null)
+        .await
+        .unwrap();
     assert!(result.is_error);
     assert!(result.text().contains("no roots here"), "{}", result.text());
 
@@ -381,7 +420,7 @@ async fn request_handlers_answer_what_tools_ask_the_client() {
         .connect(&server)
         .await
         .unwrap();
-    let result = tokio::time::timeout(WAIT, unhandled.call_tool("roots", Value::Null))
+    let result = tokio::time::timeout(WAIT, unhandled.call_tool("client.roots", Value::Null))
         .await
         .expect("answered at once")
         .unwrap();

@@ -23,6 +23,39 @@ const PNG: &[u8] = &[
     0x42, 0x60, 0x82,
 ];
 
+/// This module's resources and prompts, and its one tool: the test binary has others.
+fn builder() -> mcp_runtime::ServerBuilder {
+    Server::builder()
+        .tools(["read_own"])
+        .resources(RESOURCES)
+        .prompts(PROMPTS)
+}
+
+const RESOURCES: [&str; 12] = [
+    "test://static-text",
+    "test://static-binary",
+    "test://template/{id}/data",
+    "test://watched-resource",
+    "users://{id}/profile{?format}",
+    "files://{name}.txt",
+    "files://{+path}",
+    "files://README.txt",
+    "bundle://{name}{?n}",
+    "broken://io",
+    "broken://panic",
+    "session://id",
+];
+
+const PROMPTS: [&str; 7] = [
+    "test_simple_prompt",
+    "test_prompt_with_arguments",
+    "test_prompt_with_embedded_resource",
+    "test_prompt_with_image",
+    "code-review",
+    "greet",
+    "exploding",
+];
+
 // The conformance suite's resources.
 
 /// A static text resource for testing.
@@ -248,7 +281,7 @@ async fn connect(server: &Server) -> Client {
 }
 
 async fn all() -> Client {
-    connect(&Server::builder().build().expect("a valid server")).await
+    connect(&builder().build().expect("a valid server")).await
 }
 
 async fn read(client: &Client, uri: &str) -> Result<Value, ClientError> {
@@ -836,7 +869,7 @@ async fn completion_errors() {
 
 #[tokio::test]
 async fn lists_paginate_with_the_server_page_size() {
-    let server = Server::builder().page_size(3).build().unwrap();
+    let server = builder().page_size(3).build().unwrap();
     let client = connect(&server).await;
     for (method, key, field, expected) in [
         ("resources/list", "resources", "uri", 7),
@@ -888,7 +921,7 @@ async fn lists_paginate_with_the_server_page_size() {
 
 #[tokio::test]
 async fn the_builder_chooses_resources_and_prompts() {
-    let server = Server::builder()
+    let server = builder()
         .resources(["test://static-text", "test://template/{id}/data"])
         .prompts(["test_simple_prompt"])
         .build()
@@ -917,10 +950,7 @@ async fn the_builder_chooses_resources_and_prompts() {
         "the chosen template has a completer"
     );
 
-    let err = Server::builder()
-        .resources(["test://nope"])
-        .build()
-        .unwrap_err();
+    let err = builder().resources(["test://nope"]).build().unwrap_err();
     assert_eq!(err.kind(), BuildErrorKind::UnknownResource);
     assert_eq!(err.name(), Some("test://nope"));
     let message = err.to_string();
@@ -929,7 +959,7 @@ async fn the_builder_chooses_resources_and_prompts() {
             && message.contains("test://template/{id}/data"),
         "{message}"
     );
-    let err = Server::builder().prompts(["nope"]).build().unwrap_err();
+    let err = builder().prompts(["nope"]).build().unwrap_err();
     assert_eq!(err.kind(), BuildErrorKind::UnknownPrompt);
     assert_eq!(err.name(), Some("nope"));
     assert!(
@@ -941,7 +971,7 @@ async fn the_builder_chooses_resources_and_prompts() {
 
 #[tokio::test]
 async fn without_resources_or_prompts_nothing_is_announced_or_served() {
-    let server = Server::builder()
+    let server = builder()
         .resources(Vec::<String>::new())
         .prompts(Vec::<String>::new())
         .build()
@@ -963,7 +993,7 @@ async fn without_resources_or_prompts_nothing_is_announced_or_served() {
         assert_eq!(error.code, protocol::METHOD_NOT_FOUND, "{method}: {error}");
     }
 
-    let no_completers = Server::builder()
+    let no_completers = builder()
         .resources(["test://static-text"])
         .prompts(["test_simple_prompt"])
         .build()
@@ -1000,7 +1030,7 @@ async fn read_own(
 
 #[tokio::test]
 async fn a_tool_reads_the_servers_own_resources_through_its_context() {
-    let server = Server::builder().build().unwrap();
+    let server = builder().build().unwrap();
     let client = Client::connect(&server).await;
     let text = client
         .call_tool("read_own", json!({"uri": "test://static-text"}))

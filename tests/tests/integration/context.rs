@@ -2,8 +2,6 @@
 //! (the tool stops, no response is sent), requests to the client (sampling, elicitation, roots)
 //! with their timeout, shared state and session information.
 
-mod support;
-
 use std::net::SocketAddr;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::Duration;
@@ -12,9 +10,11 @@ use actix_web::{web, App};
 use mcp_runtime::context::{ClientRequestError, Elicitation, SamplingRequest};
 use mcp_runtime::transport::HttpOptions;
 use mcp_runtime::{tool, Context, Server};
+use mcp_tests::support::{
+    eventually, parse_events, request_with, serving, SseClient, SseStream, TestServer,
+};
 use serde::Deserialize;
 use serde_json::{json, Value};
-use support::{eventually, parse_events, request_with, SseClient, SseStream, TestServer};
 
 /// Logs at three levels.
 #[tool]
@@ -97,7 +97,7 @@ async fn order(ctx: Context) -> Result<String, ClientRequestError> {
 }
 
 /// Lists the client's roots.
-#[tool]
+#[tool(name = "context.roots")]
 async fn roots(ctx: Context) -> Result<String, ClientRequestError> {
     let roots = ctx.list_roots().await?;
     Ok(roots
@@ -110,7 +110,7 @@ async fn roots(ctx: Context) -> Result<String, ClientRequestError> {
 struct Greeting(&'static str);
 
 /// Greets the client by the name it gave in `initialize`.
-#[tool]
+#[tool(name = "context.whoami")]
 fn whoami(ctx: Context) -> String {
     let greeting = ctx.state::<Greeting>().map_or("?", |g| g.0);
     let name = ctx.client_info()["name"].as_str().unwrap_or("nobody");
@@ -122,11 +122,19 @@ fn whoami(ctx: Context) -> String {
 }
 
 fn server() -> Server {
-    Server::builder()
-        .state(Greeting("hello"))
-        .client_request_timeout(Duration::from_millis(300))
-        .build()
-        .unwrap()
+    serving(&[
+        "ask",
+        "chatty",
+        "context.roots",
+        "context.whoami",
+        "forever",
+        "order",
+        "steps",
+    ])
+    .state(Greeting("hello"))
+    .client_request_timeout(Duration::from_millis(300))
+    .build()
+    .unwrap()
 }
 
 fn start(server: Server) -> TestServer {
@@ -467,7 +475,7 @@ async fn roots_state_and_session_information_reach_the_tool() {
     let app = start(server());
     let mut client = sampling_client(app.addr).await;
     client
-        .start_request("tools/call", json!({"name": "roots"}))
+        .start_request("tools/call", json!({"name": "context.roots"}))
         .await;
     let request = client.receive().await;
     assert_eq!(request["method"], "roots/list");
@@ -479,7 +487,7 @@ async fn roots_state_and_session_information_reach_the_tool() {
         "file:///a,file:///b"
     );
 
-    let who = client.call_tool("whoami", json!({})).await;
+    let who = client.call_tool("context.whoami", json!({})).await;
     assert_eq!(
         who["content"][0]["text"],
         "hello socket-test, session 32 at 2025-06-18"
@@ -489,7 +497,7 @@ async fn roots_state_and_session_information_reach_the_tool() {
         .as_array()
         .unwrap()
         .iter()
-        .find(|t| t["name"] == "whoami")
+        .find(|t| t["name"] == "context.whoami")
         .unwrap()
         .clone();
     assert_eq!(

@@ -22,13 +22,11 @@
 //!
 //! Needs `scripts/setup-e2e.sh` to have been run; fails (never skips) when it has not.
 
-mod e2e_support;
-
 use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::time::Duration;
 
-use e2e_support::{conformance_bin, e2e_dir, run, temp_path, Server};
+use mcp_tests::e2e::{conformance_bin, e2e_dir, run, temp_path, Server};
 use serde_json::Value;
 
 /// One scenario run (Node starting, a few requests) may take this long.

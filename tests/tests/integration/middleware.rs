@@ -3,18 +3,16 @@
 //! compresses JSON answers but must never buffer an event stream (`/sse`, the Streamable HTTP GET
 //! stream, a POST answered with SSE): events arrive one by one while the stream stays open.
 
-mod support;
-
 #[allow(dead_code)]
-#[path = "../../examples/middleware.rs"]
+#[path = "../../../examples/middleware.rs"]
 mod example;
 
 use std::sync::LazyLock;
 
 use actix_web::web;
 use mcp_runtime::{tool, Context, Server};
+use mcp_tests::support::{post_json, request_with, serving, SseStream, TestServer};
 use serde_json::{json, Value};
-use support::{post_json, request_with, SseStream, TestServer};
 use tokio::sync::Semaphore;
 
 const ORIGIN: &str = "http://localhost:6274";
@@ -30,8 +28,7 @@ async fn announce_then_wait(ctx: Context) -> &'static str {
 }
 
 fn start(burst: u32, per_second: f64) -> (Server, TestServer) {
-    let server = Server::builder()
-        .tools(["echo", "countdown", "announce_then_wait"])
+    let server = serving(&["echo", "countdown", "announce_then_wait"])
         .build()
         .expect("valid server");
     let limiter = web::Data::new(example::RateLimiter::new(burst, per_second));
@@ -278,7 +275,7 @@ async fn compress_compresses_json_but_never_buffers_an_event_stream() {
     assert_eq!(events.status, 200, "{:?}", events.headers);
     assert_identity("GET /mcp", &events.headers);
     for n in 0..3 {
-        support::eventually("the GET stream is registered", || {
+        mcp_tests::support::eventually("the GET stream is registered", || {
             server.notify_all("notifications/message", json!({"level": "info", "data": n})) > 0
         })
         .await;

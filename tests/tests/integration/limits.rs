@@ -2,16 +2,16 @@
 //! results that cannot be serialised, and graceful shutdown — each answered clearly, with other
 //! sessions unaffected.
 
-mod support;
-
 use std::collections::HashMap;
 use std::time::Duration;
 
 use actix_web::{web, App};
 use mcp_runtime::transport::HttpOptions;
 use mcp_runtime::{tool, Json, Server};
+use mcp_tests::support::{
+    eventually, post_json, request_with, serving, SseClient, SseStream, TestServer,
+};
 use serde_json::json;
-use support::{eventually, post_json, request_with, SseClient, SseStream, TestServer};
 
 /// Sleeps for `ms` milliseconds.
 #[tool]
@@ -30,6 +30,11 @@ fn big(kib: usize) -> String {
 #[tool]
 fn unserialisable() -> Json<HashMap<(i32, i32), i32>> {
     Json(HashMap::from([((1, 2), 3)]))
+}
+
+/// A builder serving this module's tools.
+fn limits_tools() -> mcp_runtime::ServerBuilder {
+    serving(&["big", "nap", "unserialisable"])
 }
 
 fn start(server: Server) -> TestServer {
@@ -60,7 +65,7 @@ fn initialize() -> Vec<u8> {
 #[actix_web::test]
 async fn sessions_beyond_the_limit_get_503_with_retry_after() {
     // A closed SSE stream is noticed at its next write: keep-alives make that quick here.
-    let server = Server::builder().max_sessions(2).build().unwrap();
+    let server = limits_tools().max_sessions(2).build().unwrap();
     let counter = server.clone();
     let app = start_with(
         server,
@@ -93,10 +98,7 @@ async fn sessions_beyond_the_limit_get_503_with_retry_after() {
 
 #[actix_web::test]
 async fn requests_beyond_the_per_session_limit_are_refused() {
-    let server = Server::builder()
-        .max_requests_per_session(2)
-        .build()
-        .unwrap();
+    let server = limits_tools().max_requests_per_session(2).build().unwrap();
     let app = start(server);
     let mut client = SseClient::initialized(app.addr, "/sse").await;
     let slow = [
@@ -153,7 +155,7 @@ async fn eventually_pings(client: &mut SseClient) {
 
 #[actix_web::test]
 async fn a_tool_past_its_timeout_is_stopped_with_an_error_result() {
-    let server = Server::builder()
+    let server = limits_tools()
         .tool_timeout(Some(Duration::from_millis(100)))
         .build()
         .unwrap();
@@ -173,7 +175,7 @@ async fn a_tool_past_its_timeout_is_stopped_with_an_error_result() {
 
 #[actix_web::test]
 async fn a_result_that_cannot_be_serialised_is_an_error_result() {
-    let app = start(Server::builder().build().unwrap());
+    let app = start(limits_tools().build().unwrap());
     let mut client = SseClient::initialized(app.addr, "/sse").await;
     let result = client.call_tool("unserialisable", json!({})).await;
     assert_eq!(result["isError"], true);
@@ -186,7 +188,7 @@ async fn a_result_that_cannot_be_serialised_is_an_error_result() {
 
 #[actix_web::test]
 async fn a_client_that_stops_reading_has_its_session_closed() {
-    let server = Server::builder().build().unwrap();
+    let server = limits_tools().build().unwrap();
     let counter = server.clone();
     let app = start_with(server, HttpOptions::new().outbound_queue(4));
     // Initialized, then never read again: responses pile up in the socket, then in the queue.
@@ -218,7 +220,7 @@ async fn a_client_that_stops_reading_has_its_session_closed() {
 
 #[actix_web::test]
 async fn shutdown_refuses_new_work_lets_running_calls_finish_and_ends_streams() {
-    let server = Server::builder().build().unwrap();
+    let server = limits_tools().build().unwrap();
     let handle = server.clone();
     let app = start(server);
     let mut client = SseClient::initialized(app.addr, "/sse").await;
@@ -255,7 +257,7 @@ async fn shutdown_refuses_new_work_lets_running_calls_finish_and_ends_streams() 
 
 #[actix_web::test]
 async fn shutdown_cancels_what_outlives_the_grace_period() {
-    let server = Server::builder().build().unwrap();
+    let server = limits_tools().build().unwrap();
     let handle = server.clone();
     let app = start(server);
     let mut client = SseClient::initialized(app.addr, "/sse").await;

@@ -5,6 +5,7 @@ use std::collections::HashMap;
 use mcp_runtime::protocol::Message;
 use mcp_runtime::transport::Session;
 use mcp_runtime::{tool, CallToolResult, Content, Json, Server};
+use mcp_tests::support::serving;
 use serde::{Deserialize, Serialize};
 use serde_json::{json, Value};
 
@@ -31,6 +32,20 @@ enum Country {
 enum Wrapping {
     Plain,
     Gift { message: String },
+}
+
+/// A builder serving this module's tools (the test binary has others), and nothing else.
+fn dispatch_tools() -> mcp_runtime::ServerBuilder {
+    serving(&[
+        "ship",
+        "origin",
+        "primes",
+        "maybe_fail",
+        "mixed.content-v2",
+        "custom",
+        "nothing",
+        "kind",
+    ])
 }
 
 /// Ship parcels to an address.
@@ -170,7 +185,7 @@ fn contains_key(value: &Value, key: &str) -> bool {
 
 #[test]
 fn schema_of_nested_struct_enum_option_vec_is_client_safe() {
-    let server = Server::builder().build().unwrap();
+    let server = dispatch_tools().build().unwrap();
     let tool = listing(&server, "ship");
     let schema = &tool["inputSchema"];
     assert_eq!(schema["type"], "object");
@@ -232,7 +247,7 @@ fn schema_of_nested_struct_enum_option_vec_is_client_safe() {
 
 #[test]
 fn a_tool_without_parameters_still_has_properties() {
-    let server = Server::builder().build().unwrap();
+    let server = dispatch_tools().build().unwrap();
     assert_eq!(
         listing(&server, "nothing")["inputSchema"],
         json!({"type": "object", "properties": {}})
@@ -245,7 +260,7 @@ fn a_tool_without_parameters_still_has_properties() {
 
 #[tokio::test]
 async fn arguments_deserialize_with_defaults_options_and_nested_values() {
-    let server = Server::builder().build().unwrap();
+    let server = dispatch_tools().build().unwrap();
     let (session, _) = initialized(&server, "2025-11-25").await;
     let result = call(
         &server,
@@ -282,7 +297,7 @@ async fn arguments_deserialize_with_defaults_options_and_nested_values() {
 
 #[tokio::test]
 async fn bad_arguments_are_error_results_naming_each_problem() {
-    let server = Server::builder().build().unwrap();
+    let server = dispatch_tools().build().unwrap();
     let (session, _) = initialized(&server, "2025-11-25").await;
     let result = call(
         &server,
@@ -317,7 +332,7 @@ async fn bad_arguments_are_error_results_naming_each_problem() {
 
 #[tokio::test]
 async fn structured_output_matches_the_output_schema() {
-    let server = Server::builder().build().unwrap();
+    let server = dispatch_tools().build().unwrap();
     let (session, _) = initialized(&server, "2025-06-18").await;
 
     let origin = listing(&server, "origin");
@@ -356,7 +371,7 @@ async fn structured_output_matches_the_output_schema() {
 
 #[tokio::test]
 async fn content_types_and_custom_results_pass_through() {
-    let server = Server::builder().build().unwrap();
+    let server = dispatch_tools().build().unwrap();
     let (session, _) = initialized(&server, "2025-11-25").await;
     let mixed = call(&server, &session, "mixed.content-v2", json!({})).await;
     assert_eq!(
@@ -379,7 +394,7 @@ async fn content_types_and_custom_results_pass_through() {
 
 #[tokio::test]
 async fn initialize_negotiates_every_known_revision_and_answers_others_with_the_latest() {
-    let server = Server::builder()
+    let server = dispatch_tools()
         .name("negotiator")
         .title("The Negotiator")
         .version("9.9.9")
@@ -419,7 +434,7 @@ async fn initialize_negotiates_every_known_revision_and_answers_others_with_the_
 
 #[tokio::test]
 async fn tools_list_paginates_with_opaque_cursors() {
-    let server = Server::builder()
+    let server = dispatch_tools()
         .tools(["add_one", "origin", "primes", "kind", "nothing"])
         .page_size(2);
     let server = server.build();
@@ -430,7 +445,7 @@ async fn tools_list_paginates_with_opaque_cursors() {
         "{err}"
     );
 
-    let server = Server::builder()
+    let server = dispatch_tools()
         .tools(["origin", "primes", "kind", "nothing", "mixed.content-v2"])
         .page_size(2)
         .build()
@@ -484,7 +499,7 @@ async fn tools_list_paginates_with_opaque_cursors() {
 
 #[tokio::test]
 async fn notifications_and_client_responses_get_no_response() {
-    let server = Server::builder().build().unwrap();
+    let server = dispatch_tools().build().unwrap();
     let (session, _) = initialized(&server, "2025-11-25").await;
     for message in [
         json!({"jsonrpc": "2.0", "method": "notifications/initialized"}),

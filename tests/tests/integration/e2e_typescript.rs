@@ -9,12 +9,10 @@
 //!
 //! Needs `scripts/setup-e2e.sh` to have been run; fails (never skips) when it has not.
 
-mod e2e_support;
-
 use std::process::Command;
 use std::time::Duration;
 
-use e2e_support::{e2e_dir, node_with_ts_sdk, run, Server};
+use mcp_tests::e2e::{e2e_dir, node_with_ts_sdk, run, Server};
 
 /// The script gives up by itself after this long (its `--deadline`)...
 const SCRIPT_DEADLINE_SECS: u64 = 30;

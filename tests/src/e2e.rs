@@ -6,7 +6,6 @@
 //! Every process started here is owned by a guard that kills it (by pid, or by process group
 //! for clients that spawn children of their own) and waits for it when dropped, so a failing or
 //! panicking test leaves nothing running; every wait has a timeout, so a hang fails the test.
-#![allow(dead_code)]
 
 use std::fs::File;
 use std::net::{SocketAddr, TcpListener, TcpStream};

@@ -10,6 +10,7 @@ use std::time::{Duration, Instant};
 
 use mcp_runtime::transport::Stdio as StdioTransport;
 use mcp_runtime::{tool, Context, Server};
+use mcp_tests::support::serving;
 use serde_json::{json, Value};
 use tokio::io::{AsyncBufReadExt, AsyncWriteExt, BufReader, DuplexStream, Lines};
 use tokio::sync::Semaphore;
@@ -17,12 +18,6 @@ use tokio::task::JoinHandle;
 
 /// How long any single wait in these tests may take before the test fails.
 const WAIT: Duration = Duration::from_secs(20);
-
-/// Add two numbers.
-#[tool]
-async fn add(a: i64, b: i64) -> i64 {
-    a + b
-}
 
 /// Waits until the test opens the gate with this name.
 #[tool]
@@ -183,7 +178,11 @@ fn call(id: i64, name: &str, arguments: Value) -> Value {
 }
 
 fn server() -> Server {
-    Server::builder().name("stdio-test").build().unwrap()
+    // `add` is the support library's.
+    serving(&["add", "count", "roots", "wait"])
+        .name("stdio-test")
+        .build()
+        .unwrap()
 }
 
 #[tokio::test]
@@ -278,7 +277,7 @@ async fn malformed_lines_are_answered_and_reading_goes_on() {
 
 #[tokio::test]
 async fn an_overlong_line_is_skipped_and_answered() {
-    let server = Server::builder().build().unwrap();
+    let server = serving(&["add"]).build().unwrap();
     let mut pipes = Pipes::serve(server.stdio().max_line_bytes(200));
     pipes.initialize().await;
     let huge = call(

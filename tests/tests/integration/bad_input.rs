@@ -4,15 +4,13 @@
 //! by a `ping` whose answer must be the next message (nothing unexpected came back), and a normal
 //! `tools/call` must still work in that session at the end.
 
-mod support;
-
 use std::fmt;
 
 use actix_web::{web, App};
 use mcp_runtime::transport::HttpOptions;
 use mcp_runtime::Server;
+use mcp_tests::support::{request_with, serving, SseClient, TestServer, WAIT};
 use serde_json::{json, Value};
-use support::{request_with, SseClient, TestServer, WAIT};
 use tokio::io::{AsyncBufReadExt, AsyncWriteExt, BufReader, DuplexStream};
 
 /// The body (and line) limit of the server under test.
@@ -702,7 +700,7 @@ fn start_http(server: &Server) -> TestServer {
 }
 
 fn server() -> Server {
-    Server::builder().build().expect("valid server")
+    serving(&["add"]).build().expect("valid server")
 }
 
 fn rows_of(transport: Transport) -> Vec<Row> {

@@ -1,6 +1,5 @@
 //! Helpers for the socket-level tests: a real actix server on a free loopback port, and a raw
 //! HTTP/1.1 client that reads SSE streams (chunked) the way clients do, or misbehaves on purpose.
-#![allow(dead_code)]
 
 use std::net::SocketAddr;
 use std::time::Duration;
@@ -30,6 +29,16 @@ static RELEASE: tokio::sync::Notify = tokio::sync::Notify::const_new();
 #[mcp_runtime::tool]
 fn release() {
     RELEASE.notify_waiters();
+}
+
+/// A server builder serving only these tools, and no resources or prompts: the integration
+/// tests share one binary, so one program-wide inventory, and each chooses what it serves.
+pub fn serving(tools: &[&str]) -> mcp_runtime::ServerBuilder {
+    let none = std::iter::empty::<&str>;
+    mcp_runtime::Server::builder()
+        .tools(tools.iter().copied())
+        .resources(none())
+        .prompts(none())
 }
 
 /// How long any single wait in these tests may take before the test fails.

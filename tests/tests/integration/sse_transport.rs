@@ -1,15 +1,15 @@
 //! The HTTP+SSE transport over real sockets: mounting, the wire format, every error status,
 //! sessions across workers, concurrency, isolation of failing tools and session clean-up.
 
-mod support;
-
 use std::time::Duration;
 
 use actix_web::{web, App};
 use mcp_runtime::transport::{HttpOptions, SseApp};
 use mcp_runtime::{tool, Server};
+use mcp_tests::support::{
+    eventually, post_json, request, serving, SseClient, SseStream, TestServer,
+};
 use serde_json::{json, Value};
-use support::{eventually, post_json, request, SseClient, SseStream, TestServer};
 
 /// Blocks its thread until `release_blocking` is called.
 #[tool]
@@ -33,7 +33,16 @@ async fn explode(message: String) -> String {
 }
 
 fn server() -> Server {
-    Server::builder().name("socket-test").build().unwrap()
+    serving(&[
+        "add",
+        "block_thread",
+        "explode",
+        "release",
+        "wait_for_release",
+    ])
+    .name("socket-test")
+    .build()
+    .unwrap()
 }
 
 /// The server's HTTP+SSE app, with quick keep-alives and a small body limit.

@@ -1,22 +1,22 @@
 //! The Streamable HTTP transport over real sockets: every status code, sessions (expiry, DELETE),
 //! the resumable GET stream, stateless mode, SSE responses, and sharing a server with SSE.
 
-mod support;
-
 use std::net::SocketAddr;
 use std::time::Duration;
 
 use actix_web::{web, App};
 use mcp_runtime::transport::{HttpOptions, StreamableHttpApp};
 use mcp_runtime::Server;
+use mcp_tests::support::{
+    parse_events, request_with, serving, Reply, SseClient, SseStream, TestServer,
+};
 use serde_json::{json, Value};
-use support::{parse_events, request_with, Reply, SseClient, SseStream, TestServer};
 
 const ACCEPT_BOTH: (&str, &str) = ("Accept", "application/json, text/event-stream");
 const JSON: (&str, &str) = ("Content-Type", "application/json");
 
 fn builder() -> mcp_runtime::ServerBuilder {
-    Server::builder()
+    serving(&["add", "release", "wait_for_release"])
 }
 
 fn options() -> HttpOptions {
@@ -430,7 +430,7 @@ async fn the_get_stream_is_unique_primed_and_resumable() {
 
     // The client drops its stream; what is sent meanwhile waits in the session's history.
     drop(stream);
-    support::eventually("the dropped stream is noticed", || {
+    mcp_tests::support::eventually("the dropped stream is noticed", || {
         notifier.notify_all("notifications/message", json!({"probe": true})) == 0
     })
     .await;

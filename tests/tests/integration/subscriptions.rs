@@ -4,11 +4,12 @@
 use std::time::Duration;
 
 use mcp_runtime::client::Client;
-use mcp_runtime::{resource, Server};
+use mcp_runtime::resource;
+use mcp_tests::support::serving;
 use serde_json::json;
 
 /// A resource whose content changes while clients watch it.
-#[resource("test://watched-resource", mime_type = "text/plain")]
+#[resource("test://subscribed-resource", mime_type = "text/plain")]
 fn watched() -> &'static str {
     "watch me"
 }
@@ -17,6 +18,11 @@ fn watched() -> &'static str {
 #[resource("files://{name}")]
 fn file(name: String) -> String {
     format!("contents of {name}")
+}
+
+/// A builder serving this module's resources.
+fn subscribed_resources() -> mcp_runtime::ServerBuilder {
+    serving(&[]).resources(["test://subscribed-resource", "files://{name}"])
 }
 
 async fn next_method(client: &Client) -> (String, serde_json::Value) {
@@ -28,7 +34,7 @@ async fn next_method(client: &Client) -> (String, serde_json::Value) {
 
 #[tokio::test]
 async fn only_subscribers_hear_that_a_resource_changed() {
-    let server = Server::builder().build().unwrap();
+    let server = subscribed_resources().build().unwrap();
     let watcher = Client::connect(&server).await;
     let bystander = Client::connect(&server).await;
     assert_eq!(
@@ -39,7 +45,7 @@ async fn only_subscribers_hear_that_a_resource_changed() {
     let subscribed = watcher
         .request(
             "resources/subscribe",
-            json!({"uri": "test://watched-resource"}),
+            json!({"uri": "test://subscribed-resource"}),
         )
         .await;
     assert_eq!(subscribed.unwrap(), json!({}));
@@ -48,12 +54,15 @@ async fn only_subscribers_hear_that_a_resource_changed() {
         .await
         .unwrap();
 
-    assert_eq!(server.notify_resource_updated("test://watched-resource"), 1);
+    assert_eq!(
+        server.notify_resource_updated("test://subscribed-resource"),
+        1
+    );
     assert_eq!(
         next_method(&watcher).await,
         (
             "notifications/resources/updated".to_owned(),
-            json!({"uri": "test://watched-resource"})
+            json!({"uri": "test://subscribed-resource"})
         )
     );
     assert_eq!(
@@ -71,15 +80,18 @@ async fn only_subscribers_hear_that_a_resource_changed() {
     watcher
         .request(
             "resources/unsubscribe",
-            json!({"uri": "test://watched-resource"}),
+            json!({"uri": "test://subscribed-resource"}),
         )
         .await
         .unwrap();
-    assert_eq!(server.notify_resource_updated("test://watched-resource"), 0);
+    assert_eq!(
+        server.notify_resource_updated("test://subscribed-resource"),
+        0
+    );
     let again = watcher
         .request(
             "resources/unsubscribe",
-            json!({"uri": "test://watched-resource"}),
+            json!({"uri": "test://subscribed-resource"}),
         )
         .await;
     assert_eq!(again.unwrap(), json!({}), "unsubscribing twice is harmless");
@@ -87,7 +99,7 @@ async fn only_subscribers_hear_that_a_resource_changed() {
 
 #[tokio::test]
 async fn subscribing_to_an_unknown_resource_is_an_error() {
-    let server = Server::builder().build().unwrap();
+    let server = subscribed_resources().build().unwrap();
     let client = Client::connect(&server).await;
     let error = client
         .request("resources/subscribe", json!({"uri": "nope://x"}))

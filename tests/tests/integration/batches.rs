@@ -2,12 +2,9 @@
 //! 2025-06-18 removed: answered with one array over Streamable HTTP (stateful and stateless)
 //! and HTTP+SSE; refused, with the reason, in sessions at later revisions.
 
-mod support;
-
 use actix_web::{web, App};
-use mcp_runtime::Server;
+use mcp_tests::support::{post_json, request_with, serving, SseClient, TestServer};
 use serde_json::{json, Value};
-use support::{post_json, request_with, SseClient, TestServer};
 
 // The `add` tool comes from `support`.
 
@@ -18,7 +15,7 @@ const JSON: (&str, &str) = ("Content-Type", "application/json");
 const LIMIT: usize = 8;
 
 fn start(stateless: bool) -> TestServer {
-    let server = Server::builder()
+    let server = serving(&["add"])
         .max_requests_per_session(LIMIT)
         .build()
         .expect("valid server");
@@ -72,7 +69,11 @@ fn check_invalid(response: &Value, id: Value, needle: &str) {
     assert!(message.contains(needle), "{response}");
 }
 
-async fn post(app: &TestServer, headers: &[(&str, &str)], message: &Value) -> support::Reply {
+async fn post(
+    app: &TestServer,
+    headers: &[(&str, &str)],
+    message: &Value,
+) -> mcp_tests::support::Reply {
     request_with(
         app.addr,
         "POST",

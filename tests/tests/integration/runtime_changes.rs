@@ -5,13 +5,8 @@ use std::time::Duration;
 
 use mcp_runtime::client::Client;
 use mcp_runtime::{prompt, resource, tool, BuildErrorKind, Context, Server, Tool};
+use mcp_tests::support::serving;
 use serde_json::{json, Map, Value};
-
-/// Add two numbers.
-#[tool]
-fn add(a: i64, b: i64) -> i64 {
-    a + b
-}
 
 /// Subtract `b` from `a`.
 #[tool]
@@ -86,7 +81,7 @@ async fn next_method(client: &Client) -> String {
 
 #[tokio::test]
 async fn a_hand_made_tool_keeps_its_schema_verbatim_and_is_called() {
-    let server = Server::builder().tool(greeter()).build().unwrap();
+    let server = serving(&[]).tool(greeter()).build().unwrap();
     let client = Client::connect(&server).await;
     let tools = client.list_tools().await.unwrap();
     let greet = tools.iter().find(|tool| tool["name"] == "greet").unwrap();
@@ -152,7 +147,8 @@ async fn hand_made_tools_are_checked() {
 
 #[tokio::test]
 async fn tools_change_at_run_time_and_clients_hear_of_it() {
-    let server = Server::builder().build().unwrap();
+    // `add` is the support library's.
+    let server = serving(&["add", "subtract"]).build().unwrap();
     let client = Client::connect(&server).await;
     assert_eq!(
         client.initialize_result()["capabilities"]["tools"],

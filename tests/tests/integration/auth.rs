@@ -1,13 +1,11 @@
 //! Bearer-token authentication on both HTTP transports: 401 challenges pointing at the RFC 9728
 //! metadata, identities and scopes reaching tools, sessions bound to their owner.
 
-mod support;
-
 use actix_web::{web, App};
 use mcp_runtime::auth::{AuthError, BearerAuth, Identity, ProtectedResource};
-use mcp_runtime::{tool, Context, Server};
+use mcp_runtime::{tool, Context};
+use mcp_tests::support::{request_with, serving, SseStream, TestServer};
 use serde_json::{json, Value};
-use support::{request_with, SseStream, TestServer};
 
 /// Says who is asking.
 #[tool]
@@ -33,7 +31,7 @@ async fn verify(token: String) -> Result<Identity, AuthError> {
 }
 
 fn start() -> (TestServer, String) {
-    let server = Server::builder().build().unwrap();
+    let server = serving(&["whoami", "write_file"]).build().unwrap();
     let app = TestServer::start(2, move || {
         let metadata = ProtectedResource::new("http://127.0.0.1/mcp")
             .authorization_server("https://auth.example.com")
@@ -68,7 +66,7 @@ async fn post(
     token: Option<&str>,
     session: Option<&str>,
     message: Value,
-) -> support::Reply {
+) -> mcp_tests::support::Reply {
     let mut headers = json_headers(token);
     if let Some(session) = session {
         headers.push(("Mcp-Session-Id", session.to_owned()));

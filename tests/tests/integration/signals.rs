@@ -2,14 +2,11 @@
 //! (the client sees the stream finish, not a reset) and the process exits with success, instead
 //! of actix waiting for never-ending event streams.
 
-mod e2e_support;
-mod support;
-
 use std::process::Command;
 use std::time::Duration;
 
-use e2e_support::Server;
-use support::SseClient;
+use mcp_tests::e2e::Server;
+use mcp_tests::support::SseClient;
 
 #[actix_web::test]
 async fn sigterm_ends_streams_cleanly_and_exits() {

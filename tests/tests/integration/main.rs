@@ -1,0 +1,24 @@
+//! The integration tests, in one binary: one link instead of one per file, and one program-wide
+//! inventory of tools, resources and prompts, so each module names its own uniquely and each
+//! server chooses what it serves. (The duplicate-name tests need inventories of their own, and
+//! the schema tests include the examples, whose tools share names: they are binaries apart.)
+
+mod auth;
+mod bad_input;
+mod batches;
+mod context;
+mod dispatch;
+mod e2e_conformance;
+mod e2e_inspector;
+mod e2e_python;
+mod e2e_typescript;
+mod in_process_client;
+mod limits;
+mod middleware;
+mod resources_prompts;
+mod runtime_changes;
+mod signals;
+mod sse_transport;
+mod stdio_transport;
+mod streamable_http_transport;
+mod subscriptions;
