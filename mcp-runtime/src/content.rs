@@ -1,4 +1,5 @@
-//! MCP content blocks: what tools return and clients display.
+//! MCP content blocks: what tools return and clients display, who says them ([`Role`]), and
+//! [`Json`], a value sent as JSON.
 
 use serde::{Deserialize, Serialize};
 
@@ -203,6 +204,38 @@ impl From<&str> for Content {
     fn from(text: &str) -> Self {
         Content::text(text)
     }
+}
+
+/// Structured output: the tool declares an `outputSchema` derived from `T` and returns the
+/// value as `structuredContent`, plus its JSON text for clients that only read content.
+///
+/// A `T` whose schema is not an object (a number, a list, an enum) is wrapped as
+/// `{"result": value}`, because MCP requires an object there.
+///
+/// ```
+/// use mcp_runtime::{tool, Json};
+///
+/// #[derive(serde::Serialize, schemars::JsonSchema)]
+/// struct Stats { mean: f64, count: usize }
+///
+/// /// Mean of a list of numbers.
+/// #[tool]
+/// fn stats(values: Vec<f64>) -> Json<Stats> {
+///     let count = values.len();
+///     Json(Stats { mean: values.iter().sum::<f64>() / count.max(1) as f64, count })
+/// }
+/// ```
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Json<T>(pub T);
+
+/// The speaker of a message.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Role {
+    /// The user.
+    User,
+    /// The model.
+    Assistant,
 }
 
 /// Standard base64 with padding (RFC 4648 section 4), as MCP requires for binary data.

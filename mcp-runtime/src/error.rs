@@ -1,9 +1,8 @@
 //! [`BuildError`]: why a server could not be built, as one opaque type whose
-//! [`kind`](BuildError::kind) says what went wrong and whose `Display` says how to fix it.
+//! [`kind`](BuildError::kind) says what went wrong and whose `Display` says how to fix it; and
+//! the [`SourceLocation`]s it points at.
 
 use std::fmt;
-
-use crate::SourceLocation;
 
 /// Why a [`Server`](crate::Server) (or a [`Tool`](crate::Tool)) could not be built.
 ///
@@ -288,6 +287,36 @@ impl fmt::Display for BuildError {
 }
 
 impl std::error::Error for BuildError {}
+
+/// Where something was declared, for error reports.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct SourceLocation {
+    /// The source file.
+    pub file: &'static str,
+    /// The line of the attribute (or of the builder call).
+    pub line: u32,
+    /// The column of the attribute (or of the builder call).
+    pub column: u32,
+}
+
+impl SourceLocation {
+    /// A location, as `file!()`, `line!()` and `column!()` give it.
+    pub const fn new(file: &'static str, line: u32, column: u32) -> Self {
+        SourceLocation { file, line, column }
+    }
+
+    /// The location of a `#[track_caller]` function's caller.
+    pub(crate) fn of_caller(caller: &'static std::panic::Location<'static>) -> Self {
+        SourceLocation::new(caller.file(), caller.line(), caller.column())
+    }
+}
+
+impl fmt::Display for SourceLocation {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}:{}:{}", self.file, self.line, self.column)
+    }
+}
 
 #[cfg(test)]
 mod tests {

@@ -48,12 +48,10 @@ pub mod auth {
     };
 }
 
-pub use catalog::SourceLocation;
 pub use completion::{Completion, CompletionContext, IntoCompletion, MAX_COMPLETION_VALUES};
-pub use content::{Content, ResourceContents};
+pub use content::{Content, Json, ResourceContents, Role};
 pub use context::request::Context;
-pub use context::Role;
-pub use error::{BuildError, BuildErrorKind};
+pub use error::{BuildError, BuildErrorKind, SourceLocation};
 #[doc = include_str!("../docs/macros/prompt.md")]
 pub use mcp_macros::prompt;
 #[doc = include_str!("../docs/macros/resource.md")]
@@ -64,7 +62,7 @@ pub use prompt::{GetPromptResult, IntoPromptResult, Prompt, PromptMessage};
 pub use protocol::log_level::LogLevel;
 pub use resource::{IntoResourceContents, Resource, ResourceTemplate};
 pub use server::{Server, ServerBuilder};
-pub use tool::{CallToolResult, IntoToolResult, Json, Tool, ToolAnnotations, ToolBuilder};
+pub use tool::{CallToolResult, IntoToolResult, Tool, ToolAnnotations, ToolBuilder};
 
 /// The Streamable HTTP transport serving every `#[tool]` of the program through
 /// [`Server::global`]; mount it in a scope named after the endpoint, such as

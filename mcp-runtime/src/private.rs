@@ -8,11 +8,11 @@ pub use serde_json;
 pub use crate::arguments::{
     Arguments, ArgumentsOf, IsOptional, IsOptionalFallback, Optional, TextArguments,
 };
-pub use crate::catalog::SourceLocation;
 pub use crate::completion::{
     into_completion, Completer, CompleterDefinition, CompletionFuture, CompletionRequest, Resolve,
     ResolveFuture, ResolveValue,
 };
+pub use crate::error::SourceLocation;
 pub use crate::prompt::{
     IntoPromptResult, PromptArgumentDefinition, PromptDefinition, PromptFuture, PromptGet,
 };

@@ -2,39 +2,8 @@
 //! inventory, found and chosen by one mechanism for all three.
 
 use std::collections::HashMap;
-use std::fmt;
 
-use crate::error::{BuildError, ItemKind};
-
-/// Where something was declared, for error reports.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-#[non_exhaustive]
-pub struct SourceLocation {
-    /// The source file.
-    pub file: &'static str,
-    /// The line of the attribute (or of the builder call).
-    pub line: u32,
-    /// The column of the attribute (or of the builder call).
-    pub column: u32,
-}
-
-impl SourceLocation {
-    /// A location, as `file!()`, `line!()` and `column!()` give it.
-    pub const fn new(file: &'static str, line: u32, column: u32) -> Self {
-        SourceLocation { file, line, column }
-    }
-
-    /// The location of a `#[track_caller]` function's caller.
-    pub(crate) fn of_caller(caller: &'static std::panic::Location<'static>) -> Self {
-        SourceLocation::new(caller.file(), caller.line(), caller.column())
-    }
-}
-
-impl fmt::Display for SourceLocation {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{}:{}:{}", self.file, self.line, self.column)
-    }
-}
+use crate::error::{BuildError, ItemKind, SourceLocation};
 
 /// A declaration collected by `inventory`: a `#[tool]`, `#[resource]` or `#[prompt]`.
 pub(crate) trait Declaration: inventory::Collect + Sync {

@@ -6,7 +6,6 @@ mod declared;
 mod live;
 mod set;
 
-pub use declared::SourceLocation;
 pub(crate) use declared::{choose, declared, find, Declaration};
 pub(crate) use live::Live;
 pub(crate) use set::{Item, Set};

@@ -36,14 +36,13 @@
 //! A completer returns `Vec<String>`, `Vec<&str>` or a [`Completion`]; the server sends at
 //! most 100 values, with `total` and `hasMore` saying how many there were.
 
-mod complete;
 mod completer;
 
 use std::collections::HashMap;
 
 use crate::protocol::wire::CompletionValues;
 
-pub(crate) use complete::complete;
+pub(crate) use completer::find;
 pub use completer::{
     into_completion, Completer, CompleterDefinition, CompletionFuture, CompletionRequest, Resolve,
     ResolveFuture, ResolveValue,

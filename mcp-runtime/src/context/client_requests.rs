@@ -13,9 +13,9 @@ use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
 use super::Context;
-use crate::content::Content;
+use crate::content::{Content, Role};
 use crate::protocol::outgoing_json;
-use crate::protocol::wire::{Cancelled, ElicitParams, ElicitResult, Empty, ListRootsResult};
+use crate::protocol::wire::{Cancelled, ElicitParams, ElicitResult, Empty};
 use crate::session::Session;
 
 impl Context {
@@ -153,6 +153,12 @@ impl Context {
         let result: ListRootsResult = decode(METHOD, self.request_with(METHOD, &Empty {}).await?)?;
         Ok(result.roots)
     }
+}
+
+/// What a client answers to `roots/list`.
+#[derive(Deserialize)]
+struct ListRootsResult {
+    roots: Vec<Root>,
 }
 
 /// Removes a pending server-to-client request however its wait ends.
@@ -337,16 +343,6 @@ pub struct SamplingMessage {
     pub role: Role,
     /// What was said.
     pub content: Content,
-}
-
-/// The speaker of a message.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "lowercase")]
-pub enum Role {
-    /// The user.
-    User,
-    /// The model.
-    Assistant,
 }
 
 /// The model's answer to a [`SamplingRequest`].

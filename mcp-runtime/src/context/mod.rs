@@ -11,7 +11,7 @@ mod related;
 pub(crate) mod request;
 
 pub use client_requests::{
-    ClientRequestError, Elicitation, Role, Root, SamplingMessage, SamplingRequest, SamplingResponse,
+    ClientRequestError, Elicitation, Root, SamplingMessage, SamplingRequest, SamplingResponse,
 };
 pub(crate) use related::{Outgoing, RelatedStream};
 pub(crate) use request::Context;

@@ -152,15 +152,6 @@ impl Context {
         self.inner.cancel.cancelled().await
     }
 
-    /// Reads one of this server's own resources (static or from a template), as a client's
-    /// `resources/read` would; an unknown URI is a `-32002` error.
-    pub async fn read_resource(
-        &self,
-        uri: &str,
-    ) -> Result<Vec<crate::ResourceContents>, crate::protocol::ErrorObject> {
-        self.inner.server.read_resource(uri, self.clone()).await
-    }
-
     /// Sends a message related to this request: on the request's own stream when the transport
     /// has one (Streamable HTTP), else on the session's stream.
     pub(super) async fn send(&self, message: String) -> bool {

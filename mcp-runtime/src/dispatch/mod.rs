@@ -2,6 +2,7 @@
 //! to. It knows no transport: HTTP+SSE, Streamable HTTP, stdio and the in-process client all
 //! share this code, and differ only in how they carry messages.
 
+mod complete;
 mod handshake;
 mod pipeline;
 
@@ -168,7 +169,7 @@ impl Server {
             }
             "completion/complete" => {
                 let (resources, prompts) = (self.resource_set(), self.prompt_set());
-                crate::completion::complete(&resources, &prompts, params).await
+                complete::complete(&resources, &prompts, params).await
             }
             "logging/setLevel" => handshake::set_log_level(session, params),
             _ => Err(ErrorObject::method_not_found(&method)),

@@ -6,10 +6,11 @@ use std::pin::Pin;
 use serde_json::{Map, Value};
 
 use super::GetPromptResult;
-use crate::catalog::{Declaration, SourceLocation};
+use crate::catalog::Declaration;
 use crate::completion::CompleterDefinition;
 use crate::context::Context;
 use crate::error::ItemKind;
+use crate::error::SourceLocation;
 use crate::protocol::ErrorObject;
 
 /// The future a `prompts/get` runs.

@@ -6,8 +6,7 @@ use std::fmt::Display;
 
 use serde::{Deserialize, Serialize};
 
-use crate::content::Content;
-use crate::context::Role;
+use crate::content::{Content, Role};
 use crate::protocol::ErrorObject;
 
 /// One message of a prompt: a role and one block of content (text, image, audio or an

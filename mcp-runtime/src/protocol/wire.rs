@@ -427,12 +427,6 @@ pub(crate) struct ElicitResult {
     pub content: Option<Value>,
 }
 
-/// What a client answers to `roots/list`.
-#[derive(Debug, Deserialize)]
-pub(crate) struct ListRootsResult {
-    pub roots: Vec<crate::context::Root>,
-}
-
 /// What every listing entry has: a name, and optionally a title and a description.
 #[derive(Debug, Serialize)]
 pub(crate) struct Described<'a> {

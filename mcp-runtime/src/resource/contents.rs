@@ -7,9 +7,8 @@ use std::fmt::Display;
 use serde::Serialize;
 use serde_json::{json, Value};
 
-use crate::content::{base64_encode, ResourceContents};
+use crate::content::{base64_encode, Json, ResourceContents};
 use crate::protocol::{ErrorObject, RESOURCE_NOT_FOUND};
-use crate::tool::Json;
 
 /// Converts what a `#[resource]` function returns into the contents of `resources/read`.
 ///

@@ -6,11 +6,12 @@ use std::pin::Pin;
 
 use serde_json::{Map, Value};
 
-use crate::catalog::{Declaration, SourceLocation};
+use crate::catalog::Declaration;
 use crate::completion::CompleterDefinition;
 use crate::content::ResourceContents;
 use crate::context::Context;
 use crate::error::ItemKind;
+use crate::error::SourceLocation;
 use crate::protocol::ErrorObject;
 
 /// The future a resource read runs.

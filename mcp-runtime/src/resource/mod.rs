@@ -20,7 +20,7 @@ use crate::uri_template::UriTemplate;
 pub(crate) use contents::not_found;
 pub use contents::IntoResourceContents;
 pub use definition::{ResourceDefinition, ResourceFuture, ResourceRead};
-pub(crate) use read::{list, list_templates, read, read_contents, subscribe, unsubscribe};
+pub(crate) use read::{list, list_templates, read, subscribe, unsubscribe};
 
 /// A resource with a fixed URI, ready to serve: its `resources/list` entry is computed once.
 pub struct Resource {

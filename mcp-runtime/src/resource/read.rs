@@ -97,6 +97,15 @@ pub(crate) async fn read(
     })
 }
 
+impl Context {
+    /// Reads one of this server's own resources (static or from a template), as a client's
+    /// `resources/read` would; an unknown URI is a `-32002` error.
+    pub async fn read_resource(&self, uri: &str) -> Result<Vec<ResourceContents>, ErrorObject> {
+        let resources = self.server().resource_set();
+        read_contents(&resources, uri.to_owned(), self.clone()).await
+    }
+}
+
 /// The contents of the resource at `uri`, as `resources/read` (and
 /// [`Context::read_resource`]) answer them.
 pub(crate) async fn read_contents(

@@ -227,14 +227,4 @@ impl Server {
     pub fn tools(&self) -> Vec<Arc<Tool>> {
         self.tool_set().enabled().to_vec()
     }
-
-    /// Reads one of the server's resources for a tool, as a client's `resources/read` would.
-    pub(crate) async fn read_resource(
-        &self,
-        uri: &str,
-        context: crate::Context,
-    ) -> Result<Vec<crate::ResourceContents>, crate::protocol::ErrorObject> {
-        let resources = self.resource_set();
-        crate::resource::read_contents(&resources, uri.to_owned(), context).await
-    }
 }

@@ -7,8 +7,8 @@ use std::sync::Arc;
 use serde_json::{Map, Value};
 
 use super::{Handler, Listing, Tool, ToolAnnotations, ToolCall, ToolFuture};
-use crate::catalog::SourceLocation;
 use crate::error::BuildError;
+use crate::error::SourceLocation;
 
 /// Makes a [`Tool`] by hand; see [`Tool::builder`].
 pub struct ToolBuilder {

@@ -9,8 +9,9 @@ use schemars::{Schema, SchemaGenerator};
 use serde_json::{Map, Value};
 
 use super::{Tool, ToolAnnotations};
-use crate::catalog::{Declaration, SourceLocation};
+use crate::catalog::Declaration;
 use crate::error::ItemKind;
+use crate::error::SourceLocation;
 use crate::schema;
 use crate::tool::CallToolResult;
 

@@ -13,13 +13,14 @@ use std::sync::Arc;
 use serde::Serialize;
 use serde_json::{Map, Value};
 
-use crate::catalog::{Item, Set, SourceLocation};
+use crate::catalog::{Item, Set};
+use crate::error::SourceLocation;
 use crate::protocol::wire::Described;
 
 pub use builder::ToolBuilder;
 pub(crate) use call::{call, list};
 pub use definition::{ParamDefinition, ToolCall, ToolDefinition, ToolFuture};
-pub use result::{CallToolResult, IntoToolResult, Json};
+pub use result::{CallToolResult, IntoToolResult};
 
 /// Behaviour hints a client may show or use to decide whether to ask before calling.
 ///

@@ -7,7 +7,7 @@ use schemars::{JsonSchema, Schema, SchemaGenerator};
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
-use crate::content::Content;
+use crate::content::{Content, Json};
 
 /// The result of one `tools/call`.
 ///
@@ -173,28 +173,6 @@ impl<T: IntoToolResult, E: Display> IntoToolResult for Result<T, E> {
         T::output_schema(generator)
     }
 }
-
-/// Structured output: the tool declares an `outputSchema` derived from `T` and returns the
-/// value as `structuredContent`, plus its JSON text for clients that only read content.
-///
-/// A `T` whose schema is not an object (a number, a list, an enum) is wrapped as
-/// `{"result": value}`, because MCP requires an object there.
-///
-/// ```
-/// use mcp_runtime::{tool, Json};
-///
-/// #[derive(serde::Serialize, schemars::JsonSchema)]
-/// struct Stats { mean: f64, count: usize }
-///
-/// /// Mean of a list of numbers.
-/// #[tool]
-/// fn stats(values: Vec<f64>) -> Json<Stats> {
-///     let count = values.len();
-///     Json(Stats { mean: values.iter().sum::<f64>() / count.max(1) as f64, count })
-/// }
-/// ```
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
-pub struct Json<T>(pub T);
 
 impl<T: Serialize + JsonSchema> IntoToolResult for Json<T> {
     fn into_tool_result(self) -> CallToolResult {

@@ -22,7 +22,7 @@ enum Transport {
     Sse,
     /// `POST /mcp` of `streamable_http_app()`; answers are the response body.
     Http,
-    /// One line of `Server::serve_io`; answers are lines.
+    /// One line of `Stdio::serve_io`; answers are lines.
     Stdio,
 }
 use Transport::{Http, Sse, Stdio};
@@ -625,7 +625,7 @@ fn table() -> Vec<Row> {
     let mut oversized = br#"{"jsonrpc":"2.0","id":"big","method":"ping","params":{"x":""#.to_vec();
     oversized.resize(LIMIT + 1024, b'x');
     oversized.extend_from_slice(br#""}}"#);
-    let too_large = "message too large: a request body may hold at most 262144 bytes (ServerBuilder::max_body_bytes)";
+    let too_large = "message too large: a request body may hold at most 262144 bytes (HttpOptions::max_body_bytes)";
     rows.push(row(
         Sse,
         "oversized body",

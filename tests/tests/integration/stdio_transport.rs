@@ -1,4 +1,4 @@
-//! The stdio transport: `Server::serve_io` over in-memory pipes, then the calculator example
+//! The stdio transport: `Stdio::serve_io` over in-memory pipes, then the calculator example
 //! binary run with `--stdio` the way desktop clients launch it.
 
 use std::collections::{HashMap, HashSet};

@@ -49,7 +49,7 @@ pub(crate) fn body_error(err: &actix_web::Error, limit: usize) -> (StatusCode, S
     let message = if status == StatusCode::PAYLOAD_TOO_LARGE {
         format!(
             "message too large: a request body may hold at most {limit} bytes \
-             (ServerBuilder::max_body_bytes)"
+             (HttpOptions::max_body_bytes)"
         )
     } else {
         format!("cannot read the request body: {err}")

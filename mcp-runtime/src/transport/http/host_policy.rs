@@ -46,7 +46,7 @@ impl HostPolicy {
         if !host_ok {
             return Err(format!(
                 "Host `{host}` is not allowed (DNS-rebinding protection); a server on another \
-                 name must list it with ServerBuilder::allowed_hosts"
+                 name must list it with HttpOptions::allowed_hosts"
             ));
         }
         if let Some(origin) = req.headers().get(header::ORIGIN) {
@@ -60,7 +60,7 @@ impl HostPolicy {
             if !origin_ok {
                 return Err(format!(
                     "Origin `{origin}` is not allowed (DNS-rebinding protection); list trusted \
-                     web origins with ServerBuilder::allowed_origins"
+                     web origins with HttpOptions::allowed_origins"
                 ));
             }
         }

@@ -1,12 +1,13 @@
-//! `completion/complete`: suggestions for a prompt argument or a resource-template variable.
+//! `completion/complete`: suggestions for a prompt argument or a resource-template variable,
+//! from the completer declared next to it. Here, not in `completion/`, because it finds the
+//! prompt or template among the server's sets, whose declarations refer to their completers.
 
 use std::collections::HashMap;
 
 use serde_json::value::RawValue;
 use serde_json::Value;
 
-use super::completer::find;
-use super::{Completion, CompletionContext, CompletionRequest};
+use crate::completion::{find, Completion, CompletionContext, CompletionRequest};
 use crate::prompt::{has_completers, Prompts};
 use crate::protocol::wire::{decode, CompleteParams, CompleteResult, CompletionTarget};
 use crate::protocol::{encode, ErrorObject};
