@@ -37,6 +37,12 @@ record() { # server, what, seconds
 say "dependencies of both crates (dev profile), so that only the crates themselves are timed"
 MANY_TOOLS=$TOOLS cargo build --locked -p bench-many-ours -p bench-many-rmcp
 
+say "warm-up: one untimed clean build of each (the first after a dependency build is slower)"
+for server in ours rmcp; do
+    cargo clean --locked -p "bench-many-$server" 2>/dev/null
+    MANY_TOOLS=$TOOLS cargo build --locked -q -p "bench-many-$server"
+done
+
 for run in $(seq "$RUNS"); do
     say "build cost, run $run of $RUNS ($TOOLS tools)"
     for server in ours rmcp; do

@@ -18,6 +18,8 @@
 #                     with other work a pinned process cannot move away from a busy core. Every
 #                     server runs one worker thread (one event loop), whatever the language.
 #   MICRO=1           run the criterion microbenchmarks (bench/micro)
+#   BUILD=1           measure build cost and start-up beside rmcp (bench/build.sh; BUILD_RUNS=3,
+#                     BUILD_TOOLS=200, START_TOOLS=1000)
 #   OUT=BENCHMARKS.md where the report goes (relative to the repository root)
 #
 # All traffic goes to 127.0.0.1; every server started here is stopped (by its pid) on exit.
@@ -36,6 +38,7 @@ SERVERS=${SERVERS:-"limit ours rmcp python ts"}
 SERVER_CPU=${SERVER_CPU-}
 CLIENT_CPU=${CLIENT_CPU-}
 MICRO=${MICRO:-1}
+BUILD=${BUILD:-1}
 OUT=${OUT:-BENCHMARKS.md}
 
 say() { printf '\n==> %s\n' "$*"; }
@@ -206,6 +209,12 @@ if [ "$MICRO" = 1 ]; then
     say "microbenchmarks (criterion): dispatcher and schema generation against same-run baselines"
     (pin "$CLIENT_CPU" cargo bench --locked -p mcp-micro --bench micro -- --noplot) 2>&1 | tee "$RESULTS/micro.txt"
     rm -rf "$RESULTS/criterion" && cp -r target/criterion "$RESULTS/criterion"
+fi
+
+# ---- build cost and start-up ------------------------------------------------------------------
+if [ "$BUILD" = 1 ]; then
+    say "build cost (${BUILD_TOOLS:-200} tools) and start-up (${START_TOOLS:-1000} tools), beside rmcp"
+    RESULTS=$RESULTS RUNS=${BUILD_RUNS:-3} TOOLS=${BUILD_TOOLS:-200} ./build.sh
 fi
 
 echo "load_end=$(cut -d' ' -f1-3 /proc/loadavg)" >>"$RESULTS/machine.txt"

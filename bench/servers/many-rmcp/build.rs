@@ -15,7 +15,7 @@ fn main() {
         let offset = if i == 0 { edit } else { i as i64 };
         writeln!(
             structs,
-            "#[derive(serde::Deserialize, rmcp::schemars::JsonSchema)]\n\
+            "#[derive(serde::Deserialize, schemars::JsonSchema)]\n\
              struct Arguments{i} {{\n    \
                  /// The first number.\n    left_{i}: i64,\n    \
                  /// The second number.\n    right_{i}: i64,\n\

@@ -15,6 +15,7 @@ use crate::content::{Content, Json};
 /// `Result`, and [`IntoToolResult`] converts it. It is also what
 /// [`Client::call_tool`](crate::client::Client::call_tool) returns.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct CallToolResult {
     /// The content blocks a client shows.
     #[serde(default)]
@@ -44,6 +45,12 @@ impl CallToolResult {
             structured_content: None,
             is_error: true,
         }
+    }
+
+    /// Adds structured output (matching the tool's `outputSchema`) to this result.
+    pub fn with_structured_content(mut self, value: Value) -> Self {
+        self.structured_content = Some(value);
+        self
     }
 
     /// The text of the text blocks, joined by newlines: what a model reads of this result

@@ -9,7 +9,7 @@ use rmcp::handler::server::wrapper::Parameters;
 use rmcp::transport::streamable_http_server::{
     session::local::LocalSessionManager, StreamableHttpServerConfig, StreamableHttpService,
 };
-use rmcp::{tool, tool_router};
+use rmcp::{schemars, tool, tool_router};
 
 include!(concat!(env!("OUT_DIR"), "/tools.rs"));
 
