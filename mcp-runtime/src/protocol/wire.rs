@@ -20,6 +20,13 @@ pub(crate) trait Params: DeserializeOwned {
     /// What to say of a member that is wrong or missing, by member name, in words that say
     /// how to fix it (`{method}` stands for the method); other members get a generic message.
     const MEMBERS: &'static [(&'static str, &'static str)] = &[];
+
+    /// Moves the members out of well-formed params (what is left of `object` is dropped), or
+    /// leaves it as it was when they are not: `None` decodes them with serde. For the hot methods: serde rebuilds every map and
+    /// string of a `Value` member, which costs a `tools/call` a tenth of its instructions.
+    fn take(_object: &mut Map<String, Value>) -> Option<Self> {
+        None
+    }
 }
 
 /// The problem with the member `field` of `T`.
@@ -33,7 +40,10 @@ fn problem<T: Params>(method: &str, field: &str) -> String {
 /// Decodes the params of `method`, or the `-32602` error saying what is wrong with them.
 pub(crate) fn decode<T: Params>(method: &str, params: Value) -> Result<T, ErrorObject> {
     let params = match params {
-        Value::Object(_) => params,
+        Value::Object(mut object) => match T::take(&mut object) {
+            Some(taken) => return Ok(taken),
+            None => Value::Object(object),
+        },
         _ if T::OPTIONAL => Value::Object(Map::new()),
         _ => {
             return Err(ErrorObject::invalid_params(format!(
@@ -221,6 +231,16 @@ impl Params for CallToolParams {
     const SHAPE: &'static str = "a `name` and `arguments`";
     const MEMBERS: &'static [(&'static str, &'static str)] =
         &[("name", "`{method}` needs a `name` string")];
+
+    fn take(object: &mut Map<String, Value>) -> Option<Self> {
+        let name = match object.get_mut("name") {
+            Some(Value::String(name)) => std::mem::take(name),
+            _ => return None,
+        };
+        // Taken, not removed: the emptied object is dropped, and removing costs a lookup.
+        let arguments = object.get_mut("arguments").map_or(Value::Null, Value::take);
+        Some(CallToolParams { name, arguments })
+    }
 }
 
 /// `resources/read`, `resources/subscribe` and `resources/unsubscribe`.
@@ -510,6 +530,37 @@ mod tests {
             Ok(CompletionTarget::Prompt("p".into()))
         );
         assert_eq!(complete.argument.value, Value::Null);
+    }
+
+    #[test]
+    fn taking_tools_call_members_agrees_with_serde() {
+        for params in [
+            json!({"name": "add", "arguments": {"a": 1, "b": [2]}}),
+            json!({"name": "add"}),
+            json!({"name": "add", "arguments": null}),
+            json!({"name": "add", "arguments": 7, "_meta": {"progressToken": 1}}),
+        ] {
+            let Value::Object(mut object) = params.clone() else {
+                unreachable!()
+            };
+            let taken = CallToolParams::take(&mut object).unwrap();
+            let decoded: CallToolParams = serde_json::from_value(params).unwrap();
+            assert_eq!(
+                (taken.name, taken.arguments),
+                (decoded.name, decoded.arguments)
+            );
+        }
+        // Params it cannot take are left whole, for serde to say what is wrong.
+        for params in [
+            json!({"name": 5, "arguments": {}}),
+            json!({"arguments": {}}),
+        ] {
+            let Value::Object(mut object) = params.clone() else {
+                unreachable!()
+            };
+            assert!(CallToolParams::take(&mut object).is_none());
+            assert_eq!(Value::Object(object), params);
+        }
     }
 
     #[test]
