@@ -1,4 +1,4 @@
-//! The client-safety invariants of a tool's schemas (see mcp-runtime/src/schema.rs), checked on
+//! The client-safety invariants of a tool's schemas (see mcp-runtime/src/schema/normalize.rs), checked on
 //! whole `tools/list` entries by the property tests (`properties.rs`, and
 //! `properties_mount_existing.rs` for the example whose tool names clash with the calculator's).
 #![allow(dead_code)]
