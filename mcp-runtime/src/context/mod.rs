@@ -13,6 +13,6 @@ pub(crate) mod request;
 pub use client_requests::{
     ClientRequestError, Elicitation, Root, SamplingMessage, SamplingRequest, SamplingResponse,
 };
-pub(crate) use related::{Outgoing, RelatedStream};
+pub(crate) use related::{Answer, Outgoing, RelatedStream};
 pub(crate) use request::Context;
 pub use request::MissingScope;

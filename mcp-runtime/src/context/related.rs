@@ -10,7 +10,23 @@ use tokio::sync::mpsc;
 #[derive(Debug)]
 pub(crate) enum Outgoing {
     Related(String),
-    Response(String),
+    Response(Answer),
+}
+
+/// A response as JSON text, with its error code (a transport may choose a status by it).
+#[derive(Debug)]
+pub(crate) struct Answer {
+    pub json: String,
+    pub error_code: Option<i64>,
+}
+
+impl Answer {
+    pub(crate) fn of(response: &crate::protocol::Response) -> Answer {
+        Answer {
+            json: response.to_json(),
+            error_code: response.outcome.as_ref().err().map(|error| error.code),
+        }
+    }
 }
 
 /// The stream of one request. The bounded channel carrying it is made when the first message

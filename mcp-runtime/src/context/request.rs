@@ -94,10 +94,13 @@ impl Context {
         self.inner
             .session
             .negotiated()
-            .map_or(crate::protocol::LATEST_VERSION, |n| n.protocol_version)
+            .map_or(crate::protocol::LATEST_HANDSHAKE_VERSION, |n| {
+                n.protocol_version
+            })
     }
 
-    /// The client's `clientInfo` from `initialize` (`null` when stateless).
+    /// The client's `clientInfo`: from `initialize`, or from the request's `_meta` in MCP
+    /// 2026-07-28 (`null` when the client sent none).
     pub fn client_info(&self) -> &Value {
         self.inner
             .session
@@ -175,9 +178,10 @@ impl Context {
     }
 
     /// Sends a log message to the client (`notifications/message`), unless the client asked
-    /// (with `logging/setLevel`) only for more severe ones.
+    /// (with `logging/setLevel`, or the request's `logLevel`) only for more severe ones, or
+    /// (a 2026-07-28 request that named no level) for none.
     pub async fn log(&self, level: LogLevel, logger: Option<&str>, data: impl Serialize) {
-        if level < self.inner.session.log_level() {
+        if !self.inner.session.hears(level) {
             return;
         }
         let message = LogMessage {

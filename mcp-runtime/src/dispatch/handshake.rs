@@ -29,24 +29,7 @@ pub(super) fn initialize(server: &Server, session: &Session, params: Value) -> O
             "this session is already initialized: open a new session to initialize again",
         ));
     }
-    let (tools, resources, prompts) = (
-        server.tool_set(),
-        server.resource_set(),
-        server.prompt_set(),
-    );
-    // Every set can change while the server runs, so each announces `listChanged`.
-    let list_changed = || ListChanged { list_changed: true };
-    let capabilities = ServerCapabilities {
-        tools: (!tools.enabled().is_empty()).then(list_changed),
-        resources: (!resources.is_empty()).then_some(ResourcesCapability {
-            subscribe: true,
-            list_changed: true,
-        }),
-        prompts: (!prompts.is_empty()).then(list_changed),
-        completions: (resources.has_completers() || has_completers(&prompts)).then_some(Empty {}),
-        // Any tool may log through its Context, so the client may always set a level.
-        logging: Some(Empty {}),
-    };
+    let capabilities = capabilities(server, true);
     encode(&InitializeResult {
         protocol_version,
         capabilities,
@@ -57,6 +40,29 @@ pub(super) fn initialize(server: &Server, session: &Session, params: Value) -> O
         },
         instructions: server.instructions(),
     })
+}
+
+/// What the server offers, each capability only when it has something there. `list_changed`:
+/// whether the client can hear of changes to the sets (a legacy session, which has a stream;
+/// the modern era announces them on `subscriptions/listen`).
+pub(super) fn capabilities(server: &Server, list_changed: bool) -> ServerCapabilities {
+    let (tools, resources, prompts) = (
+        server.tool_set(),
+        server.resource_set(),
+        server.prompt_set(),
+    );
+    let changes = || ListChanged { list_changed };
+    ServerCapabilities {
+        tools: (!tools.enabled().is_empty()).then(changes),
+        resources: (!resources.is_empty()).then_some(ResourcesCapability {
+            subscribe: list_changed,
+            list_changed,
+        }),
+        prompts: (!prompts.is_empty()).then(changes),
+        completions: (resources.has_completers() || has_completers(&prompts)).then_some(Empty {}),
+        // Any tool may log through its Context, so the client may always ask for logs.
+        logging: Some(Empty {}),
+    }
 }
 
 /// `logging/setLevel`: the session hears log messages at this level or above.

@@ -4,6 +4,7 @@
 
 mod complete;
 mod handshake;
+mod modern;
 mod pipeline;
 
 use std::sync::Arc;
@@ -134,13 +135,51 @@ impl Server {
         context: Context,
     ) -> Response {
         let Request { id, method, params } = request;
-        let outcome = match method.as_str() {
-            "initialize" => handshake::initialize(self, session, params),
-            "ping" => encode(&Empty {}),
-            _ if session.negotiated().is_none() => Err(ErrorObject::new(
-                INVALID_REQUEST,
-                format!("`{method}` was sent before `initialize`: initialize the session first"),
-            )),
+        let modern = session.negotiated().is_some_and(|n| n.is_modern());
+        let outcome = if modern {
+            let outcome = match modern::ModernMethod::of(&method) {
+                modern::ModernMethod::Discover => modern::discover(self),
+                modern::ModernMethod::Removed(why) => Err(modern::removed(&method, why)),
+                modern::ModernMethod::Shared => {
+                    self.handle_shared(session, &method, params, context).await
+                }
+            };
+            modern::dress(self, &method, outcome)
+        } else {
+            match method.as_str() {
+                "initialize" => handshake::initialize(self, session, params),
+                "ping" => encode(&Empty {}),
+                _ if session.negotiated().is_none() => Err(ErrorObject::new(
+                    INVALID_REQUEST,
+                    format!(
+                        "`{method}` was sent before `initialize`: initialize the session first"
+                    ),
+                )),
+                "resources/subscribe" => {
+                    crate::resource::subscribe(&self.resource_set(), session, params)
+                }
+                "resources/unsubscribe" => {
+                    crate::resource::unsubscribe(&self.resource_set(), session, params)
+                }
+                "logging/setLevel" => handshake::set_log_level(session, params),
+                _ => self.handle_shared(session, &method, params, context).await,
+            }
+        };
+        Response {
+            id: Some(id),
+            outcome,
+        }
+    }
+
+    /// The methods both eras share.
+    async fn handle_shared(
+        &self,
+        _session: &Session,
+        method: &str,
+        params: serde_json::Value,
+        context: Context,
+    ) -> Outcome {
+        match method {
             "tools/list" => crate::tool::list(&self.tool_set(), params, self.page_size()),
             "tools/call" => {
                 let tools = self.tool_set();
@@ -156,12 +195,6 @@ impl Server {
                 let resources = self.resource_set();
                 crate::resource::read(&resources, params, context).await
             }
-            "resources/subscribe" => {
-                crate::resource::subscribe(&self.resource_set(), session, params)
-            }
-            "resources/unsubscribe" => {
-                crate::resource::unsubscribe(&self.resource_set(), session, params)
-            }
             "prompts/list" => crate::prompt::list(&self.prompt_set(), params, self.page_size()),
             "prompts/get" => {
                 let prompts = self.prompt_set();
@@ -171,12 +204,7 @@ impl Server {
                 let (resources, prompts) = (self.resource_set(), self.prompt_set());
                 complete::complete(&resources, &prompts, params).await
             }
-            "logging/setLevel" => handshake::set_log_level(session, params),
-            _ => Err(ErrorObject::method_not_found(&method)),
-        };
-        Response {
-            id: Some(id),
-            outcome,
+            _ => Err(ErrorObject::method_not_found(method)),
         }
     }
 }

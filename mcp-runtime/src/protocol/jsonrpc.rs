@@ -20,8 +20,18 @@ pub const INVALID_PARAMS: i64 = -32602;
 pub const INTERNAL_ERROR: i64 = -32603;
 /// The server cannot take the request now (it is shutting down).
 pub const SERVER_UNAVAILABLE: i64 = -32000;
-/// MCP: no resource has the URI asked for (`resources/read`); `data` carries the `uri`.
+/// MCP up to 2025-11-25: no resource has the URI asked for (`resources/read`); `data` carries
+/// the `uri`. From 2026-07-28 the same error is answered with [`INVALID_PARAMS`].
 pub const RESOURCE_NOT_FOUND: i64 = -32002;
+/// MCP 2026-07-28: an HTTP header (`MCP-Protocol-Version`, `Mcp-Method`, `Mcp-Name`,
+/// `Mcp-Param-*`) is missing or disagrees with the body.
+pub const HEADER_MISMATCH: i64 = -32020;
+/// MCP 2026-07-28: the request needs a client capability the request did not declare;
+/// `data.requiredCapabilities` names it.
+pub const MISSING_REQUIRED_CLIENT_CAPABILITY: i64 = -32021;
+/// MCP 2026-07-28: the request's revision is not one the server speaks; `data` holds
+/// `supported` and `requested`.
+pub const UNSUPPORTED_PROTOCOL_VERSION: i64 = -32022;
 
 /// The id of a request: MCP allows strings and integers (never `null`).
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]

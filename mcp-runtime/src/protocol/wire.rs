@@ -105,6 +105,17 @@ pub(crate) struct InitializeResult<'a> {
     pub instructions: Option<&'a str>,
 }
 
+/// The `server/discover` result (2026-07-28); `resultType`, `_meta` and the caching hints
+/// are added as on every result of the era.
+#[derive(Debug, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub(crate) struct DiscoverResult<'a> {
+    pub supported_versions: &'a [&'a str],
+    pub capabilities: ServerCapabilities,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub instructions: Option<&'a str>,
+}
+
 /// Who the server is (`serverInfo`).
 #[derive(Debug, Serialize)]
 pub(crate) struct Implementation<'a> {

@@ -5,7 +5,8 @@ use std::sync::atomic::{AtomicBool, AtomicUsize};
 use std::sync::Arc;
 use std::time::Duration;
 
-use super::{Server, ServerInner, Settings, StateMap};
+use super::{ModernMembers, Server, ServerInner, Settings, StateMap};
+use crate::caching::CacheHints;
 use crate::catalog::{choose, declared, Live};
 use crate::error::BuildError;
 use crate::prompt::{Prompt, PromptDefinition, Prompts};
@@ -124,6 +125,21 @@ impl ServerBuilder {
         self
     }
 
+    /// The caching hints (`ttlMs`, `cacheScope`) of `server/discover` and the four lists, for
+    /// clients of MCP 2026-07-28. Default: public, `ttlMs: 0` (the sets may change while the
+    /// server runs). See [`CacheHints`].
+    pub fn list_caching(mut self, hints: CacheHints) -> Self {
+        self.settings.list_caching = hints;
+        self
+    }
+
+    /// The caching hints of `resources/read`, for clients of MCP 2026-07-28. Default: private,
+    /// `ttlMs: 0`. See [`CacheHints`].
+    pub fn read_caching(mut self, hints: CacheHints) -> Self {
+        self.settings.read_caching = hints;
+        self
+    }
+
     /// How long a tool call may run before it is stopped and answered with an error result;
     /// `None` lets calls run forever. Default: 5 minutes. An async tool is dropped at its next
     /// `.await`; a synchronous one cannot be interrupted, so its thread runs on, but its result
@@ -174,13 +190,21 @@ impl ServerBuilder {
         let declared_prompts = declared::<PromptDefinition>()?;
         let chosen_prompts = choose(&declared_prompts, self.prompts.as_deref())?;
         let prompts = Prompts::new(chosen_prompts.into_iter().map(Prompt::from_definition));
+        let name = self.name.unwrap_or_else(default_name);
+        let version = self
+            .version
+            .unwrap_or_else(|| env!("CARGO_PKG_VERSION").to_owned());
         Ok(Server {
             inner: Arc::new(ServerInner {
-                name: self.name.unwrap_or_else(default_name),
+                modern_members: ModernMembers::new(
+                    &name,
+                    &version,
+                    self.title.as_deref(),
+                    &self.settings,
+                ),
+                name,
                 title: self.title,
-                version: self
-                    .version
-                    .unwrap_or_else(|| env!("CARGO_PKG_VERSION").to_owned()),
+                version,
                 instructions: self.instructions,
                 tools: Live::new(tools),
                 resources: Live::new(resources),

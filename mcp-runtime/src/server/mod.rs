@@ -7,6 +7,7 @@ mod catalog;
 mod lifecycle;
 mod state;
 
+use crate::caching::CacheHints;
 use std::fmt;
 use std::sync::atomic::{AtomicBool, AtomicUsize};
 use std::sync::{Arc, OnceLock};
@@ -69,6 +70,42 @@ struct ServerInner {
     shutting_down: AtomicBool,
     /// Every open session, on every transport and every HTTP worker thread.
     sessions: Arc<SessionRegistry>,
+    /// What every result of the modern era begins with, written once.
+    modern_members: ModernMembers,
+}
+
+/// The members every result of the modern era (2026-07-28) begins with, as JSON text written
+/// when the server is built: `resultType`, `_meta` with `serverInfo`, and on cacheable
+/// results the caching hints.
+#[derive(Debug)]
+pub(crate) struct ModernMembers {
+    /// Of every result.
+    pub result: Box<str>,
+    /// Of `server/discover` and the lists.
+    pub list: Box<str>,
+    /// Of `resources/read`.
+    pub read: Box<str>,
+}
+
+impl ModernMembers {
+    fn new(name: &str, version: &str, title: Option<&str>, settings: &Settings) -> Self {
+        let server_info = crate::protocol::wire::Implementation {
+            name,
+            version,
+            title,
+        };
+        let server_info =
+            serde_json::to_string(&server_info).expect("serverInfo always serializes");
+        let result = format!(
+            "\"resultType\":\"complete\",\"_meta\":{{\"{}\":{server_info}}}",
+            crate::protocol::meta::SERVER_INFO
+        );
+        ModernMembers {
+            list: format!("{result},{}", settings.list_caching.json_members()).into(),
+            read: format!("{result},{}", settings.read_caching.json_members()).into(),
+            result: result.into(),
+        }
+    }
 }
 
 /// The settings of the protocol core, as [`ServerBuilder`] set them.
@@ -79,6 +116,8 @@ struct Settings {
     max_requests_per_session: usize,
     tool_timeout: Option<Duration>,
     max_sessions: usize,
+    list_caching: CacheHints,
+    read_caching: CacheHints,
 }
 
 impl Default for Settings {
@@ -89,6 +128,8 @@ impl Default for Settings {
             max_requests_per_session: 64,
             tool_timeout: Some(Duration::from_secs(300)),
             max_sessions: 10_000,
+            list_caching: CacheHints::public(Duration::ZERO),
+            read_caching: CacheHints::private(Duration::ZERO),
         }
     }
 }
@@ -197,6 +238,10 @@ impl Server {
 
     pub(crate) fn max_requests_per_session(&self) -> usize {
         self.inner.settings.max_requests_per_session
+    }
+
+    pub(crate) fn modern_members(&self) -> &ModernMembers {
+        &self.inner.modern_members
     }
 
     pub(crate) fn tool_timeout(&self) -> Option<Duration> {

@@ -102,6 +102,11 @@ pub struct Negotiated {
 }
 
 impl Negotiated {
+    /// `true` for a revision of the modern era (2026-07-28): stateless, no handshake.
+    pub fn is_modern(&self) -> bool {
+        crate::protocol::is_modern(self.protocol_version)
+    }
+
     pub(crate) fn new(
         protocol_version: &'static str,
         client_info: Value,
@@ -124,6 +129,9 @@ impl WeakSession {
         self.0.upgrade().map(|inner| Session { inner })
     }
 }
+
+/// `log_level` of a session that wants no log messages.
+const NO_LOGS: u8 = u8::MAX;
 
 fn lock<T>(mutex: &Mutex<T>) -> MutexGuard<'_, T> {
     // Every critical section here is one map operation: a poisoned lock holds no broken state.
@@ -155,6 +163,26 @@ impl Session {
             SessionInner::new(id, Some(outbound), false)
         });
         Session { inner }
+    }
+
+    /// The session of one modern-era request (2026-07-28): what the request's `_meta` declared
+    /// stands in for a handshake; it hears logs only at or above the level it named. What the
+    /// request sends on the way goes to `outbound` when the transport has no stream of the
+    /// request's own (stdio).
+    pub(crate) fn modern(
+        protocol_version: &'static str,
+        meta: crate::protocol::meta::ModernMeta,
+        outbound: Option<Box<dyn Outbound>>,
+    ) -> Self {
+        let session = Session::build(String::new(), outbound, true);
+        let level = meta.log_level.map_or(NO_LOGS, |level| level as u8);
+        session.inner.log_level.store(level, Ordering::Relaxed);
+        session.set_negotiated(Negotiated::new(
+            protocol_version,
+            meta.client_info,
+            meta.client_capabilities,
+        ));
+        session
     }
 
     /// A session for one stateless request: there is no handshake, so it counts as initialized
@@ -231,8 +259,14 @@ impl Session {
         self.inner.negotiated.set(negotiated).is_ok()
     }
 
-    pub(crate) fn log_level(&self) -> LogLevel {
-        LogLevel::from_u8(self.inner.log_level.load(Ordering::Relaxed))
+    /// `true` when the client wants log messages of `level`: at or above the level it set
+    /// (`logging/setLevel`, or a modern request's `logLevel`); a modern request that named
+    /// no level wants none.
+    pub(crate) fn hears(&self, level: LogLevel) -> bool {
+        match self.inner.log_level.load(Ordering::Relaxed) {
+            NO_LOGS => false,
+            least => level >= LogLevel::from_u8(least),
+        }
     }
 
     pub(crate) fn set_log_level(&self, level: LogLevel) {

@@ -3,7 +3,7 @@
 use std::time::Duration;
 
 use mcp_runtime::client::{Client, ClientError};
-use mcp_runtime::protocol::LATEST_VERSION;
+use mcp_runtime::protocol::LATEST_HANDSHAKE_VERSION;
 use mcp_runtime::protocol::{INVALID_PARAMS, INVALID_REQUEST, METHOD_NOT_FOUND};
 use mcp_runtime::{tool, Content, Context, Json, Server};
 use mcp_tests::support::serving;
@@ -90,7 +90,7 @@ async fn connect() -> (Server, Client) {
 #[tokio::test]
 async fn connect_performs_the_handshake() {
     let (_server, client) = connect().await;
-    assert_eq!(client.protocol_version(), LATEST_VERSION);
+    assert_eq!(client.protocol_version(), LATEST_HANDSHAKE_VERSION);
     assert_eq!(
         client.server_info(),
         &json!({"name": "client-test", "version": "9.9.9"})
@@ -136,7 +136,7 @@ async fn the_builder_chooses_version_client_info_and_capabilities() {
         .connect(&server)
         .await
         .unwrap();
-    assert_eq!(client.protocol_version(), LATEST_VERSION);
+    assert_eq!(client.protocol_version(), LATEST_HANDSHAKE_VERSION);
 }
 
 #[tokio::test]

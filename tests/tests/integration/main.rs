@@ -15,6 +15,7 @@ mod e2e_typescript;
 mod in_process_client;
 mod limits;
 mod middleware;
+mod modern_era;
 mod resources_prompts;
 mod runtime_changes;
 mod signals;

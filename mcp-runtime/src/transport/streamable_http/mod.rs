@@ -8,6 +8,8 @@
 //! DELETE <endpoint>  ends the session
 //! ```
 
+mod headers;
+mod modern;
 mod post;
 mod request_stream;
 mod stream;
@@ -20,7 +22,10 @@ use actix_web::http::{Method, StatusCode};
 use actix_web::{web, HttpRequest, HttpResponse};
 
 use super::http::{request_identity, HttpOptions};
-use crate::protocol::{ErrorObject, RequestId, Response, INVALID_REQUEST, SUPPORTED_VERSIONS};
+use crate::protocol::{
+    ErrorObject, RequestId, Response, HANDSHAKE_VERSIONS, INVALID_REQUEST, MODERN_VERSIONS,
+    SUPPORTED_VERSIONS,
+};
 use crate::server::Server;
 use crate::session::{IdentityMismatch, Lookup, Session, Transport};
 
@@ -195,7 +200,7 @@ fn header_str(req: &HttpRequest, name: HeaderName) -> Option<&str> {
         .and_then(|value| value.to_str().ok())
 }
 
-/// Checks shared by every method: Host/Origin, then the protocol-version header.
+/// Checks shared by every method: Host/Origin.
 fn check_request(app: &StreamableHttpApp, req: &HttpRequest) -> Result<(), Box<HttpResponse>> {
     if let Err(reason) = app.options.host_policy.check(req) {
         return Err(rejection(
@@ -203,19 +208,45 @@ fn check_request(app: &StreamableHttpApp, req: &HttpRequest) -> Result<(), Box<H
             &format!("Forbidden: {reason}"),
         ));
     }
-    if let Some(version) = req.headers().get(VERSION_HEADER) {
-        let version = version.to_str().unwrap_or("");
-        if !SUPPORTED_VERSIONS.contains(&version) {
-            return Err(rejection(
-                StatusCode::BAD_REQUEST,
-                &format!(
-                    "unsupported MCP-Protocol-Version `{version}`; this server speaks {}",
-                    SUPPORTED_VERSIONS.join(", ")
-                ),
-            ));
-        }
-    }
     Ok(())
+}
+
+/// The handshake era's check of `MCP-Protocol-Version`: absent (2025-03-26 is assumed) or a
+/// handshake revision. A GET or DELETE naming a modern revision gets `405` (that era has
+/// only POST), a batch `400`.
+fn check_handshake_version(req: &HttpRequest) -> Result<(), Box<HttpResponse>> {
+    let Some(version) = req.headers().get(VERSION_HEADER) else {
+        return Ok(());
+    };
+    let version = version.to_str().unwrap_or("");
+    if HANDSHAKE_VERSIONS.contains(&version) {
+        return Ok(());
+    }
+    if MODERN_VERSIONS.contains(&version) && req.method() == Method::POST {
+        // What a modern POST can reach here: a batch.
+        return Err(rejection(
+            StatusCode::BAD_REQUEST,
+            &format!("MCP {version} takes one JSON-RPC message per POST, never a batch"),
+        ));
+    }
+    if MODERN_VERSIONS.contains(&version) {
+        return Err(Box::new(
+            HttpResponse::MethodNotAllowed()
+                .insert_header((header::ALLOW, "POST"))
+                .json(error_body(
+                    None,
+                    INVALID_REQUEST,
+                    &format!("MCP {version} has no sessions and no streams of their own: use POST"),
+                )),
+        ));
+    }
+    Err(rejection(
+        StatusCode::BAD_REQUEST,
+        &format!(
+            "unsupported MCP-Protocol-Version `{version}`; this server speaks {}",
+            SUPPORTED_VERSIONS.join(", ")
+        ),
+    ))
 }
 
 /// The session a request names, or the response that explains why it cannot be served.

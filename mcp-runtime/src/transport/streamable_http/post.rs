@@ -9,17 +9,18 @@ use actix_web::{web, HttpRequest, HttpResponse, HttpResponseBuilder};
 use actix_web_lab::sse::Sse;
 use serde_json::Value;
 
+use super::modern;
 use super::request_stream::RequestStream;
 use super::stream::HttpStream;
 use super::{
-    check_request, error, find_session, header_str, StreamableHttpApp, DEFAULT_HEADER_VERSION,
-    SESSION_HEADER, VERSION_HEADER,
+    check_handshake_version, check_request, error, find_session, header_str, StreamableHttpApp,
+    DEFAULT_HEADER_VERSION, SESSION_HEADER, VERSION_HEADER,
 };
-use crate::context::{Outgoing, RelatedStream};
+use crate::context::{Answer, Outgoing, RelatedStream};
 use crate::dispatch::{Accepted, Incoming};
 use crate::protocol::{batch_json, Message, Response};
 use crate::session::{new_session_id, Session};
-use crate::task::{poll_first, FirstPoll};
+use crate::task::{poll_first, AbortOnDrop, FirstPoll};
 use crate::transport::http::{accepts, body_error, refused, request_identity};
 
 pub(super) async fn post(
@@ -36,6 +37,12 @@ pub(super) async fn post(
         Ok(Incoming::Batch(elements)) => return Box::pin(post_batch(&app, &req, elements)).await,
         Err(err) => return HttpResponse::BadRequest().json(err.to_response()),
     };
+    if modern::is_modern_post(&req, &message) {
+        return modern::post(&app, &req, message).await;
+    }
+    if let Err(response) = check_handshake_version(&req) {
+        return *response;
+    }
     let (session, opens) = match session_for(&app, &req, &message) {
         Ok(found) => found,
         Err(response) => return *response,
@@ -45,7 +52,7 @@ pub(super) async fn post(
     };
     // A new session is registered once its `initialize` has succeeded.
     let registers = opens.then(|| session.clone());
-    let stream = match answer(&app, accepted, registers).await {
+    let stream = match answer(&app, accepted, registers, false).await {
         Ok(stream) => stream,
         Err(response) => return response,
     };
@@ -53,7 +60,7 @@ pub(super) async fn post(
     if opens {
         response.insert_header((SESSION_HEADER, session.id().to_owned()));
     }
-    respond(&app, response, stream)
+    respond(&app, response, stream, always_ok)
 }
 
 /// Checks the request's headers and reads its body, or answers why not.
@@ -123,13 +130,15 @@ fn stateless_session(req: &HttpRequest) -> Session {
     session
 }
 
-/// Runs a request in this task until it has to wait, then in a task of its own: a client that
-/// disconnects does not cancel it (MCP says only `notifications/cancelled` does). What it
-/// sends on the way travels through a bounded channel, made when the first is sent.
-async fn answer(
+/// Runs a request in this task until it has to wait, then in a task of its own. In the
+/// handshake era a client that disconnects does not cancel it (only `notifications/cancelled`
+/// does); with `cancel_on_close` (MCP 2026-07-28) closing the response stream stops it. What
+/// it sends on the way travels through a bounded channel, made when the first is sent.
+pub(super) async fn answer(
     app: &StreamableHttpApp,
     accepted: Accepted,
     registers: Option<Session>,
+    cancel_on_close: bool,
 ) -> Result<RequestStream, HttpResponse> {
     let related = RelatedStream::new(app.options.outbound_queue);
     let (registry, transport) = (Arc::clone(app.server.sessions()), app.transport());
@@ -140,7 +149,7 @@ async fn answer(
         if let (Some(session), Ok(_)) = (registers, &response.outcome) {
             registry.insert(session, transport);
         }
-        Some(response.to_json())
+        Some(Answer::of(&response))
     };
     let ended = || {
         error(
@@ -150,11 +159,11 @@ async fn answer(
     };
     match poll_first(task).await {
         FirstPoll::Finished(answer) => {
-            let json = answer.flatten().ok_or_else(ended)?;
+            let answer = answer.flatten().ok_or_else(ended)?;
             // What the request sent on the way is queued already, and comes first.
             Ok(match related.take_receiver() {
-                None => RequestStream::answered(json),
-                Some(receiver) => RequestStream::finished(receiver, json),
+                None => RequestStream::answered(answer),
+                Some(receiver) => RequestStream::finished(receiver, answer),
             })
         }
         FirstPoll::Waiting(task) => {
@@ -164,30 +173,43 @@ async fn answer(
                 .expect("the transport alone takes the receiver");
             // The channel closes when the request ends (its `Context` holds the rest).
             drop(related);
-            tokio::spawn(async move {
-                if let Some(Some(json)) = task.await {
-                    let _ = sender.send(Outgoing::Response(json)).await;
+            let spawned = tokio::spawn(async move {
+                if let Some(Some(answer)) = task.await {
+                    let _ = sender.send(Outgoing::Response(answer)).await;
                 }
             });
+            // Dropped with this future (the client went away before anything was sent) or
+            // with the stream.
+            let guard = cancel_on_close.then(|| AbortOnDrop::new(&spawned));
             let first = receiver.recv().await.ok_or_else(ended)?;
-            Ok(RequestStream::live(first, receiver))
+            if matches!(first, Outgoing::Response(_)) {
+                if let Some(guard) = guard {
+                    guard.forget();
+                }
+                return Ok(RequestStream::live(first, receiver, None));
+            }
+            Ok(RequestStream::live(first, receiver, guard))
         }
     }
 }
 
-/// A request that only answers gets a plain JSON body (the cheapest for both sides); one that
-/// sends messages on the way (logs, progress, requests to the client) gets an SSE stream
-/// carrying them and then its response.
-fn respond(
+/// A request that only answers gets a plain JSON body (the cheapest for both sides) with the
+/// status `status_of` gives its error code; one that sends messages on the way (logs,
+/// progress, requests to the client) gets an SSE stream carrying them and then its response.
+pub(super) fn respond(
     app: &StreamableHttpApp,
     mut response: HttpResponseBuilder,
     stream: RequestStream,
+    status_of: fn(Option<i64>) -> StatusCode,
 ) -> HttpResponse {
     let stream = match stream.only_response() {
-        Ok(json) if !app.sse_responses => {
-            return response.content_type("application/json").body(json);
+        Ok(answer) if !app.sse_responses => {
+            return response
+                .status(status_of(answer.error_code))
+                .content_type("application/json")
+                .body(answer.json);
         }
-        Ok(json) => RequestStream::answered(json),
+        Ok(answer) => RequestStream::answered(answer),
         Err(stream) => stream,
     };
     // `identity` also keeps a compression middleware (`actix_web::middleware::Compress`) from
@@ -200,6 +222,11 @@ fn respond(
         .body(Sse::from_stream(stream))
 }
 
+/// In the handshake era every answered request is `200`, errors included.
+fn always_ok(_error_code: Option<i64>) -> StatusCode {
+    StatusCode::OK
+}
+
 /// A POST carrying a JSON-RPC batch (revisions up to 2025-03-26): answered with one JSON array
 /// of the responses once every request in it has answered, or `202` when it held none.
 async fn post_batch(
@@ -207,6 +234,9 @@ async fn post_batch(
     req: &HttpRequest,
     elements: Vec<Value>,
 ) -> HttpResponse {
+    if let Err(response) = check_handshake_version(req) {
+        return *response;
+    }
     let session = if app.stateless {
         stateless_session(req)
     } else {

@@ -9,7 +9,8 @@ use actix_web_lab::sse;
 use futures_core::Stream;
 use tokio::sync::mpsc;
 
-use crate::context::Outgoing;
+use crate::context::{Answer, Outgoing};
+use crate::task::AbortOnDrop;
 
 /// The SSE stream answering one POST: its messages, the response last.
 pub(super) struct RequestStream {
@@ -17,49 +18,59 @@ pub(super) struct RequestStream {
     receiver: Option<mpsc::Receiver<Outgoing>>,
     /// The response, when the request finished before the stream began: it follows the
     /// messages queued in `receiver`.
-    last: Option<String>,
+    last: Option<Answer>,
     /// The response was sent: the stream ends, even if a tool kept its `Context` alive.
     answered: bool,
+    /// The request's task, stopped if the stream is dropped before the response (the
+    /// client closed it: in MCP 2026-07-28 that cancels the request).
+    task: Option<AbortOnDrop>,
 }
 
 impl RequestStream {
     /// A request that finished having sent nothing else.
-    pub(super) fn answered(response: String) -> Self {
+    pub(super) fn answered(response: Answer) -> Self {
         RequestStream {
             first: Some(Outgoing::Response(response)),
             receiver: None,
             last: None,
             answered: false,
+            task: None,
         }
     }
 
     /// A request that finished, with what it sent on the way queued in `receiver`.
-    pub(super) fn finished(receiver: mpsc::Receiver<Outgoing>, response: String) -> Self {
+    pub(super) fn finished(receiver: mpsc::Receiver<Outgoing>, response: Answer) -> Self {
         RequestStream {
             first: None,
             receiver: Some(receiver),
             last: Some(response),
             answered: false,
+            task: None,
         }
     }
 
     /// A request still running, which has sent `first`.
-    pub(super) fn live(first: Outgoing, receiver: mpsc::Receiver<Outgoing>) -> Self {
+    pub(super) fn live(
+        first: Outgoing,
+        receiver: mpsc::Receiver<Outgoing>,
+        task: Option<AbortOnDrop>,
+    ) -> Self {
         RequestStream {
             first: Some(first),
             receiver: Some(receiver),
             last: None,
             answered: false,
+            task,
         }
     }
 
     /// The response, when it is the only message: it can go as a plain JSON body.
-    pub(super) fn only_response(self) -> Result<String, Self> {
+    pub(super) fn only_response(self) -> Result<Answer, Self> {
         match self {
             RequestStream {
-                first: Some(Outgoing::Response(json)),
+                first: Some(Outgoing::Response(answer)),
                 ..
-            } => Ok(json),
+            } => Ok(answer),
             stream => Err(stream),
         }
     }
@@ -93,9 +104,13 @@ impl Stream for RequestStream {
             message.map(|message| {
                 let json = match message {
                     Outgoing::Related(json) => json,
-                    Outgoing::Response(json) => {
+                    Outgoing::Response(answer) => {
                         self.answered = true;
-                        json
+                        // Answered: nothing is left to cancel when the stream is dropped.
+                        if let Some(task) = self.task.take() {
+                            task.forget();
+                        }
+                        answer.json
                     }
                 };
                 Ok(sse::Event::Data(sse::Data::new(json).event("message")))

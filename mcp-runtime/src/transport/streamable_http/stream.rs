@@ -16,8 +16,8 @@ use futures_core::Stream;
 use tokio::sync::mpsc;
 
 use super::{
-    check_request, error, find_session, header_str, stateless_rejection, StreamableHttpApp,
-    LAST_EVENT_ID,
+    check_handshake_version, check_request, error, find_session, header_str, stateless_rejection,
+    StreamableHttpApp, LAST_EVENT_ID,
 };
 use crate::session::{Outbound, Session};
 use crate::transport::http::accepts;
@@ -95,7 +95,7 @@ impl Outbound for HttpStream {
 
 /// GET: opens the session's stream (one at a time), replaying what the client missed.
 pub(super) async fn open(app: StreamableHttpApp, req: HttpRequest) -> HttpResponse {
-    if let Err(response) = check_request(&app, &req) {
+    if let Err(response) = check_request(&app, &req).and_then(|()| check_handshake_version(&req)) {
         return *response;
     }
     if app.stateless {
@@ -202,7 +202,7 @@ impl Drop for StreamGuard {
 
 /// DELETE: ends the session; its GET stream ends too.
 pub(super) async fn end(app: StreamableHttpApp, req: HttpRequest) -> HttpResponse {
-    if let Err(response) = check_request(&app, &req) {
+    if let Err(response) = check_request(&app, &req).and_then(|()| check_handshake_version(&req)) {
         return *response;
     }
     if app.stateless {

@@ -1,0 +1,415 @@
+//! MCP 2026-07-28 (the modern era) over Streamable HTTP sockets, beside the handshake era on the
+//! same endpoint: `server/discover`, what every result carries, the era's errors and their HTTP
+//! statuses, the request headers, logs only for requests that ask, and a closed response stream
+//! cancelling its request.
+
+use std::net::SocketAddr;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::time::Duration;
+
+use actix_web::{web, App};
+use mcp_runtime::{tool, Context};
+use mcp_tests::support::{
+    eventually, parse_events, request_with, serving, Reply, SseStream, TestServer,
+};
+use serde_json::{json, Value};
+
+const REVISION: &str = "2026-07-28";
+
+/// Request headers, as names and values.
+type Headers = Vec<(String, String)>;
+
+/// Logs once at info and once at warning, then answers.
+#[tool(name = "modern.log")]
+async fn modern_log(ctx: Context) -> &'static str {
+    ctx.info("an info").await;
+    ctx.warning("a warning").await;
+    "logged"
+}
+
+static STOPPED: AtomicBool = AtomicBool::new(false);
+
+/// Sets [`STOPPED`] when dropped: the call's future was dropped, so the call was stopped.
+struct SetsStopped;
+
+impl Drop for SetsStopped {
+    fn drop(&mut self) {
+        STOPPED.store(true, Ordering::SeqCst);
+    }
+}
+
+/// Reports progress, then waits for ever (until it is cancelled).
+#[tool(name = "modern.forever")]
+async fn modern_forever(ctx: Context) -> &'static str {
+    let _guard = SetsStopped;
+    ctx.report_progress(1.0, None, Some("started")).await;
+    std::future::pending::<()>().await;
+    "never"
+}
+
+fn start() -> TestServer {
+    let server = serving(&["add", "modern.log", "modern.forever"])
+        .name("modern-test")
+        .version("1.2.3")
+        .instructions("Adds numbers.")
+        .build()
+        .unwrap();
+    TestServer::start(2, move || {
+        App::new().service(web::scope("/mcp").service(server.streamable_http_app()))
+    })
+}
+
+fn meta() -> Value {
+    json!({
+        "io.modelcontextprotocol/protocolVersion": REVISION,
+        "io.modelcontextprotocol/clientCapabilities": {},
+        "io.modelcontextprotocol/clientInfo": {"name": "socket-test", "version": "0"},
+    })
+}
+
+/// A modern request: its params with `_meta` added, and the headers the revision requires.
+fn modern(id: i64, method: &str, mut params: Value) -> (Vec<(String, String)>, Value) {
+    params["_meta"] = meta();
+    let mut headers = vec![
+        ("MCP-Protocol-Version".to_owned(), REVISION.to_owned()),
+        ("Mcp-Method".to_owned(), method.to_owned()),
+    ];
+    if let Some(name) = params.get("name").or_else(|| params.get("uri")) {
+        headers.push(("Mcp-Name".to_owned(), name.as_str().unwrap().to_owned()));
+    }
+    let message = json!({"jsonrpc": "2.0", "id": id, "method": method, "params": params});
+    (headers, message)
+}
+
+async fn post(addr: SocketAddr, headers: &[(String, String)], message: &Value) -> Reply {
+    let mut all = vec![
+        ("Accept", "application/json, text/event-stream"),
+        ("Content-Type", "application/json"),
+    ];
+    all.extend(headers.iter().map(|(n, v)| (n.as_str(), v.as_str())));
+    request_with(addr, "POST", "/mcp", &all, message.to_string().as_bytes()).await
+}
+
+async fn call(addr: SocketAddr, id: i64, method: &str, params: Value) -> Reply {
+    let (headers, message) = modern(id, method, params);
+    post(addr, &headers, &message).await
+}
+
+#[actix_web::test]
+async fn discover_names_the_revision_the_server_and_what_it_offers() {
+    let app = start();
+    let reply = call(app.addr, 1, "server/discover", json!({})).await;
+    assert_eq!(reply.status, 200, "{reply:?}");
+    let body = reply.json();
+    assert_eq!(body["id"], 1);
+    let result = &body["result"];
+    assert_eq!(result["resultType"], "complete");
+    assert_eq!(result["supportedVersions"], json!([REVISION]));
+    assert_eq!(
+        result["_meta"]["io.modelcontextprotocol/serverInfo"],
+        json!({"name": "modern-test", "version": "1.2.3"})
+    );
+    assert_eq!(result["instructions"], "Adds numbers.");
+    assert!(result["capabilities"]["tools"].is_object(), "{result}");
+    assert!(result["capabilities"]["logging"].is_object(), "{result}");
+    assert!(result["ttlMs"].as_u64().is_some(), "{result}");
+    assert_eq!(result["cacheScope"], "public");
+}
+
+#[actix_web::test]
+async fn both_eras_are_served_on_one_endpoint_with_their_own_shapes() {
+    let app = start();
+    // The handshake era: a session, and results as they always were.
+    let initialize = json!({"jsonrpc": "2.0", "id": 0, "method": "initialize", "params": {
+        "protocolVersion": "2025-11-25", "capabilities": {},
+        "clientInfo": {"name": "legacy", "version": "0"}}});
+    let opened = post(app.addr, &[], &initialize).await;
+    assert_eq!(opened.status, 200, "{opened:?}");
+    assert_eq!(opened.json()["result"]["protocolVersion"], "2025-11-25");
+    let session = opened
+        .header("mcp-session-id")
+        .expect("a session")
+        .to_owned();
+    let legacy_headers = [
+        ("Mcp-Session-Id".to_owned(), session),
+        ("MCP-Protocol-Version".to_owned(), "2025-11-25".to_owned()),
+    ];
+    let legacy_call = json!({"jsonrpc": "2.0", "id": 1, "method": "tools/call",
+        "params": {"name": "add", "arguments": {"a": 2, "b": 3}}});
+
+    // The modern era, on the same endpoint at the same time: no session.
+    let modern_reply = call(
+        app.addr,
+        7,
+        "tools/call",
+        json!({"name": "add", "arguments": {"a": 40, "b": 2}}),
+    )
+    .await;
+    assert_eq!(modern_reply.status, 200, "{modern_reply:?}");
+    assert!(modern_reply.header("mcp-session-id").is_none());
+    let result = &modern_reply.json()["result"];
+    assert_eq!(result["resultType"], "complete");
+    assert_eq!(result["content"][0]["text"], "42");
+    assert_eq!(
+        result["_meta"]["io.modelcontextprotocol/serverInfo"]["name"],
+        "modern-test"
+    );
+    // Not cacheable: no hints.
+    assert!(result.get("ttlMs").is_none(), "{result}");
+
+    let legacy = post(app.addr, &legacy_headers, &legacy_call).await;
+    assert_eq!(legacy.status, 200, "{legacy:?}");
+    let result = &legacy.json()["result"];
+    assert_eq!(result["content"][0]["text"], "5");
+    assert!(
+        result.get("resultType").is_none() && result.get("_meta").is_none(),
+        "{result}"
+    );
+
+    // Lists of the modern era carry caching hints; the legacy ones do not.
+    let listed = call(app.addr, 8, "tools/list", json!({})).await.json();
+    let names: Vec<&str> = listed["result"]["tools"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|tool| tool["name"].as_str().unwrap())
+        .collect();
+    assert_eq!(names, ["add", "modern.forever", "modern.log"]);
+    assert_eq!(listed["result"]["ttlMs"], 0);
+    assert_eq!(listed["result"]["cacheScope"], "public");
+}
+
+#[actix_web::test]
+async fn mistakes_get_the_errors_and_statuses_of_the_revision_with_the_request_id() {
+    let app = start();
+    let add = json!({"name": "add", "arguments": {"a": 1, "b": 2}});
+    let (headers, message) = modern(3, "tools/call", add.clone());
+    let without = |name: &str| -> Vec<(String, String)> {
+        headers.iter().filter(|(n, _)| n != name).cloned().collect()
+    };
+    let replacing = |name: &str, value: &str| -> Vec<(String, String)> {
+        let mut changed = without(name);
+        changed.push((name.to_owned(), value.to_owned()));
+        changed
+    };
+    let mut no_meta = message.clone();
+    no_meta["params"].as_object_mut().unwrap().remove("_meta");
+    let mut no_capabilities = message.clone();
+    no_capabilities["params"]["_meta"]
+        .as_object_mut()
+        .unwrap()
+        .remove("io.modelcontextprotocol/clientCapabilities");
+    let mut future = message.clone();
+    future["params"]["_meta"]["io.modelcontextprotocol/protocolVersion"] = json!("2099-01-01");
+    let cases: Vec<(&str, Headers, Value, u16, i64)> = vec![
+        ("no _meta", headers.clone(), no_meta, 400, -32602),
+        (
+            "no client capabilities",
+            headers.clone(),
+            no_capabilities,
+            400,
+            -32602,
+        ),
+        (
+            "no Mcp-Method",
+            without("Mcp-Method"),
+            message.clone(),
+            400,
+            -32020,
+        ),
+        (
+            "Mcp-Method of another method",
+            replacing("Mcp-Method", "tools/list"),
+            message.clone(),
+            400,
+            -32020,
+        ),
+        (
+            "Mcp-Method in other case",
+            replacing("Mcp-Method", "TOOLS/CALL"),
+            message.clone(),
+            400,
+            -32020,
+        ),
+        (
+            "no Mcp-Name",
+            without("Mcp-Name"),
+            message.clone(),
+            400,
+            -32020,
+        ),
+        (
+            "Mcp-Name of another tool",
+            replacing("Mcp-Name", "subtract"),
+            message.clone(),
+            400,
+            -32020,
+        ),
+        (
+            "bad base64 in Mcp-Name",
+            replacing("Mcp-Name", "=?base64?YWRk?"),
+            message.clone(),
+            400,
+            -32020,
+        ),
+        (
+            "header and body revisions differ",
+            headers.clone(),
+            future.clone(),
+            400,
+            -32020,
+        ),
+        (
+            "a revision the server does not speak",
+            replacing("MCP-Protocol-Version", "2099-01-01"),
+            future,
+            400,
+            -32022,
+        ),
+    ];
+    for (what, headers, message, status, code) in cases {
+        let reply = post(app.addr, &headers, &message).await;
+        assert_eq!(reply.status, status, "{what}: {reply:?}");
+        let body = reply.json();
+        assert_eq!(body["id"], 3, "{what}: {body}");
+        assert_eq!(body["error"]["code"], code, "{what}: {body}");
+        assert!(!body["error"]["message"].as_str().unwrap().is_empty());
+    }
+    // -32022 says what the server speaks, and echoes what was asked.
+    let (headers, mut message) = modern(4, "tools/list", json!({}));
+    message["params"]["_meta"]["io.modelcontextprotocol/protocolVersion"] = json!("v999");
+    let headers: Vec<_> = headers
+        .into_iter()
+        .map(|(n, v)| {
+            if n == "MCP-Protocol-Version" {
+                (n, "v999".to_owned())
+            } else {
+                (n, v)
+            }
+        })
+        .collect();
+    let data = post(app.addr, &headers, &message).await.json()["error"]["data"].clone();
+    assert_eq!(data, json!({"supported": [REVISION], "requested": "v999"}));
+
+    // Mcp-Name in base64 is decoded before it is compared.
+    let (mut headers, message) = modern(5, "tools/call", add);
+    headers.retain(|(n, _)| n != "Mcp-Name");
+    headers.push(("Mcp-Name".to_owned(), "=?base64?YWRk?=".to_owned()));
+    let reply = post(app.addr, &headers, &message).await;
+    assert_eq!(reply.status, 200, "{reply:?}");
+    assert_eq!(reply.json()["result"]["content"][0]["text"], "3");
+
+    // What the era removed is -32601 with 404, saying what to do instead.
+    for method in [
+        "initialize",
+        "ping",
+        "logging/setLevel",
+        "resources/subscribe",
+        "no/such",
+    ] {
+        let reply = call(app.addr, 6, method, json!({})).await;
+        assert_eq!(reply.status, 404, "{method}: {reply:?}");
+        assert_eq!(reply.json()["error"]["code"], -32601, "{method}");
+    }
+    // The era has POST only, and one message per POST.
+    let get = request_with(
+        app.addr,
+        "GET",
+        "/mcp",
+        &[
+            ("Accept", "text/event-stream"),
+            ("MCP-Protocol-Version", REVISION),
+        ],
+        b"",
+    )
+    .await;
+    assert_eq!(get.status, 405, "{get:?}");
+    let (headers, message) = modern(9, "tools/list", json!({}));
+    let batch = Value::Array(vec![message]);
+    assert_eq!(post(app.addr, &headers, &batch).await.status, 400);
+}
+
+#[actix_web::test]
+async fn a_request_hears_log_messages_only_at_the_level_it_names() {
+    let app = start();
+    // No level named: no log message, and so a plain JSON answer.
+    let quiet = call(
+        app.addr,
+        1,
+        "tools/call",
+        json!({"name": "modern.log", "arguments": {}}),
+    )
+    .await;
+    assert_eq!(quiet.status, 200);
+    assert!(
+        quiet
+            .header("content-type")
+            .unwrap()
+            .starts_with("application/json"),
+        "{quiet:?}"
+    );
+    assert_eq!(quiet.json()["result"]["content"][0]["text"], "logged");
+
+    let (headers, mut message) = modern(
+        2,
+        "tools/call",
+        json!({"name": "modern.log", "arguments": {}}),
+    );
+    message["params"]["_meta"]["io.modelcontextprotocol/logLevel"] = json!("warning");
+    let reply = post(app.addr, &headers, &message).await;
+    assert_eq!(reply.status, 200);
+    assert!(
+        reply
+            .header("content-type")
+            .unwrap()
+            .starts_with("text/event-stream"),
+        "{reply:?}"
+    );
+    let messages: Vec<Value> = parse_events(&reply.body)
+        .iter()
+        .map(|event| serde_json::from_str(&event.data).unwrap())
+        .collect();
+    assert_eq!(messages.len(), 2, "{messages:#?}");
+    assert_eq!(messages[0]["method"], "notifications/message");
+    assert_eq!(messages[0]["params"]["level"], "warning");
+    assert_eq!(messages[0]["params"]["data"], "a warning");
+    assert_eq!(messages[1]["id"], 2);
+    assert_eq!(messages[1]["result"]["content"][0]["text"], "logged");
+}
+
+#[actix_web::test]
+async fn closing_the_response_stream_cancels_the_request() {
+    let app = start();
+    let (headers, mut message) = modern(
+        1,
+        "tools/call",
+        json!({"name": "modern.forever", "arguments": {}}),
+    );
+    message["params"]["_meta"]["progressToken"] = json!("p1");
+    let mut all = vec![
+        ("Accept", "application/json, text/event-stream"),
+        ("Content-Type", "application/json"),
+    ];
+    all.extend(headers.iter().map(|(n, v)| (n.as_str(), v.as_str())));
+    let body = message.to_string();
+    let mut stream = SseStream::send(app.addr, "POST", "/mcp", &all, Some(body.as_bytes())).await;
+    assert_eq!(stream.status, 200);
+    let progress: Value = serde_json::from_str(&stream.next_event().await.data).unwrap();
+    assert_eq!(progress["method"], "notifications/progress");
+    assert!(
+        !STOPPED.load(Ordering::SeqCst),
+        "the call runs while its stream is open"
+    );
+    drop(stream);
+    eventually("the call is stopped", || STOPPED.load(Ordering::SeqCst)).await;
+    // The server goes on serving.
+    tokio::time::sleep(Duration::from_millis(10)).await;
+    let reply = call(
+        app.addr,
+        2,
+        "tools/call",
+        json!({"name": "add", "arguments": {"a": 1, "b": 1}}),
+    )
+    .await;
+    assert_eq!(reply.json()["result"]["content"][0]["text"], "2");
+}
