@@ -337,6 +337,181 @@ fn json_schema_2020_12_tool() -> Tool {
         .unwrap_or_else(|err| panic!("{err}"))
 }
 
+// ---- Questions to the client across rounds (MCP 2026-07-28) ---------------------------------
+//
+// Written as for any revision: in the handshake era each question is a request to the client;
+// for a 2026-07-28 client the runtime answers `input_required` and runs the tool again with
+// the answers. `keyed` names a question the way the conformance suite expects to find it.
+
+/// A name, asked of the user.
+#[derive(Deserialize, JsonSchema)]
+struct Name {
+    name: String,
+}
+
+/// A favourite colour, asked of the user.
+#[derive(Deserialize, JsonSchema)]
+struct Colour {
+    color: String,
+}
+
+/// A yes or no, asked of the user.
+#[derive(Deserialize, JsonSchema)]
+struct Confirmation {
+    ok: bool,
+}
+
+/// Context for a prompt, asked of the user.
+#[derive(Deserialize, JsonSchema)]
+struct PromptContext {
+    context: String,
+}
+
+fn accepted<T>(answer: Elicitation<T>) -> Option<T> {
+    match answer {
+        Elicitation::Accept(value) => Some(value),
+        Elicitation::Decline | Elicitation::Cancel => None,
+    }
+}
+
+/// Asks the user's name, and greets them.
+#[tool]
+async fn test_input_required_result_elicitation(
+    ctx: Context,
+) -> Result<String, ClientRequestError> {
+    let answer = ctx
+        .keyed("user_name")
+        .elicit::<Name>("What is your name?")
+        .await?;
+    Ok(match accepted(answer) {
+        Some(Name { name }) => format!("Hello, {name}!"),
+        None => "Hello, whoever you are!".to_owned(),
+    })
+}
+
+/// Asks the client's model for the capital of France.
+#[tool]
+async fn test_input_required_result_sampling(ctx: Context) -> Result<String, ClientRequestError> {
+    let request = SamplingRequest::new("What is the capital of France?", 100);
+    let answer = ctx.keyed("capital_question").sample(request).await?;
+    Ok(answer.text().unwrap_or("(no text)").to_owned())
+}
+
+/// Lists the client's roots.
+#[tool]
+async fn test_input_required_result_list_roots(ctx: Context) -> Result<String, ClientRequestError> {
+    let roots = ctx.keyed("client_roots").list_roots().await?;
+    let uris: Vec<&str> = roots.iter().map(|root| root.uri.as_str()).collect();
+    Ok(format!("Client roots: {}", uris.join(", ")))
+}
+
+/// Asks for a confirmation; the answer comes back with the signed request state, which the
+/// runtime verifies before the tool sees it.
+#[tool]
+async fn test_input_required_result_request_state(
+    ctx: Context,
+) -> Result<String, ClientRequestError> {
+    let answer = ctx
+        .keyed("confirm")
+        .elicit::<Confirmation>("Please confirm")
+        .await?;
+    let ok = accepted(answer).is_some_and(|confirmation| confirmation.ok);
+    Ok(format!("state-ok: confirmed = {ok}"))
+}
+
+/// Asks three things at once: the user's name, a greeting from the model, the client's roots.
+#[tool]
+async fn test_input_required_result_multiple_inputs(
+    ctx: Context,
+) -> Result<String, ClientRequestError> {
+    let (name, greeting, roots) = tokio::join!(
+        ctx.keyed("user_name").elicit::<Name>("What is your name?"),
+        ctx.keyed("greeting")
+            .sample(SamplingRequest::new("Generate a greeting", 50)),
+        ctx.keyed("client_roots").list_roots(),
+    );
+    let name = accepted(name?).map_or_else(|| "stranger".to_owned(), |n| n.name);
+    let greeting = greeting?.text().unwrap_or("Hello").to_owned();
+    Ok(format!("{greeting}, {name}! ({} roots)", roots?.len()))
+}
+
+/// Asks two questions, one after the other: each round brings one answer.
+#[tool]
+async fn test_input_required_result_multi_round(
+    ctx: Context,
+) -> Result<String, ClientRequestError> {
+    let name = ctx
+        .keyed("step1")
+        .elicit::<Name>("Step 1: What is your name?")
+        .await?;
+    let name = accepted(name).map_or_else(|| "stranger".to_owned(), |n| n.name);
+    let colour = ctx
+        .keyed("step2")
+        .elicit::<Colour>("Step 2: What is your favorite color?")
+        .await?;
+    let colour = accepted(colour).map_or_else(|| "no colour".to_owned(), |c| c.color);
+    Ok(format!("{name} likes {colour}"))
+}
+
+/// Asks for a confirmation: a retry whose request state was altered is refused.
+#[tool]
+async fn test_input_required_result_tampered_state(
+    ctx: Context,
+) -> Result<String, ClientRequestError> {
+    let answer = ctx
+        .keyed("confirm")
+        .elicit::<Confirmation>("Please confirm")
+        .await?;
+    Ok(format!(
+        "confirmed = {}",
+        accepted(answer).is_some_and(|c| c.ok)
+    ))
+}
+
+/// Asks the user if the client can, else its model: never what the client did not declare.
+#[tool]
+async fn test_input_required_result_capabilities(
+    ctx: Context,
+) -> Result<String, ClientRequestError> {
+    match ctx
+        .keyed("user_name")
+        .elicit::<Name>("What is your name?")
+        .await
+    {
+        Ok(answer) => Ok(accepted(answer).map_or_else(|| "no name".to_owned(), |n| n.name)),
+        Err(ClientRequestError::Unsupported { .. }) => {
+            let request = SamplingRequest::new("Suggest a name", 20);
+            let answer = ctx.keyed("name_suggestion").sample(request).await?;
+            Ok(answer.text().unwrap_or("(no text)").to_owned())
+        }
+        Err(other) => Err(other),
+    }
+}
+
+/// Needs the client's model: a client that did not declare `sampling` gets `-32021`.
+#[tool]
+async fn test_missing_capability(ctx: Context) -> Result<String, ClientRequestError> {
+    let answer = ctx.sample(SamplingRequest::new("Say hello", 20)).await?;
+    Ok(answer.text().unwrap_or("(no text)").to_owned())
+}
+
+/// Asks the user a question while the request's stream is open.
+#[tool]
+async fn test_streaming_elicitation(ctx: Context) -> Result<String, ClientRequestError> {
+    ctx.report_progress(0.0, Some(1.0), Some("asking")).await;
+    let answer = ctx.elicit::<Name>("What is your name?").await?;
+    Ok(accepted(answer).map_or_else(|| "no name".to_owned(), |n| format!("Hello, {}!", n.name)))
+}
+
+/// Logs at three levels; a request hears only those at or above the level it asked for.
+#[tool]
+async fn test_logging_tool(ctx: Context) -> &'static str {
+    ctx.debug("a debug message").await;
+    ctx.info("an info message").await;
+    ctx.warning("a warning message").await;
+    "logged at debug, info and warning"
+}
+
 // ---- Tools beyond the suite: roots, subscriptions, state, cancellation -----------------------
 
 /// Lists the roots (directories, files) the client exposes.
@@ -451,6 +626,17 @@ fn watched_resource(ctx: &Context) -> String {
 }
 
 // ---- Prompts ---------------------------------------------------------------------------------
+
+/// A prompt that asks the user for its context first (in MCP 2026-07-28, across rounds).
+#[prompt]
+async fn test_input_required_result_prompt(ctx: Context) -> Result<String, ClientRequestError> {
+    let answer = ctx
+        .keyed("user_context")
+        .elicit::<PromptContext>("What context should the prompt use?")
+        .await?;
+    let context = accepted(answer).map_or_else(|| "none".to_owned(), |c| c.context);
+    Ok(format!("Answer with this context in mind: {context}"))
+}
 
 /// A simple prompt without arguments.
 #[prompt]

@@ -20,6 +20,7 @@ mod content;
 pub mod context;
 mod dispatch;
 mod error;
+mod input;
 mod prompt;
 pub mod protocol;
 mod resource;
@@ -54,6 +55,7 @@ pub use completion::{Completion, CompletionContext, IntoCompletion, MAX_COMPLETI
 pub use content::{Content, Json, ResourceContents, Role};
 pub use context::request::Context;
 pub use error::{BuildError, BuildErrorKind, SourceLocation};
+pub use input::StateKey;
 #[doc = include_str!("../docs/macros/prompt.md")]
 pub use mcp_macros::prompt;
 #[doc = include_str!("../docs/macros/resource.md")]

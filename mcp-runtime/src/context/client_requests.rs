@@ -14,6 +14,7 @@ use serde_json::Value;
 
 use super::Context;
 use crate::content::{Content, Role};
+use crate::input::Asked;
 use crate::protocol::outgoing_json;
 use crate::protocol::wire::{Cancelled, ElicitParams, ElicitResult, Empty};
 use crate::session::Session;
@@ -21,15 +22,47 @@ use crate::session::Session;
 impl Context {
     /// Sends a request to the client and waits for its result, for at most the server's
     /// [`client_request_timeout`](crate::ServerBuilder::client_request_timeout).
+    ///
+    /// In MCP 2026-07-28 the server sends no requests: `elicitation/create`,
+    /// `sampling/createMessage` and `roots/list` become questions of a multi-round-trip
+    /// request (see [`Context::keyed`]); any other method fails as undeliverable.
     pub async fn request(&self, method: &str, params: Value) -> Result<Value, ClientRequestError> {
-        self.request_with(method, &params).await
+        let kind = match method {
+            "elicitation/create" => "elicitation",
+            "sampling/createMessage" => "sampling",
+            "roots/list" => "roots",
+            _ => "request",
+        };
+        self.request_with(None, kind, method, &params).await
     }
 
+    /// Asks the client, under `key` when the handler chose one: in a modern request, through
+    /// its rounds; otherwise as a request on the session's stream.
     async fn request_with<P: Serialize + ?Sized>(
         &self,
+        key: Option<&str>,
+        kind: &str,
         method: &str,
         params: &P,
     ) -> Result<Value, ClientRequestError> {
+        if let Some(rounds) = self.rounds() {
+            if kind == "request" {
+                return Err(ClientRequestError::Undeliverable {
+                    method: method.to_owned(),
+                });
+            }
+            let params =
+                serde_json::to_value(params).map_err(|err| ClientRequestError::Malformed {
+                    method: method.to_owned(),
+                    reason: format!("the request did not serialize: {err}"),
+                })?;
+            return match rounds.ask(key, kind, method, params) {
+                Asked::Answer(answer) => Ok(answer),
+                // Stopped here: the request is answered `input_required`, and runs again
+                // with the answer.
+                Asked::Pending => std::future::pending().await,
+            };
+        }
         let session = &self.inner.session;
         let (id, reply) = session.expect_reply();
         // Whatever ends this wait (reply, timeout, or the tool being dropped) forgets the id.
@@ -75,8 +108,38 @@ impl Context {
         if self.client_capabilities().get(capability).is_some() {
             Ok(())
         } else {
+            if let Some(rounds) = self.rounds() {
+                // Should the handler fail for want of it, the client hears `-32021`.
+                rounds.note_missing(capability);
+            }
             Err(ClientRequestError::Unsupported { capability })
         }
+    }
+
+    /// Questions to the client under a key of the handler's choosing, for clients of MCP
+    /// 2026-07-28, which answer them by key (`inputRequests`, `inputResponses`). Without one,
+    /// a question's key is its kind and position (`elicitation-1`, `sampling-2`). In the
+    /// handshake era keys play no part.
+    ///
+    /// ```
+    /// use mcp_runtime::{context::Elicitation, tool, Context};
+    ///
+    /// #[derive(serde::Deserialize, schemars::JsonSchema)]
+    /// struct Name {
+    ///     name: String,
+    /// }
+    ///
+    /// /// Greets the user by name.
+    /// #[tool]
+    /// async fn greet(ctx: Context) -> String {
+    ///     match ctx.keyed("user_name").elicit::<Name>("What is your name?").await {
+    ///         Ok(Elicitation::Accept(Name { name })) => format!("Hello, {name}!"),
+    ///         _ => "Hello, stranger!".into(),
+    ///     }
+    /// }
+    /// ```
+    pub fn keyed<'a>(&'a self, key: &'a str) -> Keyed<'a> {
+        Keyed { context: self, key }
     }
 
     /// Asks the client to sample its language model (`sampling/createMessage`).
@@ -84,9 +147,17 @@ impl Context {
         &self,
         request: SamplingRequest,
     ) -> Result<SamplingResponse, ClientRequestError> {
+        self.sample_as(None, request).await
+    }
+
+    async fn sample_as(
+        &self,
+        key: Option<&str>,
+        request: SamplingRequest,
+    ) -> Result<SamplingResponse, ClientRequestError> {
         const METHOD: &str = "sampling/createMessage";
         self.require_capability("sampling")?;
-        let result = self.request_with(METHOD, &request).await?;
+        let result = self.request_with(key, "sampling", METHOD, &request).await?;
         decode(METHOD, result)
     }
 
@@ -100,8 +171,19 @@ impl Context {
     where
         T: JsonSchema + DeserializeOwned + 'static,
     {
+        self.elicit_as(None, message).await
+    }
+
+    async fn elicit_as<T>(
+        &self,
+        key: Option<&str>,
+        message: &str,
+    ) -> Result<Elicitation<T>, ClientRequestError>
+    where
+        T: JsonSchema + DeserializeOwned + 'static,
+    {
         let schema = elicitation_schema::<T>();
-        match self.elicit_with(message, &schema).await? {
+        match self.elicit_with(key, message, &schema).await? {
             Elicitation::Accept(content) => {
                 decode("elicitation/create", content).map(Elicitation::Accept)
             }
@@ -116,11 +198,12 @@ impl Context {
         message: &str,
         requested_schema: Value,
     ) -> Result<Elicitation<Value>, ClientRequestError> {
-        self.elicit_with(message, &requested_schema).await
+        self.elicit_with(None, message, &requested_schema).await
     }
 
     async fn elicit_with(
         &self,
+        key: Option<&str>,
         message: &str,
         requested_schema: &Value,
     ) -> Result<Elicitation<Value>, ClientRequestError> {
@@ -130,7 +213,11 @@ impl Context {
             message,
             requested_schema,
         };
-        let result: ElicitResult = decode(METHOD, self.request_with(METHOD, &params).await?)?;
+        let result: ElicitResult = decode(
+            METHOD,
+            self.request_with(key, "elicitation", METHOD, &params)
+                .await?,
+        )?;
         match result.action.as_str() {
             "accept" => Ok(Elicitation::Accept(
                 result
@@ -148,10 +235,56 @@ impl Context {
 
     /// Asks the client for its roots (`roots/list`): the directories or files it exposes.
     pub async fn list_roots(&self) -> Result<Vec<Root>, ClientRequestError> {
+        self.list_roots_as(None).await
+    }
+
+    async fn list_roots_as(&self, key: Option<&str>) -> Result<Vec<Root>, ClientRequestError> {
         const METHOD: &str = "roots/list";
         self.require_capability("roots")?;
-        let result: ListRootsResult = decode(METHOD, self.request_with(METHOD, &Empty {}).await?)?;
+        let result = self.request_with(key, "roots", METHOD, &Empty {}).await?;
+        let result: ListRootsResult = decode(METHOD, result)?;
         Ok(result.roots)
+    }
+}
+
+/// The questions of [`Context`] under a key of the handler's choosing: see [`Context::keyed`].
+#[derive(Debug, Clone, Copy)]
+pub struct Keyed<'a> {
+    context: &'a Context,
+    key: &'a str,
+}
+
+impl Keyed<'_> {
+    /// [`Context::sample`], under this key.
+    pub async fn sample(
+        self,
+        request: SamplingRequest,
+    ) -> Result<SamplingResponse, ClientRequestError> {
+        self.context.sample_as(Some(self.key), request).await
+    }
+
+    /// [`Context::elicit`], under this key.
+    pub async fn elicit<T>(self, message: &str) -> Result<Elicitation<T>, ClientRequestError>
+    where
+        T: JsonSchema + DeserializeOwned + 'static,
+    {
+        self.context.elicit_as(Some(self.key), message).await
+    }
+
+    /// [`Context::elicit_with_schema`], under this key.
+    pub async fn elicit_with_schema(
+        self,
+        message: &str,
+        requested_schema: Value,
+    ) -> Result<Elicitation<Value>, ClientRequestError> {
+        self.context
+            .elicit_with(Some(self.key), message, &requested_schema)
+            .await
+    }
+
+    /// [`Context::list_roots`], under this key.
+    pub async fn list_roots(self) -> Result<Vec<Root>, ClientRequestError> {
+        self.context.list_roots_as(Some(self.key)).await
     }
 }
 

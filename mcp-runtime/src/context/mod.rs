@@ -11,7 +11,8 @@ mod related;
 pub(crate) mod request;
 
 pub use client_requests::{
-    ClientRequestError, Elicitation, Root, SamplingMessage, SamplingRequest, SamplingResponse,
+    ClientRequestError, Elicitation, Keyed, Root, SamplingMessage, SamplingRequest,
+    SamplingResponse,
 };
 pub(crate) use related::{Answer, Outgoing, RelatedStream};
 pub(crate) use request::Context;

@@ -6,6 +6,7 @@ use std::sync::Arc;
 use serde::Serialize;
 use serde_json::Value;
 
+use crate::input::Rounds;
 use crate::protocol::wire::{LogMessage, Progress};
 use crate::protocol::{outgoing_json, LogLevel, RequestId};
 use crate::server::Server;
@@ -47,6 +48,9 @@ pub(super) struct ContextInner {
     /// Where messages related to this request go; `None`: the session's own stream.
     related: Option<Arc<RelatedStream>>,
     cancel: CancelToken,
+    /// The rounds of a multi-round-trip request (MCP 2026-07-28): where questions to the
+    /// client are answered or recorded, instead of being sent as requests.
+    pub(super) rounds: Option<Arc<Rounds>>,
 }
 
 impl fmt::Debug for Context {
@@ -66,6 +70,7 @@ impl Context {
         progress_token: Option<Value>,
         related: Option<Arc<RelatedStream>>,
         cancel: CancelToken,
+        rounds: Option<Arc<Rounds>>,
     ) -> Self {
         Context {
             inner: Arc::new(ContextInner {
@@ -75,8 +80,13 @@ impl Context {
                 progress_token,
                 related,
                 cancel,
+                rounds,
             }),
         }
+    }
+
+    pub(crate) fn rounds(&self) -> Option<&Arc<Rounds>> {
+        self.inner.rounds.as_ref()
     }
 
     /// The id of the request being served.

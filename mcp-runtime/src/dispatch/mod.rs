@@ -103,6 +103,18 @@ impl Server {
             }
         }
         let progress_token = progress_token(&request);
+        let modern = session.negotiated().is_some_and(|n| n.is_modern());
+        let rounds = if modern {
+            match modern::rounds_for(self, session, &request) {
+                Ok(rounds) => rounds,
+                Err(error) => {
+                    session.finish_request(&id);
+                    return Some(Response::error(Some(id), error));
+                }
+            }
+        } else {
+            None
+        };
         let context = Context::new(
             self.clone(),
             session.clone(),
@@ -110,11 +122,12 @@ impl Server {
             progress_token,
             related,
             token.clone(),
+            rounds.as_ref().map(|of| Arc::clone(&of.rounds)),
         );
         // Most requests answer in their first poll: only one that waits also waits for its
         // cancellation (registering that wait showed in the profile). Biased towards the
         // cancellation: a request cancelled as it completes gets no response.
-        let mut handling = std::pin::pin!(self.handle_request(session, request, context));
+        let mut handling = std::pin::pin!(self.handle_request(session, request, context, rounds));
         let response = match poll_once(handling.as_mut()).await {
             Poll::Ready(response) => (!token.is_cancelled()).then_some(response),
             Poll::Pending => tokio::select! {
@@ -133,6 +146,7 @@ impl Server {
         session: &Session,
         request: Request,
         context: Context,
+        rounds: Option<modern::RoundsOf>,
     ) -> Response {
         let Request { id, method, params } = request;
         let modern = session.negotiated().is_some_and(|n| n.is_modern());
@@ -140,9 +154,22 @@ impl Server {
             let outcome = match modern::ModernMethod::of(&method) {
                 modern::ModernMethod::Discover => modern::discover(self),
                 modern::ModernMethod::Removed(why) => Err(modern::removed(&method, why)),
-                modern::ModernMethod::Shared => {
-                    self.handle_shared(session, &method, params, context).await
-                }
+                modern::ModernMethod::Shared => match rounds {
+                    // A handler that may ask questions runs until it finishes, or until it
+                    // waits for an answer it does not have: then the client is asked.
+                    Some(of) => {
+                        let handling = self.handle_shared(session, &method, params, context);
+                        match crate::input::until_input(&of.rounds, handling).await {
+                            None => modern::input_required(self, &of),
+                            Some(Err(_)) if of.rounds.missing_capability().is_some() => {
+                                let capability = of.rounds.missing_capability().unwrap_or("");
+                                Err(crate::input::missing_capability(capability))
+                            }
+                            Some(outcome) => outcome,
+                        }
+                    }
+                    None => self.handle_shared(session, &method, params, context).await,
+                },
             };
             modern::dress(self, &method, outcome)
         } else {

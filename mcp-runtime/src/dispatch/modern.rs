@@ -3,14 +3,28 @@
 //! on cacheable results `ttlMs` and `cacheScope`). The methods both eras share run the same
 //! code; only their answers are dressed here.
 
+use std::sync::Arc;
+
+use serde::Serialize;
 use serde_json::value::RawValue;
+use serde_json::{Map, Value};
 
 use super::handshake::capabilities;
 use super::Outcome;
+use crate::input::{state, Rounds};
 use crate::protocol::meta::modern_error_code;
 use crate::protocol::wire::DiscoverResult;
-use crate::protocol::{encode, ErrorObject, METHOD_NOT_FOUND, MODERN_VERSIONS};
+use crate::protocol::{encode, ErrorObject, Request, METHOD_NOT_FOUND, MODERN_VERSIONS};
 use crate::server::Server;
+use crate::session::Session;
+
+/// `resultType: "input_required"` (added with `_meta` by [`input_required`]).
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct InputRequiredResult {
+    input_requests: Map<String, Value>,
+    request_state: String,
+}
 
 /// What a method of the modern era is, before it runs.
 pub(super) enum ModernMethod {
@@ -47,6 +61,86 @@ impl ModernMethod {
     }
 }
 
+/// The methods whose handlers may ask the client questions (multi-round-trip requests).
+pub(super) fn takes_input(method: &str) -> bool {
+    matches!(method, "tools/call" | "prompts/get" | "resources/read")
+}
+
+/// What a modern request of [`takes_input`] brings from earlier rounds: the answers recorded
+/// in its `requestState` (verified) and those of its `inputResponses` for the questions that
+/// state says were asked; and what binds a new state to the request.
+pub(super) fn rounds_for(
+    server: &Server,
+    session: &Session,
+    request: &Request,
+) -> Result<Option<RoundsOf>, ErrorObject> {
+    if !takes_input(&request.method) {
+        return Ok(None);
+    }
+    let binding = state::request_binding(&request.method, &request.params);
+    let subject = session
+        .identity()
+        .map(|identity| identity.subject().to_owned());
+    let mut answers = Map::new();
+    match request.params.get("requestState") {
+        None | Some(Value::Null) => {}
+        Some(Value::String(sealed)) => {
+            let remembered = state::open(server.state_key(), sealed, &binding, subject.as_deref())?;
+            answers = remembered.answers;
+            if let Some(Value::Object(responses)) = request.params.get("inputResponses") {
+                // Only answers to what was asked count; anything else is ignored.
+                for key in remembered.asked {
+                    if let Some(answer) = responses.get(&key) {
+                        answers.insert(key, answer.clone());
+                    }
+                }
+            }
+        }
+        Some(_) => {
+            return Err(ErrorObject::invalid_params(
+                "`requestState` must be the string the server sent, unchanged",
+            ))
+        }
+    }
+    Ok(Some(RoundsOf {
+        rounds: Arc::new(Rounds::new(answers)),
+        binding,
+        subject,
+    }))
+}
+
+/// The rounds of one request, and what a new state is bound to.
+pub(super) struct RoundsOf {
+    pub rounds: Arc<Rounds>,
+    binding: String,
+    subject: Option<String>,
+}
+
+/// The answer to a handler stopped by its questions: `input_required`, with the questions
+/// by key and the state to send back.
+pub(super) fn input_required(server: &Server, of: &RoundsOf) -> Outcome {
+    let outstanding = of.rounds.take_outstanding();
+    let remembered = state::Remembered {
+        request: of.binding.clone(),
+        subject: of.subject.clone(),
+        expires_ms: state::now_ms().saturating_add(
+            u64::try_from(server.request_state_ttl().as_millis()).unwrap_or(u64::MAX),
+        ),
+        answers: of.rounds.answers().clone(),
+        asked: outstanding.iter().map(|(key, _)| key.clone()).collect(),
+        user: None,
+    };
+    let result = InputRequiredResult {
+        input_requests: outstanding.into_iter().collect(),
+        request_state: state::seal(server.state_key(), &remembered),
+    };
+    let encoded = encode(&result)?;
+    Ok(prepend_members(
+        &encoded,
+        &server.modern_members().input_required,
+    ))
+}
+
 /// `-32601` for a method the modern era does not have, saying what to do instead.
 pub(super) fn removed(method: &str, why: &str) -> ErrorObject {
     ErrorObject::new(
@@ -71,6 +165,8 @@ pub(super) fn discover(server: &Server) -> Outcome {
 pub(super) fn dress(server: &Server, method: &str, outcome: Outcome) -> Outcome {
     let members = server.modern_members();
     match outcome {
+        // Dressed already.
+        Ok(result) if result.get().starts_with("{\"resultType\"") => Ok(result),
         Ok(result) => {
             let leading = match method {
                 "server/discover"

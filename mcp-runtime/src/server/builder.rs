@@ -9,6 +9,7 @@ use super::{ModernMembers, Server, ServerInner, Settings, StateMap};
 use crate::caching::CacheHints;
 use crate::catalog::{choose, declared, Live};
 use crate::error::BuildError;
+use crate::input::StateKey;
 use crate::prompt::{Prompt, PromptDefinition, Prompts};
 use crate::resource::{ResourceDefinition, Resources};
 use crate::session::SessionRegistry;
@@ -137,6 +138,22 @@ impl ServerBuilder {
     /// `ttlMs: 0`. See [`CacheHints`].
     pub fn read_caching(mut self, hints: CacheHints) -> Self {
         self.settings.read_caching = hints;
+        self
+    }
+
+    /// The key that signs the `requestState` of multi-round-trip requests (MCP 2026-07-28),
+    /// which the client carries between rounds. Every replica serving one endpoint must share
+    /// it, since a retry may reach any of them. Default: from the `MCP_STATE_KEY` environment
+    /// variable when set, else random per process (states then end with it).
+    pub fn state_key(mut self, key: StateKey) -> Self {
+        self.settings.state_key = key;
+        self
+    }
+
+    /// How long a `requestState` stays good: a retry after that starts over. Default: 10
+    /// minutes.
+    pub fn request_state_ttl(mut self, ttl: Duration) -> Self {
+        self.settings.request_state_ttl = ttl;
         self
     }
 

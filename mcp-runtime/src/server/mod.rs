@@ -8,6 +8,7 @@ mod lifecycle;
 mod state;
 
 use crate::caching::CacheHints;
+use crate::input::StateKey;
 use std::fmt;
 use std::sync::atomic::{AtomicBool, AtomicUsize};
 use std::sync::{Arc, OnceLock};
@@ -85,6 +86,8 @@ pub(crate) struct ModernMembers {
     pub list: Box<str>,
     /// Of `resources/read`.
     pub read: Box<str>,
+    /// Of an `input_required` answer.
+    pub input_required: Box<str>,
 }
 
 impl ModernMembers {
@@ -96,11 +99,13 @@ impl ModernMembers {
         };
         let server_info =
             serde_json::to_string(&server_info).expect("serverInfo always serializes");
-        let result = format!(
-            "\"resultType\":\"complete\",\"_meta\":{{\"{}\":{server_info}}}",
+        let meta = format!(
+            "\"_meta\":{{\"{}\":{server_info}}}",
             crate::protocol::meta::SERVER_INFO
         );
+        let result = format!("\"resultType\":\"complete\",{meta}");
         ModernMembers {
+            input_required: format!("\"resultType\":\"input_required\",{meta}").into(),
             list: format!("{result},{}", settings.list_caching.json_members()).into(),
             read: format!("{result},{}", settings.read_caching.json_members()).into(),
             result: result.into(),
@@ -118,6 +123,8 @@ struct Settings {
     max_sessions: usize,
     list_caching: CacheHints,
     read_caching: CacheHints,
+    state_key: StateKey,
+    request_state_ttl: Duration,
 }
 
 impl Default for Settings {
@@ -130,6 +137,13 @@ impl Default for Settings {
             max_sessions: 10_000,
             list_caching: CacheHints::public(Duration::ZERO),
             read_caching: CacheHints::private(Duration::ZERO),
+            // Every replica of a deployment must share the key: `MCP_STATE_KEY` gives it
+            // without code.
+            state_key: std::env::var("MCP_STATE_KEY")
+                .ok()
+                .filter(|secret| !secret.is_empty())
+                .map_or_else(StateKey::random, StateKey::new),
+            request_state_ttl: crate::input::state::DEFAULT_STATE_TTL,
         }
     }
 }
@@ -238,6 +252,14 @@ impl Server {
 
     pub(crate) fn max_requests_per_session(&self) -> usize {
         self.inner.settings.max_requests_per_session
+    }
+
+    pub(crate) fn state_key(&self) -> &StateKey {
+        &self.inner.settings.state_key
+    }
+
+    pub(crate) fn request_state_ttl(&self) -> Duration {
+        self.inner.settings.request_state_ttl
     }
 
     pub(crate) fn modern_members(&self) -> &ModernMembers {

@@ -41,6 +41,8 @@ pub(crate) async fn call(
             "unknown tool `{name}`: call `tools/list` to see the available tools"
         )));
     };
+    // A question the tool could not ask (MCP 2026-07-28) makes its failure the client's to fix.
+    let rounds = context.rounds().cloned();
     let result = match arguments {
         Value::Object(arguments) => run_isolated(tool.call(arguments, context), timeout).await,
         Value::Null => run_isolated(tool.call(Map::new(), context), timeout).await,
@@ -49,6 +51,11 @@ pub(crate) async fn call(
             not_an_object(&other).unwrap_or("an object")
         )),
     };
+    if let Some(capability) = rounds.and_then(|rounds| rounds.missing_capability()) {
+        if result.is_error {
+            return Err(crate::input::missing_capability(capability));
+        }
+    }
     encode(&result)
 }
 

@@ -442,50 +442,6 @@ fn conformance_suite_all_against_everything() {
 /// The scenarios of the 2026-07-28 requirement set that the everything example does not pass
 /// yet, each with what it waits for. Every other scenario the suite runs must pass.
 const NOT_YET_2026: &[(&str, &str)] = &[
-    (
-        "server-stateless",
-        "multi-round-trip requests and subscriptions/listen",
-    ),
-    (
-        "input-required-result-basic-elicitation",
-        "multi-round-trip requests",
-    ),
-    (
-        "input-required-result-basic-sampling",
-        "multi-round-trip requests",
-    ),
-    (
-        "input-required-result-basic-list-roots",
-        "multi-round-trip requests",
-    ),
-    (
-        "input-required-result-request-state",
-        "multi-round-trip requests",
-    ),
-    (
-        "input-required-result-multiple-input-requests",
-        "multi-round-trip requests",
-    ),
-    (
-        "input-required-result-multi-round",
-        "multi-round-trip requests",
-    ),
-    (
-        "input-required-result-non-tool-request",
-        "multi-round-trip requests",
-    ),
-    (
-        "input-required-result-result-type",
-        "multi-round-trip requests",
-    ),
-    (
-        "input-required-result-tampered-state",
-        "multi-round-trip requests",
-    ),
-    (
-        "input-required-result-capability-check",
-        "multi-round-trip requests",
-    ),
     ("json-schema-2020-12", "its 2026 test tool"),
     (
         "http-custom-header-server-validation",
@@ -553,6 +509,12 @@ fn conformance_2026_07_28_requirements_against_everything() {
         "sep-2164-resource-not-found",
         "http-header-validation",
         "input-required-result-unsupported-methods",
+        "input-required-result-multiple-input-requests",
+        "input-required-result-multi-round",
+        "input-required-result-tampered-state",
+        "input-required-result-capability-check",
+        "input-required-result-non-tool-request",
+        "server-stateless",
         "tools-call-with-progress",
         "dns-rebinding-protection",
     ] {

@@ -485,6 +485,7 @@ fn assert_everything_over(target: &Target) {
     assert_eq!(
         names,
         [
+            "test_input_required_result_prompt",
             "test_prompt_with_arguments",
             "test_prompt_with_embedded_resource",
             "test_prompt_with_image",
@@ -493,7 +494,7 @@ fn assert_everything_over(target: &Target) {
         "{listed:#}"
     );
     assert_eq!(
-        prompts[0]["arguments"],
+        prompts[1]["arguments"],
         json!([
             {"name": "arg1", "description": "First test argument.", "required": true},
             {"name": "arg2", "description": "Second test argument.", "required": true},

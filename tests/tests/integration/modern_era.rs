@@ -8,6 +8,7 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::Duration;
 
 use actix_web::{web, App};
+use mcp_runtime::context::{ClientRequestError, Elicitation, SamplingRequest};
 use mcp_runtime::{tool, Context};
 use mcp_tests::support::{
     eventually, parse_events, request_with, serving, Reply, SseStream, TestServer,
@@ -47,8 +48,31 @@ async fn modern_forever(ctx: Context) -> &'static str {
     "never"
 }
 
+/// A city, asked of the user.
+#[derive(serde::Deserialize, schemars::JsonSchema)]
+struct City {
+    city: String,
+}
+
+/// Asks the user for a city (a default key), then the model about it, and answers with both.
+#[tool(name = "modern.travel")]
+async fn modern_travel(days: u32, ctx: Context) -> Result<String, ClientRequestError> {
+    let city = match ctx.elicit::<City>("Where to?").await? {
+        Elicitation::Accept(City { city }) => city,
+        _ => return Ok("staying home".into()),
+    };
+    let plan = ctx
+        .keyed("plan")
+        .sample(SamplingRequest::new(
+            format!("Plan {days} days in {city}"),
+            100,
+        ))
+        .await?;
+    Ok(format!("{city}: {}", plan.text().unwrap_or("")))
+}
+
 fn start() -> TestServer {
-    let server = serving(&["add", "modern.log", "modern.forever"])
+    let server = serving(&["add", "modern.log", "modern.forever", "modern.travel"])
         .name("modern-test")
         .version("1.2.3")
         .instructions("Adds numbers.")
@@ -174,7 +198,10 @@ async fn both_eras_are_served_on_one_endpoint_with_their_own_shapes() {
         .iter()
         .map(|tool| tool["name"].as_str().unwrap())
         .collect();
-    assert_eq!(names, ["add", "modern.forever", "modern.log"]);
+    assert_eq!(
+        names,
+        ["add", "modern.forever", "modern.log", "modern.travel"]
+    );
     assert_eq!(listed["result"]["ttlMs"], 0);
     assert_eq!(listed["result"]["cacheScope"], "public");
 }
@@ -412,4 +439,125 @@ async fn closing_the_response_stream_cancels_the_request() {
     )
     .await;
     assert_eq!(reply.json()["result"]["content"][0]["text"], "2");
+}
+
+/// `meta()` declaring these client capabilities.
+fn with_capabilities(message: &mut Value, capabilities: Value) {
+    message["params"]["_meta"]["io.modelcontextprotocol/clientCapabilities"] = capabilities;
+}
+
+async fn travel(addr: SocketAddr, id: i64, extra: Value, capabilities: Value) -> Value {
+    let mut params = json!({"name": "modern.travel", "arguments": {"days": 3}});
+    for (name, value) in extra.as_object().unwrap() {
+        params[name] = value.clone();
+    }
+    let (headers, mut message) = modern(id, "tools/call", params);
+    with_capabilities(&mut message, capabilities);
+    let reply = post(addr, &headers, &message).await;
+    assert_eq!(
+        reply.status,
+        if reply.json().get("error").is_some() {
+            400
+        } else {
+            200
+        }
+    );
+    reply.json()
+}
+
+#[actix_web::test]
+async fn a_tool_asking_the_client_is_answered_across_rounds_with_the_same_code() {
+    let app = start();
+    let both = json!({"elicitation": {}, "sampling": {}});
+    // Round 1: the question it has no answer for.
+    let first = travel(app.addr, 1, json!({}), both.clone()).await;
+    let result = &first["result"];
+    assert_eq!(result["resultType"], "input_required", "{first}");
+    assert_eq!(
+        result["inputRequests"]["elicitation-1"]["method"],
+        "elicitation/create"
+    );
+    assert_eq!(
+        result["inputRequests"]["elicitation-1"]["params"]["message"],
+        "Where to?"
+    );
+    let schema = &result["inputRequests"]["elicitation-1"]["params"]["requestedSchema"];
+    assert_eq!(schema["properties"]["city"]["type"], "string", "{schema}");
+    let state1 = result["requestState"].as_str().unwrap().to_owned();
+
+    // Round 2: the answer, and the state; the tool runs again and asks the next question.
+    let answer = json!({"elicitation-1": {"action": "accept", "content": {"city": "Lyon"}}});
+    let second = travel(
+        app.addr,
+        2,
+        json!({"inputResponses": answer, "requestState": state1}),
+        both.clone(),
+    )
+    .await;
+    let result = &second["result"];
+    assert_eq!(result["resultType"], "input_required", "{second}");
+    let asked: Vec<&String> = result["inputRequests"]
+        .as_object()
+        .unwrap()
+        .keys()
+        .collect();
+    assert_eq!(asked, ["plan"]);
+    assert_eq!(
+        result["inputRequests"]["plan"]["params"]["messages"][0]["content"]["text"],
+        "Plan 3 days in Lyon"
+    );
+    let state2 = result["requestState"].as_str().unwrap().to_owned();
+    assert_ne!(state1, state2);
+
+    // Round 3: only the last answer travels; the first comes from the state.
+    let plan = json!({"plan": {"role": "assistant", "model": "m",
+        "content": {"type": "text", "text": "see the old town"}}});
+    let third = travel(
+        app.addr,
+        3,
+        json!({"inputResponses": plan.clone(), "requestState": state2.clone()}),
+        both.clone(),
+    )
+    .await;
+    assert_eq!(third["result"]["resultType"], "complete", "{third}");
+    assert_eq!(
+        third["result"]["content"][0]["text"],
+        "Lyon: see the old town"
+    );
+
+    // A state is the request's own: altered, or sent with other arguments, it is refused.
+    let mut altered = state2.clone().into_bytes();
+    let at = altered.len() / 2;
+    altered[at] = if altered[at] == b'A' { b'B' } else { b'A' };
+    let altered = String::from_utf8(altered).unwrap();
+    let refused = travel(
+        app.addr,
+        4,
+        json!({"inputResponses": plan.clone(), "requestState": altered}),
+        both.clone(),
+    )
+    .await;
+    assert_eq!(refused["error"]["code"], -32602, "{refused}");
+    assert!(refused["error"]["message"]
+        .as_str()
+        .unwrap()
+        .contains("requestState"));
+    let mut params = json!({"name": "modern.travel", "arguments": {"days": 9},
+        "inputResponses": plan, "requestState": state2});
+    let (headers, mut message) = modern(5, "tools/call", params.take());
+    with_capabilities(&mut message, both);
+    let other_request = post(app.addr, &headers, &message).await.json();
+    assert_eq!(other_request["error"]["code"], -32602, "{other_request}");
+}
+
+#[actix_web::test]
+async fn a_question_the_client_cannot_answer_is_never_asked() {
+    let app = start();
+    // No elicitation declared: the tool's elicit fails, and so does the tool: -32021.
+    let reply = travel(app.addr, 1, json!({}), json!({"sampling": {}})).await;
+    assert_eq!(reply["error"]["code"], -32021, "{reply}");
+    assert_eq!(
+        reply["error"]["data"]["requiredCapabilities"],
+        json!({"elicitation": {}})
+    );
 }
