@@ -290,13 +290,18 @@ struct Address {
 /// `"additionalProperties": false` says.
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
+#[serde(rename_all = "camelCase")]
 struct Person {
     name: Option<String>,
     address: Option<Address>,
+    contact_method: Option<String>,
+    phone: Option<String>,
+    email: Option<String>,
 }
 
 /// A tool whose input schema is written by hand and listed exactly as written, `$schema`,
-/// `$defs`, `$ref` and `additionalProperties` included (JSON Schema 2020-12, SEP-1613). A
+/// `$defs`, `$anchor`, `$ref`, `allOf`/`anyOf`, `if`/`then`/`else` and `additionalProperties`
+/// included (JSON Schema 2020-12: SEP-1613, and SEP-2106 of MCP 2026-07-28). A
 /// `#[tool]`'s schema is derived and normalised for clients instead, so this one is made with
 /// `Tool::builder`; its handler gets the arguments as sent and checks them itself.
 fn json_schema_2020_12_tool() -> Tool {
@@ -307,6 +312,7 @@ fn json_schema_2020_12_tool() -> Tool {
             "type": "object",
             "$defs": {
                 "address": {
+                    "$anchor": "addressDef",
                     "type": "object",
                     "properties": {
                         "street": { "type": "string" },
@@ -316,22 +322,51 @@ fn json_schema_2020_12_tool() -> Tool {
             },
             "properties": {
                 "name": { "type": "string" },
-                "address": { "$ref": "#/$defs/address" }
+                "address": { "$ref": "#/$defs/address" },
+                "contactMethod": { "type": "string", "enum": ["phone", "email"] },
+                "phone": { "type": "string" },
+                "email": { "type": "string" }
             },
+            "allOf": [{ "anyOf": [{ "required": ["phone"] }, { "required": ["email"] }] }],
+            "if": {
+                "properties": { "contactMethod": { "const": "phone" } },
+                "required": ["contactMethod"]
+            },
+            "then": { "required": ["phone"] },
+            "else": { "required": ["email"] },
             "additionalProperties": false
         }))
         .handler(|arguments: Map<String, Value>, _ctx: Context| async move {
             let person: Person = serde_json::from_value(Value::Object(arguments))
                 .map_err(|err| format!("invalid arguments: {err}"))?;
             let name = person.name.as_deref().unwrap_or("someone");
-            Ok::<_, String>(match person.address {
-                Some(Address { street, city }) => format!(
-                    "{name} lives at {}, {}",
-                    street.as_deref().unwrap_or("an unknown street"),
-                    city.as_deref().unwrap_or("an unknown city")
-                ),
-                None => format!("{name} has no address"),
-            })
+            // The schema's `allOf`/`if` rules: a way to reach them, the one they chose if any.
+            let reach = match (
+                person.contact_method.as_deref(),
+                &person.phone,
+                &person.email,
+            ) {
+                (Some("phone"), None, _) => {
+                    return Err("contactMethod is phone: give a phone".into())
+                }
+                (Some("email") | None, _, None) if person.phone.is_none() => {
+                    return Err("give a phone or an email".into())
+                }
+                (Some("email"), _, None) => {
+                    return Err("contactMethod is email: give an email".into())
+                }
+                _ => person.phone.or(person.email).unwrap_or_default(),
+            };
+            Ok::<_, String>(
+                match person.address {
+                    Some(Address { street, city }) => format!(
+                        "{name} lives at {}, {}",
+                        street.as_deref().unwrap_or("an unknown street"),
+                        city.as_deref().unwrap_or("an unknown city")
+                    ),
+                    None => format!("{name} has no address"),
+                } + &format!(" (reach them at {reach})"),
+            )
         })
         .build()
         .unwrap_or_else(|err| panic!("{err}"))
@@ -510,6 +545,25 @@ async fn test_logging_tool(ctx: Context) -> &'static str {
     ctx.info("an info message").await;
     ctx.warning("a warning message").await;
     "logged at debug, info and warning"
+}
+
+// ---- Arguments mirrored in headers (MCP 2026-07-28) ----------------------------------------
+
+/// The forecast for a region. The region and the number of days travel as `Mcp-Param-Region`
+/// and `Mcp-Param-Days` headers too, for gateways that route by them; the server checks that
+/// the headers and the arguments agree.
+///
+/// # Arguments
+///
+/// * `region` - Where, for example `eu-west`.
+/// * `days` - How many days ahead (default 1).
+#[tool(read_only)]
+fn forecast(
+    #[arg(header = "Region")] region: String,
+    #[arg(header = "Days")] days: Option<u32>,
+) -> String {
+    let days = days.unwrap_or(1);
+    format!("{region}: sunny for the next {days} day(s)")
 }
 
 // ---- Tools beyond the suite: roots, subscriptions, state, cancellation -----------------------

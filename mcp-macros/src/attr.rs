@@ -204,6 +204,8 @@ pub struct ArgAttr {
     pub name: Option<Spanned<String>>,
     pub description: Option<String>,
     pub default: Option<Expr>,
+    /// `header = "Region"`: the argument is mirrored in `Mcp-Param-Region` (MCP 2026-07-28).
+    pub header: Option<Spanned<String>>,
 }
 
 impl ArgAttr {
@@ -224,9 +226,17 @@ impl ArgAttr {
                     span: lit.span(),
                 };
                 set(&meta, &mut self.name, name)
+            } else if path.is_ident("header") {
+                let lit = string(&meta)?;
+                let header = Spanned {
+                    value: lit.value(),
+                    span: lit.span(),
+                };
+                set(&meta, &mut self.header, header)
             } else {
                 Err(meta.error(format!(
-                    "unknown #[arg] option `{}`; the options are: description, default, name",
+                    "unknown #[arg] option `{}`; the options are: description, default, name, \
+                     header",
                     path_text(path)
                 )))
             }

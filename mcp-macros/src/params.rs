@@ -19,6 +19,8 @@ pub struct Param {
     pub ty: Type,
     pub description: Option<String>,
     pub default: Option<Expr>,
+    /// `#[arg(header = "..")]`: the `Mcp-Param-*` header that mirrors it.
+    pub header: Option<crate::attr::Spanned<String>>,
     /// The runtime fills it in with the request's `Context` instead of the client.
     pub injected: bool,
 }
@@ -94,6 +96,7 @@ pub fn parse_params(item: &mut ItemFn, errors: &mut Errors) -> Vec<Param> {
             ty: (*typed.ty).clone(),
             description: arg.description,
             default: arg.default,
+            header: arg.header,
             injected: names_context(&typed.ty),
         });
     }

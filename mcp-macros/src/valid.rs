@@ -163,8 +163,11 @@ fn check_params(decl: &Declaration, errors: &mut Errors) {
                 ),
             ));
         }
+        if let Some(header) = &param.header {
+            check_header(kind, header, errors);
+        }
         if param.injected {
-            if param.default.is_some() || param.description.is_some() {
+            if param.default.is_some() || param.description.is_some() || param.header.is_some() {
                 errors.at(
                     &input.ty,
                     "a `Context` parameter is filled in by the runtime, not by the client: \
@@ -186,6 +189,31 @@ fn check_params(decl: &Declaration, errors: &mut Errors) {
                 ),
             ));
         }
+    }
+}
+
+/// `#[arg(header = "..")]`: only on tools, and a name that can end `Mcp-Param-` (an HTTP
+/// token). That the parameter is a string, an integer or a boolean is checked when the server
+/// is built, from its schema.
+fn check_header(kind: Kind, header: &crate::attr::Spanned<String>, errors: &mut Errors) {
+    if kind != Kind::Tool {
+        errors.push(syn::Error::new(
+            header.span,
+            "`header` mirrors a tool's argument in an `Mcp-Param-*` HTTP header; only #[tool] \
+             parameters have one: remove it",
+        ));
+        return;
+    }
+    let is_tchar = |c: char| c.is_ascii_alphanumeric() || "!#$%&'*+-.^_`|~".contains(c);
+    if header.value.is_empty() || !header.value.chars().all(is_tchar) {
+        errors.push(syn::Error::new(
+            header.span,
+            format!(
+                "{:?} cannot end the header name `Mcp-Param-...`: use letters, digits and \
+                 ! # $ % & ' * + - . ^ _ ` | ~, for example `header = \"Region\"`",
+                header.value
+            ),
+        ));
     }
 }
 

@@ -138,12 +138,20 @@ fn parameters(decl: &Declaration) -> Parameters {
                 },
             ),
         };
+        let header = match &param.header {
+            Some(header) => {
+                let value = &header.value;
+                quote!(::core::option::Option::Some(#value))
+            }
+            None => quote!(::core::option::Option::None),
+        };
         params.push(quote_spanned! {ty.span()=>
             __mcp::ParamDefinition {
                 name: #param_name,
                 description: #param_description,
                 schema: __mcp::schema_of::<#ty>,
                 default: #default,
+                header: #header,
             }
         });
         take

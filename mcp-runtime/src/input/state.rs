@@ -210,10 +210,11 @@ mod tests {
         let key = StateKey::random();
         let params = json!({"name": "greet", "arguments": {"b": 1, "a": [2, {"y": 1, "x": 2}]}});
         let binding = request_binding("tools/call", &params);
-        let sealed = seal(&key, &remembered(&binding));
+        let original = remembered(&binding);
+        let sealed = seal(&key, &original);
         assert_eq!(
             open(&key, &sealed, &binding, Some("alice")).unwrap(),
-            remembered(&binding)
+            original
         );
 
         // The same request written in another order, with other `_meta` and responses.

@@ -50,6 +50,8 @@ pub(crate) struct Property<'a> {
     pub default: Option<Value>,
     /// `true` when the parameter has a default, whether or not it could be shown.
     pub has_default: bool,
+    /// The `Mcp-Param-{name}` header that mirrors it (MCP 2026-07-28), as `x-mcp-header`.
+    pub header: Option<&'a str>,
 }
 
 /// Builds a tool's `inputSchema` from its parameters' schemas and the generator's definitions.
@@ -67,6 +69,9 @@ pub(crate) fn input_schema(
         }
         if let (Some(default), Value::Object(object)) = (property.default, &mut schema) {
             object.insert("default".to_owned(), default);
+        }
+        if let (Some(header), Value::Object(object)) = (property.header, &mut schema) {
+            object.insert("x-mcp-header".to_owned(), Value::String(header.to_owned()));
         }
         if !optional && !property.has_default {
             required.push(Value::String(property.name.to_owned()));
@@ -196,6 +201,7 @@ mod tests {
             description,
             default: None,
             has_default: false,
+            header: None,
         };
         input_schema(vec![property], defs)
     }

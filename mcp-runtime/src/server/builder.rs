@@ -189,7 +189,11 @@ impl ServerBuilder {
         }
         let declared_tools = declared::<ToolDefinition>()?;
         let chosen = choose(&declared_tools, self.tools.as_deref())?;
-        let mut tools = Tools::new(chosen.into_iter().map(Tool::from_definition));
+        let chosen: Vec<Tool> = chosen
+            .into_iter()
+            .map(Tool::from_definition)
+            .collect::<Result<_, _>>()?;
+        let mut tools = Tools::new(chosen);
         for extra in self.extra_tools {
             if let Some(existing) = tools.get(extra.name()) {
                 let (name, a, b) = (extra.name(), existing.location(), extra.location());

@@ -101,6 +101,6 @@ impl ToolBuilder {
             output_schema: self.output_schema.clone(),
             annotations: self.annotations,
         };
-        Ok(Tool::new(listing, false, handler, self.location))
+        Tool::new(listing, false, handler, self.location).map_err(invalid)
     }
 }

@@ -11,7 +11,7 @@ use serde_json::{Map, Value};
 use super::{Tool, ToolAnnotations};
 use crate::catalog::Declaration;
 use crate::error::ItemKind;
-use crate::error::SourceLocation;
+use crate::error::{BuildError, SourceLocation};
 use crate::schema;
 use crate::tool::CallToolResult;
 
@@ -39,6 +39,8 @@ pub struct ParamDefinition {
     pub schema: fn(&mut SchemaGenerator) -> Schema,
     /// The default value as JSON, for the schema; `None` inside when it does not serialize.
     pub default: Option<fn() -> Option<Value>>,
+    /// `#[arg(header = "..")]`: the `Mcp-Param-*` header that mirrors it.
+    pub header: Option<&'static str>,
 }
 
 inventory::collect!(ToolDefinition);
@@ -64,7 +66,7 @@ pub struct ToolCall {
 
 impl Tool {
     /// Builds a tool from its definition, computing its schemas.
-    pub(crate) fn from_definition(definition: &'static ToolDefinition) -> Tool {
+    pub(crate) fn from_definition(definition: &'static ToolDefinition) -> Result<Tool, BuildError> {
         let mut generator = schema::input_generator();
         let properties: Vec<_> = definition
             .params
@@ -75,6 +77,7 @@ impl Tool {
                 description: param.description,
                 default: param.default.and_then(|default| default()),
                 has_default: param.default.is_some(),
+                header: param.header,
             })
             .collect();
         let input_schema = schema::input_schema(properties, generator.take_definitions(true));
@@ -97,5 +100,6 @@ impl Tool {
             Arc::new(definition.call),
             definition.location,
         )
+        .map_err(|reason| BuildError::invalid_tool(definition.name, reason, definition.location))
     }
 }

@@ -4,6 +4,7 @@
 mod builder;
 mod call;
 mod definition;
+mod headers;
 mod result;
 
 use std::fmt;
@@ -20,6 +21,7 @@ use crate::protocol::wire::Described;
 pub use builder::ToolBuilder;
 pub(crate) use call::{call, list};
 pub use definition::{ParamDefinition, ToolCall, ToolDefinition, ToolFuture};
+pub(crate) use headers::HeaderParam;
 pub use result::{CallToolResult, IntoToolResult};
 
 /// Behaviour hints a client may show or use to decide whether to ask before calling.
@@ -111,6 +113,8 @@ pub struct Tool {
     wraps_output: bool,
     call: Handler,
     location: SourceLocation,
+    /// The parameters mirrored in `Mcp-Param-*` headers (MCP 2026-07-28).
+    header_params: Box<[HeaderParam]>,
 }
 
 impl fmt::Debug for Tool {
@@ -189,14 +193,21 @@ impl Tool {
         wraps_output: bool,
         call: Handler,
         location: SourceLocation,
-    ) -> Tool {
-        Tool {
+    ) -> Result<Tool, String> {
+        let header_params = headers::header_params(&listing.input_schema)?.into();
+        Ok(Tool {
             name: listing.name.into(),
             listing: serde_json::to_value(&listing).expect("a tool listing serializes"),
             wraps_output,
             call,
             location,
-        }
+            header_params,
+        })
+    }
+
+    /// The parameters mirrored in `Mcp-Param-*` headers.
+    pub(crate) fn header_params(&self) -> &[HeaderParam] {
+        &self.header_params
     }
 
     /// Starts a tool made by hand: its input schema is used exactly as given (no

@@ -71,13 +71,28 @@ async fn modern_travel(days: u32, ctx: Context) -> Result<String, ClientRequestE
     Ok(format!("{city}: {}", plan.text().unwrap_or("")))
 }
 
+/// Where a deployment runs; the region travels in `Mcp-Param-Region` too.
+#[tool(name = "modern.deploy")]
+fn modern_deploy(
+    #[arg(header = "Region")] region: String,
+    #[arg(header = "Replicas")] replicas: Option<u32>,
+) -> String {
+    format!("{region} x{}", replicas.unwrap_or(1))
+}
+
 fn start() -> TestServer {
-    let server = serving(&["add", "modern.log", "modern.forever", "modern.travel"])
-        .name("modern-test")
-        .version("1.2.3")
-        .instructions("Adds numbers.")
-        .build()
-        .unwrap();
+    let server = serving(&[
+        "add",
+        "modern.log",
+        "modern.forever",
+        "modern.travel",
+        "modern.deploy",
+    ])
+    .name("modern-test")
+    .version("1.2.3")
+    .instructions("Adds numbers.")
+    .build()
+    .unwrap();
     TestServer::start(2, move || {
         App::new().service(web::scope("/mcp").service(server.streamable_http_app()))
     })
@@ -200,7 +215,13 @@ async fn both_eras_are_served_on_one_endpoint_with_their_own_shapes() {
         .collect();
     assert_eq!(
         names,
-        ["add", "modern.forever", "modern.log", "modern.travel"]
+        [
+            "add",
+            "modern.deploy",
+            "modern.forever",
+            "modern.log",
+            "modern.travel"
+        ]
     );
     assert_eq!(listed["result"]["ttlMs"], 0);
     assert_eq!(listed["result"]["cacheScope"], "public");
@@ -559,5 +580,94 @@ async fn a_question_the_client_cannot_answer_is_never_asked() {
     assert_eq!(
         reply["error"]["data"]["requiredCapabilities"],
         json!({"elicitation": {}})
+    );
+}
+
+#[actix_web::test]
+async fn arguments_mirrored_in_headers_must_agree_with_them() {
+    let app = start();
+    let listed = call(app.addr, 1, "tools/list", json!({})).await.json();
+    let deploy = listed["result"]["tools"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|tool| tool["name"] == "modern.deploy")
+        .unwrap()
+        .clone();
+    assert_eq!(
+        deploy["inputSchema"]["properties"]["region"]["x-mcp-header"],
+        "Region"
+    );
+    assert_eq!(
+        deploy["inputSchema"]["properties"]["replicas"]["x-mcp-header"],
+        "Replicas"
+    );
+
+    let deploy_with = |arguments: Value, extra: &[(&str, &str)]| {
+        let (mut headers, message) = modern(
+            2,
+            "tools/call",
+            json!({"name": "modern.deploy", "arguments": arguments}),
+        );
+        headers.extend(
+            extra
+                .iter()
+                .map(|(n, v)| ((*n).to_owned(), (*v).to_owned())),
+        );
+        async move { post(app.addr, &headers, &message).await }
+    };
+    let ok = deploy_with(
+        json!({"region": "eu-west", "replicas": 3}),
+        &[("Mcp-Param-Region", "eu-west"), ("mcp-param-replicas", "3")],
+    )
+    .await;
+    assert_eq!(ok.status, 200, "{ok:?}");
+    assert_eq!(ok.json()["result"]["content"][0]["text"], "eu-west x3");
+    // Base64 for what a plain header value cannot hold.
+    let spaced = deploy_with(
+        json!({"region": " eu "}),
+        &[("Mcp-Param-Region", "=?base64?IGV1IA==?=")],
+    )
+    .await;
+    assert_eq!(spaced.status, 200, "{spaced:?}");
+
+    for (what, arguments, extra) in [
+        ("no header for a value", json!({"region": "eu"}), vec![]),
+        (
+            "another value",
+            json!({"region": "eu"}),
+            vec![("Mcp-Param-Region", "us")],
+        ),
+        (
+            "a header for an absent argument",
+            json!({"region": "eu"}),
+            vec![("Mcp-Param-Region", "eu"), ("Mcp-Param-Replicas", "2")],
+        ),
+        (
+            "bad base64",
+            json!({"region": "eu"}),
+            vec![("Mcp-Param-Region", "=?base64?ZX?=")],
+        ),
+    ] {
+        let reply = deploy_with(arguments, &extra).await;
+        assert_eq!(reply.status, 400, "{what}: {reply:?}");
+        assert_eq!(reply.json()["error"]["code"], -32020, "{what}");
+    }
+}
+
+#[test]
+fn a_header_on_an_argument_no_header_can_carry_is_refused_at_build() {
+    // `#[tool]` schemas go through the same check when the server is built.
+    let error = mcp_runtime::Tool::builder("bad_header")
+        .input_schema(json!({"type": "object", "properties": {
+            "items": {"type": "array", "items": {"type": "string"}, "x-mcp-header": "Items"}}}))
+        .handler(|_arguments, _ctx: Context| async { "never" })
+        .build()
+        .unwrap_err();
+    let message = error.to_string();
+    assert!(message.contains("bad_header"), "{message}");
+    assert!(
+        message.contains("must be a string, an integer or a boolean"),
+        "{message}"
     );
 }

@@ -13,11 +13,12 @@
 
 use actix_web::http::header::HeaderName;
 use actix_web::HttpRequest;
-use serde_json::Value;
+use serde_json::{Map, Value};
 
 use super::VERSION_HEADER;
 use crate::content::base64_decode;
 use crate::protocol::{ErrorObject, Request, HEADER_MISMATCH};
+use crate::tool::HeaderParam;
 
 const METHOD_HEADER: HeaderName = HeaderName::from_static("mcp-method");
 const NAME_HEADER: HeaderName = HeaderName::from_static("mcp-name");
@@ -49,6 +50,66 @@ pub(super) fn check(
         expect(req, NAME_HEADER, "Mcp-Name", name, true)?;
     }
     Ok(())
+}
+
+/// Checks the `Mcp-Param-*` headers of a `tools/call` against its arguments: each parameter
+/// the tool mirrors has its header exactly when the argument has a value, and the two agree.
+pub(super) fn check_params(
+    req: &HttpRequest,
+    params: &[HeaderParam],
+    arguments: Option<&Map<String, Value>>,
+) -> Result<(), ErrorObject> {
+    let empty = Map::new();
+    let arguments = arguments.unwrap_or(&empty);
+    for param in params {
+        let name =
+            HeaderName::try_from(format!("mcp-param-{}", param.name.to_ascii_lowercase()))
+                .map_err(|_| mismatch(format!("Mcp-Param-{} is not a header name", param.name)))?;
+        let shown = format!("Mcp-Param-{}", param.name);
+        match param.value_in(arguments) {
+            Some(value) => expect_value(req, name, &shown, &value)?,
+            None if req.headers().contains_key(&name) => {
+                return Err(mismatch(format!(
+                    "the {shown} header is sent, but the argument `{}` it mirrors has no value",
+                    param.path.join(".")
+                )))
+            }
+            None => {}
+        }
+    }
+    Ok(())
+}
+
+/// [`expect`] for a parameter's value: decoded from base64 when so written, and integers
+/// compared as numbers.
+fn expect_value(
+    req: &HttpRequest,
+    name: HeaderName,
+    shown: &str,
+    body: &str,
+) -> Result<(), ErrorObject> {
+    match expect(req, name, shown, body, true) {
+        Err(error) if error.message.starts_with("Header mismatch") => {
+            let sent = req
+                .headers()
+                .get(shown.to_ascii_lowercase())
+                .and_then(|value| value.to_str().ok())
+                .map(|value| value.trim_matches([' ', '\t']));
+            let same_number = match (
+                sent.and_then(|v| v.parse::<f64>().ok()),
+                body.parse::<f64>(),
+            ) {
+                (Some(sent), Ok(body)) => sent == body,
+                _ => false,
+            };
+            if same_number {
+                Ok(())
+            } else {
+                Err(error)
+            }
+        }
+        other => other,
+    }
 }
 
 /// Checks that header `name` is present once and, decoded, equals `body`.

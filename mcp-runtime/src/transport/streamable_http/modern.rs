@@ -79,6 +79,9 @@ pub(super) async fn post(
     if let Err(error) = headers::check(req, &request, meta.requested.as_str()) {
         return reject(id, error);
     }
+    if let Err(error) = check_param_headers(app, req, &request) {
+        return reject(id, error);
+    }
     let version = match meta.version() {
         Ok(version) => version,
         Err(error) => return reject(id, error),
@@ -92,6 +95,37 @@ pub(super) async fn post(
     match answer(app, accepted, None, true).await {
         Ok(stream) => respond(app, HttpResponse::Ok(), stream, status_of),
         Err(response) => response,
+    }
+}
+
+/// The `Mcp-Param-*` headers of a `tools/call`, against the tool's mirrored parameters (an
+/// unknown tool is left to `tools/call` itself to refuse).
+fn check_param_headers(
+    app: &StreamableHttpApp,
+    req: &HttpRequest,
+    request: &crate::protocol::Request,
+) -> Result<(), ErrorObject> {
+    if request.method != "tools/call" {
+        return Ok(());
+    }
+    let Some(name) = request
+        .params
+        .get("name")
+        .and_then(serde_json::Value::as_str)
+    else {
+        return Ok(());
+    };
+    let tools = app.server.tool_set();
+    match tools.get(name) {
+        Some(tool) if !tool.header_params().is_empty() => headers::check_params(
+            req,
+            tool.header_params(),
+            request
+                .params
+                .get("arguments")
+                .and_then(serde_json::Value::as_object),
+        ),
+        _ => Ok(()),
     }
 }
 
