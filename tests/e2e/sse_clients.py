@@ -171,7 +171,9 @@ class Run:
                     self._arrive()
                     await self.all_ready.wait()
                     step = "tools/call"
-                    self.calls += await call_and_check(session, index, self.args.calls, self.args.server)
+                    # Awaited first: `self.calls += await ..` would read the count before waiting.
+                    made = await call_and_check(session, index, self.args.calls, self.args.server)
+                    self.calls += made
         except Exception as err:  # noqa: BLE001 - every failure is reported, with its session
             self.failures.append(failure_text(index, step, err))
             if not arrived:

@@ -229,7 +229,8 @@ class Run:
                         self._arrive()
                         await self.all_ready.wait()
                         step = "tools/call"
-                        self.calls += await call_and_check(session, index, self.args.calls, "calculator")
+                        made = await call_and_check(session, index, self.args.calls, "calculator")
+                        self.calls += made
                         if self.args.mode == "stateful":
                             # The SDK opens its GET stream in the background: wait for its answer
                             # (not for a fixed time) before closing.

@@ -8,6 +8,9 @@
 //!   checks the HTTP exchanges: session ids minted, carried, distinct and ended by DELETE (then
 //!   404), or none at all with plain JSON answers.
 //!
+//! * tests/e2e/era_clients.py uses the 2.x `Client` in its three modes (2026-07-28, auto,
+//!   legacy) at once against one endpoint, and answers elicitation in each.
+//!
 //! See the scripts for exactly what they assert.
 //!
 //! Needs `scripts/setup-e2e.sh` to have been run; fails (never skips) when it has not.
@@ -127,4 +130,31 @@ fn mcp1_streamable_http_fifty_concurrent_sessions_stateless() {
 fn mcp2_streamable_http_fifty_concurrent_sessions_stateless() {
     let server = Server::start_with_env("calculator", Some(4), &[("MCP_STATELESS", "1")]);
     streamable_clients(2, &server, "stateless", 50, 4);
+}
+
+/// Fifty Python SDK 2.x clients pinned to 2026-07-28, fifty in `auto` (which must choose
+/// 2026-07-28) and fifty legacy ones, on one calculator endpoint at the same time: every
+/// answer checked (tests/e2e/era_clients.py).
+#[test]
+fn mcp2_both_eras_fifty_clients_each_on_one_endpoint() {
+    let server = Server::start("calculator", Some(2));
+    let url = server.url("/mcp");
+    let args = [
+        "--url",
+        &url,
+        "--modes",
+        "2026-07-28,auto,legacy",
+        "--clients",
+        "50",
+    ];
+    sdk_script(2, &server, "era_clients.py", &args);
+}
+
+/// One tool body that asks the user (ctx.elicit) answered by a 2026-07-28 client (input
+/// required, retry), an `auto` one and a legacy one (a request to the client).
+#[test]
+fn mcp2_elicitation_in_every_era_with_one_tool_body() {
+    let server = Server::start("everything", None);
+    let url = server.url("/mcp");
+    sdk_script(2, &server, "era_clients.py", &["--url", &url, "--elicit"]);
 }
