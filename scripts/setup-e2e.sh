@@ -36,6 +36,7 @@ node_installed() {
         && [ -x node_modules/@modelcontextprotocol/conformance/dist/index.js ] \
         && [ -x node_modules/conformance-2026/dist/index.js ] \
         && [ -x node_modules/node22/bin/node ] \
+        && [ -f node_modules/inspector-2/clients/launcher/build/index.js ] \
         && [ -f node_modules/@modelcontextprotocol/sdk/package.json ]
 }
 if cmp -s package-lock.json "node_modules/$STAMP" && node_installed; then
@@ -44,7 +45,7 @@ else
     say "npm ci (tests/e2e)"
     rm -f "node_modules/$STAMP"
     npm ci --no-audit --no-fund --loglevel=error
-    node_installed || die "npm ci did not install mcp-inspector, both conformance releases, node22 and @modelcontextprotocol/sdk"
+    node_installed || die "npm ci did not install both Inspector and both conformance releases, node22 and @modelcontextprotocol/sdk"
     cp package-lock.json "node_modules/$STAMP"
 fi
 

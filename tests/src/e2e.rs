@@ -65,13 +65,27 @@ fn require_installed(what: &str, source: &str, needed: &str) -> PathBuf {
     needed
 }
 
-/// The MCP Inspector CLI launcher (`tests/e2e/node_modules/.bin/mcp-inspector`).
+/// The MCP Inspector CLI launcher, release 0.15 (Node 20). (`node_modules/.bin/mcp-inspector`
+/// is whichever installed release npm linked last, so the path names the package.)
 pub fn inspector_bin() -> PathBuf {
     require_installed(
         "node_modules",
         "package-lock.json",
-        "node_modules/.bin/mcp-inspector",
+        "node_modules/@modelcontextprotocol/inspector/cli/build/cli.js",
     )
+}
+
+/// The MCP Inspector 2.x CLI (`--protocol-era legacy|auto|modern`), as a command: the pinned
+/// Node 22 it needs, its launcher and `--cli`.
+pub fn inspector2() -> std::process::Command {
+    let launcher = require_installed(
+        "node_modules",
+        "package-lock.json",
+        "node_modules/inspector-2/clients/launcher/build/index.js",
+    );
+    let mut command = std::process::Command::new(node22());
+    command.current_dir(e2e_dir()).arg(launcher).arg("--cli");
+    command
 }
 
 /// The official conformance suite's CLI, release 0.1.x (`--suite all`), which runs on Node 20.

@@ -13,6 +13,7 @@ use serde_json::Value;
 
 use super::handshake;
 use crate::context::RelatedStream;
+use crate::protocol::meta::{is_modern_request, ModernMeta};
 use crate::protocol::{
     batch_elements, batch_json, has_batches, DecodeError, ErrorObject, Message, Request, RequestId,
     Response, INVALID_REQUEST, LAST_VERSION_WITH_BATCHES,
@@ -186,6 +187,14 @@ fn batch_allowed(session: &Session) -> Result<(), ErrorObject> {
     }
 }
 
+/// The session of a modern-era request that arrived on `connection`: `-32602` when its
+/// `_meta` lacks what the era requires, `-32022` for a revision this server does not speak.
+fn modern_session_on(connection: &Session, request: &Request) -> Result<Session, ErrorObject> {
+    let meta = ModernMeta::read(&request.method, &request.params)?;
+    let version = meta.version()?;
+    Ok(Session::modern_on(connection, version, meta))
+}
+
 /// Where a message transport sends a response (or a batch's array of them).
 pub(crate) trait Reply: Send + 'static {
     fn send(self, json: String) -> impl Future<Output = ()> + Send;
@@ -224,6 +233,25 @@ pub(crate) async fn serve_read<R: Reply>(
             });
             return Ok(());
         }
+    };
+    // A request naming a revision of the modern era runs in a session of its own, made from
+    // its `_meta`; it answers on this connection, which can cancel it.
+    let modern;
+    let session = match &message {
+        Message::Request(request) if is_modern_request(&request.params) => {
+            match modern_session_on(session, request) {
+                Ok(made) => {
+                    modern = made;
+                    &modern
+                }
+                Err(error) => {
+                    let refused = Response::error(Some(request.id.clone()), error);
+                    reply.send(refused.to_json()).await;
+                    return Ok(());
+                }
+            }
+        }
+        _ => session,
     };
     let Some(accepted) = server.receive(session, message) else {
         return Ok(());

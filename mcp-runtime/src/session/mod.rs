@@ -78,6 +78,9 @@ struct SessionInner {
     subscriptions: Mutex<HashSet<String>>,
     /// When the client last sent something, in milliseconds (see [`millis_since_start`]).
     last_seen_ms: AtomicU64,
+    /// The connection's session, for a modern request that arrived on one (stdio): its
+    /// running requests are the connection's, so the connection can cancel and limit them.
+    parent: Option<Session>,
 }
 
 impl fmt::Debug for Session {
@@ -130,6 +133,19 @@ impl WeakSession {
     }
 }
 
+/// The outbound of a modern request's session on a connection: the connection's own.
+struct Forward(Session);
+
+impl Outbound for Forward {
+    fn send(&self, message: String) -> bool {
+        self.0.send_outbound(message)
+    }
+
+    fn as_any(&self) -> &dyn Any {
+        self
+    }
+}
+
 /// `log_level` of a session that wants no log messages.
 const NO_LOGS: u8 = u8::MAX;
 
@@ -175,6 +191,33 @@ impl Session {
         outbound: Option<Box<dyn Outbound>>,
     ) -> Self {
         let session = Session::build(String::new(), outbound, true);
+        session.adopt_meta(protocol_version, meta);
+        session
+    }
+
+    /// The session of one modern-era request that arrived on a connection with a session of
+    /// its own (stdio): what it sends on the way goes out on the connection, which can cancel
+    /// it (`notifications/cancelled`) and counts it among its running requests.
+    pub(crate) fn modern_on(
+        connection: &Session,
+        protocol_version: &'static str,
+        meta: crate::protocol::meta::ModernMeta,
+    ) -> Self {
+        let mut inner = SessionInner::new(
+            String::new(),
+            Some(Box::new(Forward(connection.clone()))),
+            false,
+        );
+        inner.parent = Some(connection.clone());
+        let session = Session {
+            inner: Arc::new(inner),
+        };
+        session.adopt_meta(protocol_version, meta);
+        session
+    }
+
+    fn adopt_meta(&self, protocol_version: &'static str, meta: crate::protocol::meta::ModernMeta) {
+        let session = self;
         let level = meta.log_level.map_or(NO_LOGS, |level| level as u8);
         session.inner.log_level.store(level, Ordering::Relaxed);
         session.set_negotiated(Negotiated::new(
@@ -182,7 +225,6 @@ impl Session {
             meta.client_info,
             meta.client_capabilities,
         ));
-        session
     }
 
     /// A session for one stateless request: there is no handshake, so it counts as initialized
@@ -296,6 +338,9 @@ impl Session {
         token: CancelToken,
         limit: usize,
     ) -> Result<(), RequestRefused> {
+        if let Some(parent) = &self.inner.parent {
+            return parent.start_request(id, token, limit);
+        }
         if self.inner.single_request {
             return Ok(());
         }
@@ -354,6 +399,9 @@ impl Session {
     }
 
     pub(crate) fn finish_request(&self, id: &RequestId) {
+        if let Some(parent) = &self.inner.parent {
+            return parent.finish_request(id);
+        }
         if self.inner.single_request {
             return;
         }
@@ -407,6 +455,7 @@ impl SessionInner {
             identity: Mutex::default(),
             subscriptions: Mutex::default(),
             last_seen_ms: AtomicU64::new(millis_since_start()),
+            parent: None,
         }
     }
 }

@@ -10,6 +10,7 @@ mod context;
 mod dispatch;
 mod e2e_conformance;
 mod e2e_inspector;
+mod e2e_inspector2;
 mod e2e_python;
 mod e2e_typescript;
 mod in_process_client;

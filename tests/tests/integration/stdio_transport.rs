@@ -704,3 +704,109 @@ async fn a_batch_line_at_2025_03_26_is_answered_with_one_array_line() {
     assert_eq!(pipes.recv().await["id"], 3);
     pipes.finish().await.expect("clean end");
 }
+
+/// `params` with the `_meta` of an MCP 2026-07-28 request (log messages at info and above).
+fn modern(id: i64, method: &str, mut params: Value) -> Value {
+    params["_meta"] = json!({
+        "io.modelcontextprotocol/protocolVersion": "2026-07-28",
+        "io.modelcontextprotocol/clientCapabilities": {"roots": {}},
+        "io.modelcontextprotocol/logLevel": "info",
+    });
+    json!({"jsonrpc": "2.0", "id": id, "method": method, "params": params})
+}
+
+#[tokio::test]
+async fn modern_requests_are_served_before_and_beside_a_legacy_session() {
+    let mut pipes = Pipes::start(&server());
+    // The probe of a dual-era client: no `initialize` needed.
+    pipes.send(modern(1, "server/discover", json!({}))).await;
+    let discovered = pipes.recv().await;
+    assert_eq!(
+        discovered["result"]["supportedVersions"],
+        json!(["2026-07-28"]),
+        "{discovered}"
+    );
+    // Progress and logs of a modern request come on the same output, before its answer.
+    let mut counting = modern(
+        2,
+        "tools/call",
+        json!({"name": "count", "arguments": {"n": 2}}),
+    );
+    counting["params"]["_meta"]["progressToken"] = json!("t");
+    pipes.send(counting).await;
+    let mut seen = Vec::new();
+    loop {
+        let message = pipes.recv().await;
+        let done = message["id"] == 2;
+        seen.push(message);
+        if done {
+            break;
+        }
+    }
+    let methods: Vec<&str> = seen.iter().filter_map(|m| m["method"].as_str()).collect();
+    assert_eq!(
+        methods,
+        [
+            "notifications/progress",
+            "notifications/progress",
+            "notifications/message"
+        ]
+    );
+    let answer = seen.last().unwrap();
+    assert_eq!(answer["result"]["resultType"], "complete");
+    assert_eq!(answer["result"]["content"][0]["text"], "2");
+
+    // A question to the client is asked across rounds, never as a request on the output.
+    pipes
+        .send(modern(
+            3,
+            "tools/call",
+            json!({"name": "roots", "arguments": {}}),
+        ))
+        .await;
+    let asked = pipes.recv().await;
+    assert_eq!(asked["id"], 3);
+    assert_eq!(asked["result"]["resultType"], "input_required", "{asked}");
+    assert_eq!(
+        asked["result"]["inputRequests"]["roots-1"]["method"],
+        "roots/list"
+    );
+
+    // Without `_meta`, the process speaks the handshake era once initialized.
+    pipes.initialize().await;
+    pipes.send(call(4, "count", json!({"n": 1}))).await;
+    // (A legacy session hears every log message until it sets a level.)
+    let mut legacy = pipes.recv().await;
+    while legacy["method"] == "notifications/message" {
+        legacy = pipes.recv().await;
+    }
+    assert_eq!(legacy["id"], 4, "{legacy}");
+    assert!(legacy["result"].get("resultType").is_none(), "{legacy}");
+
+    // A modern request is the connection's to cancel.
+    pipes
+        .send(modern(
+            5,
+            "tools/call",
+            json!({"name": "wait", "arguments": {"gate": "modern"}}),
+        ))
+        .await;
+    until_entered("modern").await;
+    pipes
+        .send(json!({"jsonrpc": "2.0", "method": "notifications/cancelled", "params": {"requestId": 5}}))
+        .await;
+    pipes.send(modern(6, "tools/list", json!({}))).await;
+    assert_eq!(pipes.recv().await["id"], 6);
+    // A bad `_meta` is answered, and reading goes on.
+    pipes
+        .send(
+            json!({"jsonrpc": "2.0", "id": 7, "method": "tools/list", "params": {
+            "_meta": {"io.modelcontextprotocol/protocolVersion": "1999-01-01",
+                      "io.modelcontextprotocol/clientCapabilities": {}}}}),
+        )
+        .await;
+    let refused = pipes.recv().await;
+    assert_eq!(refused["error"]["code"], -32022, "{refused}");
+    // `finish` checks that nothing else (no answer to 5) is written before the end.
+    pipes.finish().await.unwrap();
+}
