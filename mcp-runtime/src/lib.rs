@@ -64,6 +64,7 @@ pub use mcp_macros::resource;
 pub use mcp_macros::tool;
 pub use prompt::{GetPromptResult, IntoPromptResult, Prompt, PromptMessage};
 pub use protocol::log_level::LogLevel;
+pub use protocol::Eras;
 pub use resource::{IntoResourceContents, Resource, ResourceTemplate};
 pub use server::{Server, ServerBuilder};
 pub use tool::{CallToolResult, IntoToolResult, Tool, ToolAnnotations, ToolBuilder};

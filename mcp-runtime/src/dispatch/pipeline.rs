@@ -238,7 +238,11 @@ pub(crate) async fn serve_read<R: Reply>(
     // its `_meta`; it answers on this connection, which can cancel it.
     let modern;
     let session = match &message {
-        Message::Request(request) if is_modern_request(&request.params) => {
+        Message::Request(request)
+            if server
+                .eras()
+                .serves_as_modern(is_modern_request(&request.params)) =>
+        {
             match modern_session_on(session, request) {
                 Ok(made) => {
                     modern = made;

@@ -43,8 +43,22 @@ pub(crate) struct ModernMeta {
 }
 
 impl ModernMeta {
-    /// Reads `params._meta`: `-32602` when it or a required key is missing or malformed.
+    /// Reads `params._meta`: `-32602` when it or a required key is missing or malformed, and
+    /// for an `initialize` (of a client of an earlier revision, at a server that speaks only
+    /// this one) `-32022` with the revisions it speaks.
     pub(crate) fn read(method: &str, params: &Value) -> Result<ModernMeta, ErrorObject> {
+        Self::read_meta(method, params).map_err(|error| {
+            match (
+                method,
+                params.get("protocolVersion").and_then(Value::as_str),
+            ) {
+                ("initialize", Some(requested)) => unsupported_version(requested),
+                _ => error,
+            }
+        })
+    }
+
+    fn read_meta(method: &str, params: &Value) -> Result<ModernMeta, ErrorObject> {
         let missing = |what: &str| {
             ErrorObject::invalid_params(format!(
                 "`{method}` lacks {what}: every request of MCP 2026-07-28 carries `params._meta` \

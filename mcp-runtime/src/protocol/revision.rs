@@ -29,6 +29,34 @@ pub const HANDSHAKE_VERSIONS: &[&str] = &["2025-11-25", "2025-06-18", "2025-03-2
 /// The newest revision an `initialize` can settle on.
 pub const LATEST_HANDSHAKE_VERSION: &str = HANDSHAKE_VERSIONS[0];
 
+/// The eras a server serves ([`ServerBuilder::eras`](crate::ServerBuilder::eras)).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+#[non_exhaustive]
+pub enum Eras {
+    /// Both, on every endpoint: a request naming a revision in its `_meta` is served
+    /// statelessly (2026-07-28), an `initialize` opens a session of an earlier revision.
+    #[default]
+    Both,
+    /// Only 2026-07-28: every request must carry its `_meta`; `initialize` is refused with
+    /// the revisions the server speaks, and Streamable HTTP has no GET or DELETE.
+    Modern,
+    /// Only the handshake era (up to 2025-11-25), as before 2026-07-28: modern clients fall
+    /// back to `initialize`.
+    Legacy,
+}
+
+impl Eras {
+    /// Whether a request is served in the modern era, given whether it names a revision in
+    /// its `_meta` (or, over HTTP, in its header).
+    pub(crate) fn serves_as_modern(self, names_a_revision: bool) -> bool {
+        match self {
+            Eras::Both => names_a_revision,
+            Eras::Modern => true,
+            Eras::Legacy => false,
+        }
+    }
+}
+
 /// The revision to answer an `initialize` that asked for `requested`: the same one when it is
 /// a handshake revision, otherwise the newest of those (which the client may then refuse, as
 /// the specification says). Never a modern revision: those have no handshake.

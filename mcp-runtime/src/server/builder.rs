@@ -141,6 +141,13 @@ impl ServerBuilder {
         self
     }
 
+    /// The protocol eras to serve. Default: [`Eras::Both`](crate::protocol::Eras::Both), on
+    /// every transport (HTTP+SSE is of the handshake era alone).
+    pub fn eras(mut self, eras: crate::protocol::Eras) -> Self {
+        self.settings.eras = eras;
+        self
+    }
+
     /// The key that signs the `requestState` of multi-round-trip requests (MCP 2026-07-28),
     /// which the client carries between rounds. Every replica serving one endpoint must share
     /// it, since a retry may reach any of them. Default: from the `MCP_STATE_KEY` environment

@@ -125,6 +125,7 @@ struct Settings {
     read_caching: CacheHints,
     state_key: StateKey,
     request_state_ttl: Duration,
+    eras: crate::protocol::Eras,
 }
 
 impl Default for Settings {
@@ -144,6 +145,7 @@ impl Default for Settings {
                 .filter(|secret| !secret.is_empty())
                 .map_or_else(StateKey::random, StateKey::new),
             request_state_ttl: crate::input::state::DEFAULT_STATE_TTL,
+            eras: crate::protocol::Eras::Both,
         }
     }
 }
@@ -252,6 +254,11 @@ impl Server {
 
     pub(crate) fn max_requests_per_session(&self) -> usize {
         self.inner.settings.max_requests_per_session
+    }
+
+    /// The eras this server serves.
+    pub fn eras(&self) -> crate::protocol::Eras {
+        self.inner.settings.eras
     }
 
     pub(crate) fn state_key(&self) -> &StateKey {

@@ -671,3 +671,53 @@ fn a_header_on_an_argument_no_header_can_carry_is_refused_at_build() {
         "{message}"
     );
 }
+
+fn start_serving(eras: mcp_runtime::Eras) -> TestServer {
+    let server = serving(&["add"]).eras(eras).build().unwrap();
+    TestServer::start(1, move || {
+        App::new().service(web::scope("/mcp").service(server.streamable_http_app()))
+    })
+}
+
+fn legacy_initialize() -> Value {
+    json!({"jsonrpc": "2.0", "id": 0, "method": "initialize", "params": {
+        "protocolVersion": "2025-11-25", "capabilities": {},
+        "clientInfo": {"name": "legacy", "version": "0"}}})
+}
+
+#[actix_web::test]
+async fn a_server_can_serve_one_era_only() {
+    // Modern only: a legacy client learns which revision to speak; there are no sessions.
+    let modern_only = start_serving(mcp_runtime::Eras::Modern);
+    let refused = post(modern_only.addr, &[], &legacy_initialize()).await;
+    assert_eq!(refused.status, 400, "{refused:?}");
+    let body = refused.json();
+    assert_eq!(body["error"]["code"], -32022, "{body}");
+    assert_eq!(body["error"]["data"]["supported"], json!([REVISION]));
+    assert_eq!(body["error"]["data"]["requested"], "2025-11-25");
+    let get = request_with(
+        modern_only.addr,
+        "GET",
+        "/mcp",
+        &[("Accept", "text/event-stream")],
+        b"",
+    )
+    .await;
+    assert_eq!(get.status, 405);
+    let added = call(
+        modern_only.addr,
+        1,
+        "tools/call",
+        json!({"name": "add", "arguments": {"a": 1, "b": 2}}),
+    )
+    .await;
+    assert_eq!(added.json()["result"]["content"][0]["text"], "3");
+
+    // Legacy only: a modern client is told the revision is unknown, and falls back.
+    let legacy_only = start_serving(mcp_runtime::Eras::Legacy);
+    let modern_call = call(legacy_only.addr, 2, "server/discover", json!({})).await;
+    assert_eq!(modern_call.status, 400, "{modern_call:?}");
+    let opened = post(legacy_only.addr, &[], &legacy_initialize()).await;
+    assert_eq!(opened.status, 200);
+    assert!(opened.header("mcp-session-id").is_some());
+}

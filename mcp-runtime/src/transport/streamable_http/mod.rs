@@ -214,7 +214,28 @@ fn check_request(app: &StreamableHttpApp, req: &HttpRequest) -> Result<(), Box<H
 /// The handshake era's check of `MCP-Protocol-Version`: absent (2025-03-26 is assumed) or a
 /// handshake revision. A GET or DELETE naming a modern revision gets `405` (that era has
 /// only POST), a batch `400`.
-fn check_handshake_version(req: &HttpRequest) -> Result<(), Box<HttpResponse>> {
+fn check_handshake_version(
+    app: &StreamableHttpApp,
+    req: &HttpRequest,
+) -> Result<(), Box<HttpResponse>> {
+    if app.server.eras() == crate::protocol::Eras::Modern {
+        if req.method() == Method::POST {
+            // What a POST can bring here at a modern-only server: a batch.
+            return Err(rejection(
+                StatusCode::BAD_REQUEST,
+                "MCP 2026-07-28 takes one JSON-RPC message per POST, never a batch",
+            ));
+        }
+        return Err(Box::new(
+            HttpResponse::MethodNotAllowed()
+                .insert_header((header::ALLOW, "POST"))
+                .json(error_body(
+                    None,
+                    INVALID_REQUEST,
+                    "this server speaks MCP 2026-07-28 only, which has no sessions: use POST",
+                )),
+        ));
+    }
     let Some(version) = req.headers().get(VERSION_HEADER) else {
         return Ok(());
     };

@@ -28,7 +28,17 @@ use crate::transport::http::request_identity;
 /// `true` when a POST belongs to the modern era: its `MCP-Protocol-Version` header names no
 /// handshake revision (a modern one, or one this server does not know, which gets `-32022`),
 /// or its body's `_meta` names a revision.
-pub(super) fn is_modern_post(req: &HttpRequest, message: &Message) -> bool {
+pub(super) fn is_modern_post(
+    app: &StreamableHttpApp,
+    req: &HttpRequest,
+    message: &Message,
+) -> bool {
+    app.server
+        .eras()
+        .serves_as_modern(names_a_revision(req, message))
+}
+
+fn names_a_revision(req: &HttpRequest, message: &Message) -> bool {
     let header_says = header_str(req, VERSION_HEADER)
         .is_some_and(|version| !crate::protocol::HANDSHAKE_VERSIONS.contains(&version));
     header_says

@@ -37,10 +37,10 @@ pub(super) async fn post(
         Ok(Incoming::Batch(elements)) => return Box::pin(post_batch(&app, &req, elements)).await,
         Err(err) => return HttpResponse::BadRequest().json(err.to_response()),
     };
-    if modern::is_modern_post(&req, &message) {
+    if modern::is_modern_post(&app, &req, &message) {
         return modern::post(&app, &req, message).await;
     }
-    if let Err(response) = check_handshake_version(&req) {
+    if let Err(response) = check_handshake_version(&app, &req) {
         return *response;
     }
     let (session, opens) = match session_for(&app, &req, &message) {
@@ -234,7 +234,7 @@ async fn post_batch(
     req: &HttpRequest,
     elements: Vec<Value>,
 ) -> HttpResponse {
-    if let Err(response) = check_handshake_version(req) {
+    if let Err(response) = check_handshake_version(app, req) {
         return *response;
     }
     let session = if app.stateless {

@@ -95,7 +95,9 @@ impl Outbound for HttpStream {
 
 /// GET: opens the session's stream (one at a time), replaying what the client missed.
 pub(super) async fn open(app: StreamableHttpApp, req: HttpRequest) -> HttpResponse {
-    if let Err(response) = check_request(&app, &req).and_then(|()| check_handshake_version(&req)) {
+    if let Err(response) =
+        check_request(&app, &req).and_then(|()| check_handshake_version(&app, &req))
+    {
         return *response;
     }
     if app.stateless {
@@ -202,7 +204,9 @@ impl Drop for StreamGuard {
 
 /// DELETE: ends the session; its GET stream ends too.
 pub(super) async fn end(app: StreamableHttpApp, req: HttpRequest) -> HttpResponse {
-    if let Err(response) = check_request(&app, &req).and_then(|()| check_handshake_version(&req)) {
+    if let Err(response) =
+        check_request(&app, &req).and_then(|()| check_handshake_version(&app, &req))
+    {
         return *response;
     }
     if app.stateless {
