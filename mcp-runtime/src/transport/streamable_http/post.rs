@@ -40,8 +40,12 @@ pub(super) async fn post(
     if modern::is_modern_post(&app, &req, &message) {
         return modern::post(&app, &req, message).await;
     }
-    if let Err(response) = check_handshake_version(&app, &req) {
-        return *response;
+    // Serving both eras, a POST that reaches here names no revision or a handshake one: its
+    // header needs no other check (looking it up again showed in the profile).
+    if app.server.eras() != crate::protocol::Eras::Both {
+        if let Err(response) = check_handshake_version(&app, &req) {
+            return *response;
+        }
     }
     let (session, opens) = match session_for(&app, &req, &message) {
         Ok(found) => found,
