@@ -226,14 +226,8 @@ fn check_handshake_version(
                 "MCP 2026-07-28 takes one JSON-RPC message per POST, never a batch",
             ));
         }
-        return Err(Box::new(
-            HttpResponse::MethodNotAllowed()
-                .insert_header((header::ALLOW, "POST"))
-                .json(error_body(
-                    None,
-                    INVALID_REQUEST,
-                    "this server speaks MCP 2026-07-28 only, which has no sessions: use POST",
-                )),
+        return Err(post_only(
+            "this server speaks MCP 2026-07-28 only, which has no sessions: use POST",
         ));
     }
     let Some(version) = req.headers().get(VERSION_HEADER) else {
@@ -251,15 +245,9 @@ fn check_handshake_version(
         ));
     }
     if MODERN_VERSIONS.contains(&version) {
-        return Err(Box::new(
-            HttpResponse::MethodNotAllowed()
-                .insert_header((header::ALLOW, "POST"))
-                .json(error_body(
-                    None,
-                    INVALID_REQUEST,
-                    &format!("MCP {version} has no sessions and no streams of their own: use POST"),
-                )),
-        ));
+        return Err(post_only(&format!(
+            "MCP {version} has no sessions and no streams of their own: use POST"
+        )));
     }
     Err(rejection(
         StatusCode::BAD_REQUEST,
@@ -268,6 +256,15 @@ fn check_handshake_version(
             SUPPORTED_VERSIONS.join(", ")
         ),
     ))
+}
+
+/// `405` with `Allow: POST`: the modern era has no GET or DELETE.
+fn post_only(message: &str) -> Box<HttpResponse> {
+    Box::new(
+        HttpResponse::MethodNotAllowed()
+            .insert_header((header::ALLOW, "POST"))
+            .json(error_body(None, INVALID_REQUEST, message)),
+    )
 }
 
 /// The session a request names, or the response that explains why it cannot be served.
