@@ -37,7 +37,8 @@ node_installed() {
         && [ -x node_modules/conformance-2026/dist/index.js ] \
         && [ -x node_modules/node22/bin/node ] \
         && [ -f node_modules/inspector-2/clients/launcher/build/index.js ] \
-        && [ -f node_modules/@modelcontextprotocol/sdk/package.json ]
+        && [ -f node_modules/@modelcontextprotocol/sdk/package.json ] \
+        && [ -f node_modules/@modelcontextprotocol/client/package.json ]
 }
 if cmp -s package-lock.json "node_modules/$STAMP" && node_installed; then
     say "node_modules up to date with package-lock.json"

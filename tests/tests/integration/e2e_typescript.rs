@@ -5,7 +5,8 @@
 //! divide by zero (`isError`), statistics (structuredContent, which the SDK validates against the
 //! listed outputSchema) and a wrong argument type; and the HTTP exchanges: session ids, the GET
 //! stream, `terminateSession()` (DELETE, then 404 for the ended session), or none of those when
-//! stateless. See that script for exactly what it asserts.
+//! stateless. See that script for exactly what it asserts. tests/e2e/ts_v2_client.mjs does the
+//! same with the v2 client (`@modelcontextprotocol/client`) in MCP 2026-07-28, pinned and `auto`.
 //!
 //! Needs `scripts/setup-e2e.sh` to have been run; fails (never skips) when it has not.
 
@@ -54,4 +55,26 @@ fn typescript_sdk_stateful_sessions_and_terminate_session() {
 fn typescript_sdk_stateless() {
     let server = Server::start_with_env("calculator", Some(4), &[("MCP_STATELESS", "1")]);
     ts_client(&server, "stateless", 20, 4);
+}
+
+/// The TypeScript SDK v2 client (`@modelcontextprotocol/client`, on the pinned Node 22),
+/// pinned to 2026-07-28 and in `auto` (which must choose it): tests/e2e/ts_v2_client.mjs.
+#[test]
+fn typescript_sdk_v2_client_speaks_2026_07_28() {
+    let server = Server::start("calculator", Some(2));
+    let url = server.url("/mcp");
+    let mut command = Command::new(mcp_tests::e2e::node22());
+    command
+        .current_dir(e2e_dir())
+        .arg("ts_v2_client.mjs")
+        .args(["--url", &url, "--clients", "20"])
+        .args(["--deadline", &SCRIPT_DEADLINE_SECS.to_string()]);
+    let output = run(&mut command, SCRIPT_TIMEOUT);
+    assert!(
+        output.status.success() && output.stdout.starts_with("OK "),
+        "ts_v2_client.mjs against {url} failed:\n{}\n--- server output ---\n{}",
+        output.describe(),
+        server.log()
+    );
+    print!("{}", output.stdout);
 }
