@@ -14,6 +14,7 @@ use serde_json::Value;
 use super::handshake;
 use crate::context::RelatedStream;
 use crate::protocol::meta::{is_modern_request, ModernMeta};
+use crate::protocol::Eras;
 use crate::protocol::{
     batch_elements, batch_json, has_batches, DecodeError, ErrorObject, Message, Request, RequestId,
     Response, INVALID_REQUEST, LAST_VERSION_WITH_BATCHES,
@@ -212,12 +213,14 @@ pub(crate) enum Rejected {
 /// at once; a request runs in the caller's task until it has to wait, then in a task of its
 /// own (so a slow tool never holds up the next read), except `initialize`, which is answered
 /// before this returns (a client may send its first requests without waiting for it); a batch
-/// runs in a task of its own. Every response goes to `reply`.
+/// runs in a task of its own. Every response goes to `reply`. `eras`: which eras the transport
+/// serves (HTTP+SSE belongs to the handshake era alone).
 pub(crate) async fn serve_read<R: Reply>(
     server: &Server,
     session: &Session,
     bytes: &[u8],
     reply: R,
+    eras: Eras,
 ) -> Result<(), Rejected> {
     let message = match Incoming::decode(bytes).map_err(Rejected::Undecodable)? {
         Incoming::Message(message) => message,
@@ -238,11 +241,7 @@ pub(crate) async fn serve_read<R: Reply>(
     // its `_meta`; it answers on this connection, which can cancel it.
     let modern;
     let session = match &message {
-        Message::Request(request)
-            if server
-                .eras()
-                .serves_as_modern(is_modern_request(&request.params)) =>
-        {
+        Message::Request(request) if eras.serves_as_modern(is_modern_request(&request.params)) => {
             match modern_session_on(session, request) {
                 Ok(made) => {
                     modern = made;

@@ -31,6 +31,7 @@ use tokio::sync::mpsc;
 
 use super::http::{body_error, refused, request_identity, HttpOptions};
 use crate::dispatch::{serve_read, Rejected, Reply};
+use crate::protocol::Eras;
 use crate::server::Server;
 use crate::session::{
     new_session_id, IdentityMismatch, Lookup, Outbound, Session, SessionRegistry, Transport,
@@ -243,7 +244,9 @@ async fn post_message(
         Ok(session) => session,
         Err(response) => return *response,
     };
-    match serve_read(&app.server, &session, &body, StreamReply(session.clone())).await {
+    // HTTP+SSE is of the handshake era: a request's `_meta` makes it no modern one here.
+    let reply = StreamReply(session.clone());
+    match serve_read(&app.server, &session, &body, reply, Eras::Legacy).await {
         Ok(()) => plain(StatusCode::ACCEPTED, "Accepted".to_owned()),
         Err(Rejected::Undecodable(err)) => {
             // A client waiting on this id hears about it on the stream too.

@@ -174,7 +174,8 @@ impl Stdio {
                 continue;
             }
             let reply = LineReply(sender.clone());
-            let refused = match serve_read(&self.server, &session, text, reply).await {
+            let eras = self.server.eras();
+            let refused = match serve_read(&self.server, &session, text, reply, eras).await {
                 Ok(()) => continue,
                 Err(Rejected::Undecodable(err)) => err.to_response(),
                 Err(Rejected::Batch(error)) => Response::error(None, error),

@@ -721,3 +721,18 @@ async fn a_server_can_serve_one_era_only() {
     assert_eq!(opened.status, 200);
     assert!(opened.header("mcp-session-id").is_some());
 }
+
+#[actix_web::test]
+async fn http_sse_stays_of_the_handshake_era() {
+    let server = serving(&["add"]).build().unwrap();
+    let app = TestServer::start(1, move || App::new().service(server.sse_app()));
+    let mut client = mcp_tests::support::SseClient::initialized(app.addr, "/sse").await;
+    // A `_meta` naming 2026-07-28 changes nothing here: the session's revision answers.
+    let reply = client.request("tools/list", json!({"_meta": meta()})).await;
+    assert!(reply["result"]["tools"].is_array(), "{reply}");
+    assert!(reply["result"].get("resultType").is_none(), "{reply}");
+    let discover = client
+        .request("server/discover", json!({"_meta": meta()}))
+        .await;
+    assert_eq!(discover["error"]["code"], -32601, "{discover}");
+}
