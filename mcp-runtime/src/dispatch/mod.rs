@@ -160,11 +160,20 @@ impl Server {
                     Some(of) => {
                         let handling = self.handle_shared(session, &method, params, context);
                         match crate::input::until_input(&of.rounds, handling).await {
-                            None => modern::input_required(self, &of),
-                            Some(Err(_)) if of.rounds.missing_capability().is_some() => {
-                                let capability = of.rounds.missing_capability().unwrap_or("");
-                                Err(crate::input::missing_capability(capability))
+                            // Complete as it is: `input_required` has members of its own.
+                            None => {
+                                let outcome = modern::input_required(self, &of);
+                                return Response {
+                                    id: Some(id),
+                                    outcome,
+                                };
                             }
+                            Some(Err(error)) => match of.rounds.missing_capability() {
+                                Some(capability) => {
+                                    Err(crate::input::missing_capability(capability))
+                                }
+                                None => Err(error),
+                            },
                             Some(outcome) => outcome,
                         }
                     }

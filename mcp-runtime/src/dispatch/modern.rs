@@ -128,7 +128,6 @@ pub(super) fn input_required(server: &Server, of: &RoundsOf) -> Outcome {
         ),
         answers: of.rounds.answers().clone(),
         asked: outstanding.iter().map(|(key, _)| key.clone()).collect(),
-        user: None,
     };
     let result = InputRequiredResult {
         input_requests: outstanding.into_iter().collect(),
@@ -165,8 +164,6 @@ pub(super) fn discover(server: &Server) -> Outcome {
 pub(super) fn dress(server: &Server, method: &str, outcome: Outcome) -> Outcome {
     let members = server.modern_members();
     match outcome {
-        // Dressed already.
-        Ok(result) if result.get().starts_with("{\"resultType\"") => Ok(result),
         Ok(result) => {
             let leading = match method {
                 "server/discover"

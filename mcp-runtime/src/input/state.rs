@@ -66,59 +66,64 @@ pub(crate) struct Remembered {
     /// The keys asked in the last round, whose answers the retry brings.
     #[serde(rename = "q", default)]
     pub asked: Vec<String>,
-    /// What an explicit handler chose to carry (`InputRequired::state`).
-    #[serde(rename = "u", default, skip_serializing_if = "Option::is_none")]
-    pub user: Option<String>,
 }
 
 /// What a request is, for binding a state to it: its method and a digest of its params,
 /// leaving out what changes between rounds (`_meta`, `inputResponses`, `requestState`).
+/// Every modern request that may ask questions computes it, so the params are hashed as they
+/// are walked, with no copy of them.
 pub(crate) fn request_binding(method: &str, params: &Value) -> String {
     let mut hasher = Sha256::new();
     hasher.update(method.as_bytes());
     hasher.update([0]);
     if let Value::Object(members) = params {
-        // `preserve_order` keeps members as sent; sort them, so the digest does not depend on
-        // the order a client writes them in.
-        let mut names: Vec<&String> = members
-            .keys()
-            .filter(|name| !matches!(name.as_str(), "_meta" | "inputResponses" | "requestState"))
-            .collect();
-        names.sort_unstable();
-        for name in names {
-            hasher.update(name.as_bytes());
-            hasher.update([0]);
-            hasher.update(canonical(&members[name]).as_bytes());
-            hasher.update([0]);
-        }
+        hash_members(&mut hasher, members, |name| {
+            !matches!(name, "_meta" | "inputResponses" | "requestState")
+        });
     }
     let digest = hasher.finalize();
     format!("{method}:{}", base64_encode(&digest[..18]))
 }
 
-/// JSON text with every object's members sorted by name.
-fn canonical(value: &Value) -> String {
+/// Hashes a value with every object's members sorted by name (`preserve_order` keeps them as
+/// the client wrote them, which the digest must not depend on).
+fn hash_value(hasher: &mut Sha256, value: &Value) {
     match value {
         Value::Object(members) => {
-            let mut names: Vec<&String> = members.keys().collect();
-            names.sort_unstable();
-            let inner: Vec<String> = names
-                .into_iter()
-                .map(|name| {
-                    format!(
-                        "{}:{}",
-                        Value::String(name.clone()),
-                        canonical(&members[name])
-                    )
-                })
-                .collect();
-            format!("{{{}}}", inner.join(","))
+            hasher.update(b"{");
+            hash_members(hasher, members, |_| true);
+            hasher.update(b"}");
         }
         Value::Array(items) => {
-            let inner: Vec<String> = items.iter().map(canonical).collect();
-            format!("[{}]", inner.join(","))
+            hasher.update(b"[");
+            for item in items {
+                hash_value(hasher, item);
+                hasher.update(b",");
+            }
+            hasher.update(b"]");
         }
-        other => other.to_string(),
+        Value::String(text) => {
+            hasher.update(b"s");
+            hasher.update((text.len() as u64).to_le_bytes());
+            hasher.update(text.as_bytes());
+        }
+        Value::Number(number) => {
+            hasher.update(b"n");
+            hasher.update(number.to_string().as_bytes());
+            hasher.update(b";");
+        }
+        Value::Bool(flag) => hasher.update(if *flag { b"t" } else { b"f" }),
+        Value::Null => hasher.update(b"z"),
+    }
+}
+
+fn hash_members(hasher: &mut Sha256, members: &Map<String, Value>, keep: impl Fn(&str) -> bool) {
+    let mut names: Vec<&String> = members.keys().filter(|name| keep(name)).collect();
+    names.sort_unstable();
+    for name in names {
+        hasher.update((name.len() as u64).to_le_bytes());
+        hasher.update(name.as_bytes());
+        hash_value(hasher, &members[name]);
     }
 }
 
@@ -201,7 +206,6 @@ mod tests {
                 .unwrap()
                 .clone(),
             asked: vec!["greeting".into()],
-            user: None,
         }
     }
 

@@ -37,9 +37,17 @@ pub(super) fn check(
             "MCP-Protocol-Version",
             requested,
             false,
+            same_text,
         )?;
     }
-    expect(req, METHOD_HEADER, "Mcp-Method", &request.method, false)?;
+    expect(
+        req,
+        METHOD_HEADER,
+        "Mcp-Method",
+        &request.method,
+        false,
+        same_text,
+    )?;
     let name_member = match request.method.as_str() {
         "tools/call" | "prompts/get" => "name",
         "resources/read" => "uri",
@@ -47,7 +55,7 @@ pub(super) fn check(
     };
     // A request without the member is refused by its method, with the method's message.
     if let Some(Value::String(name)) = request.params.get(name_member) {
-        expect(req, NAME_HEADER, "Mcp-Name", name, true)?;
+        expect(req, NAME_HEADER, "Mcp-Name", name, true, same_text)?;
     }
     Ok(())
 }
@@ -67,7 +75,7 @@ pub(super) fn check_params(
                 .map_err(|_| mismatch(format!("Mcp-Param-{} is not a header name", param.name)))?;
         let shown = format!("Mcp-Param-{}", param.name);
         match param.value_in(arguments) {
-            Some(value) => expect_value(req, name, &shown, &value)?,
+            Some(value) => expect(req, name, &shown, &value, true, same_value)?,
             None if req.headers().contains_key(&name) => {
                 return Err(mismatch(format!(
                     "the {shown} header is sent, but the argument `{}` it mirrors has no value",
@@ -80,45 +88,25 @@ pub(super) fn check_params(
     Ok(())
 }
 
-/// [`expect`] for a parameter's value: decoded from base64 when so written, and integers
-/// compared as numbers.
-fn expect_value(
-    req: &HttpRequest,
-    name: HeaderName,
-    shown: &str,
-    body: &str,
-) -> Result<(), ErrorObject> {
-    match expect(req, name, shown, body, true) {
-        Err(error) if error.message.starts_with("Header mismatch") => {
-            let sent = req
-                .headers()
-                .get(shown.to_ascii_lowercase())
-                .and_then(|value| value.to_str().ok())
-                .map(|value| value.trim_matches([' ', '\t']));
-            let same_number = match (
-                sent.and_then(|v| v.parse::<f64>().ok()),
-                body.parse::<f64>(),
-            ) {
-                (Some(sent), Ok(body)) => sent == body,
-                _ => false,
-            };
-            if same_number {
-                Ok(())
-            } else {
-                Err(error)
-            }
-        }
-        other => other,
-    }
+/// Whether a header and a body value agree: as text, or as the same number (`42` and `42.0`).
+fn same_value(header: &str, body: &str) -> bool {
+    header == body
+        || matches!((header.parse::<f64>(), body.parse::<f64>()), (Ok(a), Ok(b)) if a == b)
 }
 
-/// Checks that header `name` is present once and, decoded, equals `body`.
+fn same_text(header: &str, body: &str) -> bool {
+    header == body
+}
+
+/// Checks that header `name` is present once and, decoded (from `=?base64?..?=` where
+/// `base64`), agrees with `body` as `same` decides.
 fn expect(
     req: &HttpRequest,
     name: HeaderName,
     shown: &str,
     body: &str,
     base64: bool,
+    same: fn(&str, &str) -> bool,
 ) -> Result<(), ErrorObject> {
     let mut values = req.headers().get_all(&name);
     let Some(value) = values.next() else {
@@ -141,7 +129,7 @@ fn expect(
     } else {
         value.to_owned()
     };
-    if decoded != body {
+    if !same(&decoded, body) {
         return Err(mismatch(format!(
             "Header mismatch: {shown} header value `{decoded}` does not match body value `{body}`"
         )));
