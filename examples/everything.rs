@@ -547,6 +547,40 @@ async fn test_logging_tool(ctx: Context) -> &'static str {
     "logged at debug, info and warning"
 }
 
+// ---- Sets that change while the server runs ---------------------------------------------------
+
+/// A greeting for the season; `test_trigger_tool_change` takes it away and brings it back.
+#[tool(read_only)]
+fn seasonal_greeting() -> &'static str {
+    "Happy holidays!"
+}
+
+/// Removes `seasonal_greeting` from the tools, or brings it back: every client listening for
+/// tool-list changes hears of it (`notifications/tools/list_changed`).
+#[tool]
+fn test_trigger_tool_change(ctx: Context) -> &'static str {
+    let server = ctx.server();
+    if server.disable_tool("seasonal_greeting") {
+        "seasonal_greeting removed"
+    } else {
+        server.enable_tool("seasonal_greeting");
+        "seasonal_greeting added"
+    }
+}
+
+/// Removes the `seasonal_prompt` prompt, or brings it back: every client listening for
+/// prompt-list changes hears of it (`notifications/prompts/list_changed`).
+#[tool]
+fn test_trigger_prompt_change(ctx: Context) -> &'static str {
+    let server = ctx.server();
+    if server.disable_prompt("seasonal_prompt") {
+        "seasonal_prompt removed"
+    } else {
+        server.enable_prompt("seasonal_prompt");
+        "seasonal_prompt added"
+    }
+}
+
 // ---- Arguments mirrored in headers (MCP 2026-07-28) ----------------------------------------
 
 /// The forecast for a region. The region and the number of days travel as `Mcp-Param-Region`
@@ -690,6 +724,12 @@ async fn test_input_required_result_prompt(ctx: Context) -> Result<String, Clien
         .await?;
     let context = accepted(answer).map_or_else(|| "none".to_owned(), |c| c.context);
     Ok(format!("Answer with this context in mind: {context}"))
+}
+
+/// A prompt for the season; `test_trigger_prompt_change` takes it away and brings it back.
+#[prompt]
+fn seasonal_prompt() -> &'static str {
+    "Write a greeting for the season."
 }
 
 /// A simple prompt without arguments.

@@ -27,6 +27,7 @@ mod resource;
 mod schema;
 mod server;
 mod session;
+mod subscriptions;
 mod task;
 mod tool;
 pub mod transport;

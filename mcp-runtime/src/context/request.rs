@@ -167,7 +167,7 @@ impl Context {
 
     /// Sends a message related to this request: on the request's own stream when the transport
     /// has one (Streamable HTTP), else on the session's stream.
-    pub(super) async fn send(&self, message: String) -> bool {
+    pub(crate) async fn send(&self, message: String) -> bool {
         match &self.inner.related {
             Some(related) => {
                 let sender = related.sender();

@@ -153,6 +153,15 @@ impl Server {
         let outcome = if modern {
             let outcome = match modern::ModernMethod::of(&method) {
                 modern::ModernMethod::Discover => modern::discover(self),
+                modern::ModernMethod::Listen => {
+                    // Its result (the server ended it) is complete as it is.
+                    let outcome =
+                        crate::subscriptions::listen(self, session, &id, params, &context).await;
+                    return Response {
+                        id: Some(id),
+                        outcome: outcome.map_err(modern::era_error),
+                    };
+                }
                 modern::ModernMethod::Removed(why) => Err(modern::removed(&method, why)),
                 modern::ModernMethod::Shared => match rounds {
                     // A handler that may ask questions runs until it finishes, or until it

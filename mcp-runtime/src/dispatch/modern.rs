@@ -30,6 +30,8 @@ struct InputRequiredResult {
 pub(super) enum ModernMethod {
     /// `server/discover`, answered here.
     Discover,
+    /// `subscriptions/listen`: a stream of notifications until the client closes it.
+    Listen,
     /// A method the era removed (or this server does not serve in it): `-32601`.
     Removed(&'static str),
     /// A method both eras share.
@@ -49,13 +51,11 @@ impl ModernMethod {
                 "MCP 2026-07-28 sets the log level of each request in its `_meta` \
                  (`io.modelcontextprotocol/logLevel`)",
             ),
-            "resources/subscribe" | "resources/unsubscribe" | "subscriptions/listen" => {
-                ModernMethod::Removed(
-                    "this server does not take subscriptions from MCP 2026-07-28 clients yet: \
-                     read the resource again, or initialize a session of an earlier revision \
-                     to subscribe",
-                )
-            }
+            "resources/subscribe" | "resources/unsubscribe" => ModernMethod::Removed(
+                "MCP 2026-07-28 subscribes to resources on a `subscriptions/listen` stream \
+                 (`notifications.resourceSubscriptions`)",
+            ),
+            "subscriptions/listen" => ModernMethod::Listen,
             _ => ModernMethod::Shared,
         }
     }
@@ -152,9 +152,8 @@ pub(super) fn removed(method: &str, why: &str) -> ErrorObject {
 pub(super) fn discover(server: &Server) -> Outcome {
     encode(&DiscoverResult {
         supported_versions: MODERN_VERSIONS,
-        // Changes to the sets reach modern clients on `subscriptions/listen`, which this
-        // server does not serve yet: it announces none.
-        capabilities: capabilities(server, false),
+        // Changes to the sets reach modern clients on `subscriptions/listen`.
+        capabilities: capabilities(server, true),
         instructions: server.instructions(),
     })
 }
@@ -176,11 +175,14 @@ pub(super) fn dress(server: &Server, method: &str, outcome: Outcome) -> Outcome 
             };
             Ok(prepend_members(&result, leading))
         }
-        Err(mut error) => {
-            error.code = modern_error_code(error.code);
-            Err(error)
-        }
+        Err(error) => Err(era_error(error)),
     }
+}
+
+/// An error as the modern era numbers it.
+pub(super) fn era_error(mut error: ErrorObject) -> ErrorObject {
+    error.code = modern_error_code(error.code);
+    error
 }
 
 /// `{"a":1}` with `members` written first: `{<members>,"a":1}`. The results of the shared

@@ -442,6 +442,84 @@ pub(crate) struct ResourceUpdated<'a> {
     pub uri: &'a str,
 }
 
+/// `subscriptions/listen` (2026-07-28): which notifications the client wants on the stream.
+#[derive(Debug, Deserialize)]
+pub(crate) struct ListenParams {
+    pub notifications: SubscriptionFilter,
+}
+
+impl Params for ListenParams {
+    const SHAPE: &'static str = "a `notifications` filter (`toolsListChanged`, \
+        `promptsListChanged`, `resourcesListChanged`, `resourceSubscriptions`)";
+    const MEMBERS: &'static [(&'static str, &'static str)] = &[(
+        "notifications",
+        "`{method}` needs a `notifications` object naming what to hear: `toolsListChanged`, \
+         `promptsListChanged` and `resourcesListChanged` booleans, `resourceSubscriptions` \
+         an array of resource URIs",
+    )];
+}
+
+/// The notifications a `subscriptions/listen` stream carries: what the client asked for, and
+/// (in the acknowledgment) what the server agreed to. A field left out is `false` (empty).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub(crate) struct SubscriptionFilter {
+    #[serde(default, skip_serializing_if = "is_false")]
+    pub tools_list_changed: bool,
+    #[serde(default, skip_serializing_if = "is_false")]
+    pub prompts_list_changed: bool,
+    #[serde(default, skip_serializing_if = "is_false")]
+    pub resources_list_changed: bool,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub resource_subscriptions: Vec<String>,
+}
+
+fn is_false(value: &bool) -> bool {
+    !*value
+}
+
+/// The params of a notification on a `subscriptions/listen` stream: `_meta` names the
+/// subscription; the acknowledgment carries the agreed filter, `resources/updated` its URI.
+#[derive(Debug, Serialize)]
+pub(crate) struct OnSubscription<'a> {
+    #[serde(rename = "_meta")]
+    pub meta: SubscriptionMeta<'a>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub notifications: Option<&'a SubscriptionFilter>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub uri: Option<&'a str>,
+    /// `notifications/cancelled`: the listen request the server ends.
+    #[serde(rename = "requestId", skip_serializing_if = "Option::is_none")]
+    pub request_id: Option<&'a super::RequestId>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub reason: Option<&'a str>,
+}
+
+/// `_meta` of what belongs to one subscription.
+#[derive(Debug, Serialize)]
+pub(crate) struct SubscriptionMeta<'a> {
+    #[serde(rename = "io.modelcontextprotocol/subscriptionId")]
+    pub subscription_id: &'a super::RequestId,
+}
+
+/// The result that ends a `subscriptions/listen` stream gracefully (the server ended it).
+#[derive(Debug, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub(crate) struct ListenEnded<'a> {
+    pub result_type: &'static str,
+    #[serde(rename = "_meta")]
+    pub meta: ListenEndedMeta<'a>,
+}
+
+/// `_meta` of [`ListenEnded`]: who answers, and which subscription ends.
+#[derive(Debug, Serialize)]
+pub(crate) struct ListenEndedMeta<'a> {
+    #[serde(rename = "io.modelcontextprotocol/serverInfo")]
+    pub server_info: Implementation<'a>,
+    #[serde(rename = "io.modelcontextprotocol/subscriptionId")]
+    pub subscription_id: &'a super::RequestId,
+}
+
 /// `elicitation/create` (form mode).
 #[derive(Debug, Serialize)]
 #[serde(rename_all = "camelCase")]

@@ -242,6 +242,7 @@ impl ServerBuilder {
                 requests_in_flight: AtomicUsize::new(0),
                 shutting_down: AtomicBool::new(false),
                 sessions: Arc::new(SessionRegistry::default()),
+                listeners: Arc::default(),
             }),
         })
     }

@@ -1,5 +1,6 @@
 //! What the server serves, read and changed while it runs: every change of a set is one
-//! snapshot swap, announced to every client with the set's `list_changed` notification.
+//! snapshot swap, announced to every client with the set's `list_changed` notification (to
+//! every session, and to the `subscriptions/listen` streams that asked for it).
 
 use std::sync::Arc;
 
@@ -8,6 +9,7 @@ use crate::catalog::{find, Live};
 use crate::error::BuildError;
 use crate::prompt::{Prompt, PromptDefinition, Prompts};
 use crate::resource::{Resource, ResourceDefinition, ResourceTemplate, Resources};
+use crate::subscriptions::Change;
 use crate::tool::{Tool, Tools};
 
 impl Server {
@@ -15,12 +17,12 @@ impl Server {
     fn change<T: Clone, E>(
         &self,
         set: &Live<T>,
-        list_changed: &str,
+        (announced, list_changed): (Change<'_>, &str),
         change: impl FnOnce(&mut T) -> Result<bool, E>,
     ) -> Result<bool, E> {
         let changed = set.update(change)?;
         if changed {
-            self.notify_all(list_changed, serde_json::json!({}));
+            self.announce(announced, list_changed);
         }
         Ok(changed)
     }
@@ -28,7 +30,7 @@ impl Server {
     fn change_tools(&self, change: impl FnOnce(&mut Tools) -> bool) -> bool {
         let changed: Result<bool, std::convert::Infallible> = self.change(
             &self.inner.tools,
-            "notifications/tools/list_changed",
+            (Change::Tools, "notifications/tools/list_changed"),
             |tools| Ok(change(tools)),
         );
         changed.unwrap_or_else(|never| match never {})
@@ -38,7 +40,7 @@ impl Server {
         &self,
         change: impl FnOnce(&mut Resources) -> Result<bool, BuildError>,
     ) -> Result<bool, BuildError> {
-        let list_changed = "notifications/resources/list_changed";
+        let list_changed = (Change::Resources, "notifications/resources/list_changed");
         self.change(&self.inner.resources, list_changed, change)
     }
 
@@ -46,7 +48,7 @@ impl Server {
         &self,
         change: impl FnOnce(&mut Prompts) -> Result<bool, BuildError>,
     ) -> Result<bool, BuildError> {
-        let list_changed = "notifications/prompts/list_changed";
+        let list_changed = (Change::Prompts, "notifications/prompts/list_changed");
         self.change(&self.inner.prompts, list_changed, change)
     }
 

@@ -78,6 +78,11 @@ impl Server {
         self.inner.sessions.count(None)
     }
 
+    /// How many `subscriptions/listen` streams (MCP 2026-07-28) are open, on every transport.
+    pub fn subscription_count(&self) -> usize {
+        self.inner.listeners.count()
+    }
+
     /// `true` once [`shutdown`](Self::shutdown) has begun.
     pub fn is_shutting_down(&self) -> bool {
         self.inner.shutting_down.load(Ordering::SeqCst)
@@ -93,6 +98,8 @@ impl Server {
     pub async fn shutdown(&self, grace: Duration) {
         self.inner.shutting_down.store(true, Ordering::SeqCst);
         tracing::info!(?grace, "MCP server shutting down");
+        // Listen streams never finish on their own: they end now, gracefully.
+        self.inner.listeners.close_all();
         let deadline = Instant::now() + grace;
         // Shutdown happens once: polling here costs nothing on the request path.
         while self.requests_in_flight() > 0 && Instant::now() < deadline {

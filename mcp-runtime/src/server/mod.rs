@@ -22,6 +22,7 @@ use crate::prompt::Prompts;
 use crate::protocol::wire::ResourceUpdated;
 use crate::resource::Resources;
 use crate::session::{Session, SessionRegistry};
+use crate::subscriptions::{Change, Listeners};
 use crate::tool::{Tool, Tools};
 
 pub use builder::ServerBuilder;
@@ -71,6 +72,8 @@ struct ServerInner {
     shutting_down: AtomicBool,
     /// Every open session, on every transport and every HTTP worker thread.
     sessions: Arc<SessionRegistry>,
+    /// Every open `subscriptions/listen` stream (the modern era's way to hear of changes).
+    listeners: Arc<Listeners>,
     /// What every result of the modern era begins with, written once.
     modern_members: ModernMembers,
 }
@@ -207,23 +210,39 @@ impl Server {
         self.inner.state.get::<T>()
     }
 
-    /// Sends a notification to every connected session, on every transport; returns how many
-    /// sessions it reached.
+    /// Sends a notification to every session a handshake opened (MCP up to 2025-11-25), on
+    /// every transport; returns how many sessions it reached.
     pub fn notify_all(&self, method: &str, params: Value) -> usize {
         self.broadcast(method, &params, |_| true)
     }
 
-    /// Tells the sessions subscribed to `uri` (`resources/subscribe`) that the resource changed
-    /// (`notifications/resources/updated`), so they can read it again; returns how many were
-    /// told. Call it whenever your code changes what a resource returns.
+    /// Tells the clients subscribed to `uri` that the resource changed
+    /// (`notifications/resources/updated`), so they can read it again: sessions that sent
+    /// `resources/subscribe`, and `subscriptions/listen` streams that name it. Returns how many
+    /// were told. Call it whenever your code changes what a resource returns.
     pub fn notify_resource_updated(&self, uri: &str) -> usize {
         let params = ResourceUpdated { uri };
-        self.broadcast("notifications/resources/updated", &params, |session| {
+        let sessions = self.broadcast("notifications/resources/updated", &params, |session| {
             session.is_subscribed(uri)
-        })
+        });
+        sessions + self.inner.listeners.announce(Change::Updated(uri))
     }
 
-    /// Sends a notification to the sessions `to` picks; returns how many it reached.
+    /// Tells every client that hears of changes to a set: every session, and the listen
+    /// streams that asked for this one.
+    fn announce(&self, change: Change<'_>, list_changed: &str) {
+        self.notify_all(list_changed, serde_json::json!({}));
+        self.inner.listeners.announce(change);
+    }
+
+    /// Every open `subscriptions/listen` stream.
+    pub(crate) fn listeners(&self) -> &Arc<Listeners> {
+        &self.inner.listeners
+    }
+
+    /// Sends a notification to the sessions `to` picks of those a handshake opened; returns
+    /// how many it reached. (A connection that has not initialized, a stdio process serving
+    /// modern requests, hears of changes on its listen streams only.)
     fn broadcast<P: Serialize + ?Sized>(
         &self,
         method: &str,
@@ -234,7 +253,7 @@ impl Server {
             .sessions
             .sessions()
             .iter()
-            .filter(|session| to(session))
+            .filter(|session| session.negotiated().is_some() && to(session))
             .filter(|session| session.notify_with(method, params))
             .count()
     }

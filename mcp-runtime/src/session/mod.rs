@@ -291,6 +291,12 @@ impl Session {
         &self.inner.id
     }
 
+    /// The id of the connection a modern request arrived on, when it has one of its own
+    /// (stdio).
+    pub(crate) fn connection_id(&self) -> Option<&str> {
+        self.inner.parent.as_ref().map(Session::id)
+    }
+
     /// What `initialize` settled, once it has run.
     pub fn negotiated(&self) -> Option<&Negotiated> {
         self.inner.negotiated.get()

@@ -182,7 +182,9 @@ impl Stdio {
             };
             send(&sender, refused).await;
         }
-        // The client is done: no more server-initiated messages for it.
+        // The client is done: no more server-initiated messages for it, and its listen
+        // streams end (they would keep the output open for ever).
+        self.server.listeners().close_connection(session.id());
         drop(registration);
         Ok(())
     }

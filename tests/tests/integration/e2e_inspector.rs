@@ -485,6 +485,7 @@ fn assert_everything_over(target: &Target) {
     assert_eq!(
         names,
         [
+            "seasonal_prompt",
             "test_input_required_result_prompt",
             "test_prompt_with_arguments",
             "test_prompt_with_embedded_resource",
@@ -494,7 +495,7 @@ fn assert_everything_over(target: &Target) {
         "{listed:#}"
     );
     assert_eq!(
-        prompts[1]["arguments"],
+        prompts[2]["arguments"],
         json!([
             {"name": "arg1", "description": "First test argument.", "required": true},
             {"name": "arg2", "description": "Second test argument.", "required": true},

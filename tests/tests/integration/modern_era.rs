@@ -736,3 +736,183 @@ async fn http_sse_stays_of_the_handshake_era() {
         .await;
     assert_eq!(discover["error"]["code"], -32601, "{discover}");
 }
+
+/// A resource modern clients can listen to.
+#[mcp_runtime::resource("modern://status", mime_type = "text/plain")]
+fn modern_status() -> &'static str {
+    "green"
+}
+
+/// A server with a resource and a prompt (so every kind of change can be listened to), and a
+/// handle on it to change its sets.
+fn start_listening() -> (TestServer, mcp_runtime::Server) {
+    let server = serving(&["add", "modern.log"])
+        .resources(["modern://status"])
+        .build()
+        .unwrap();
+    let handle = server.clone();
+    let app = TestServer::start(1, move || {
+        App::new().service(web::scope("/mcp").service(server.streamable_http_app()))
+    });
+    (app, handle)
+}
+
+/// Opens a `subscriptions/listen` stream with this filter.
+async fn listen(addr: SocketAddr, id: i64, notifications: Value) -> SseStream {
+    let (headers, message) = modern(
+        id,
+        "subscriptions/listen",
+        json!({ "notifications": notifications }),
+    );
+    let mut all = vec![
+        ("Accept", "application/json, text/event-stream"),
+        ("Content-Type", "application/json"),
+    ];
+    all.extend(headers.iter().map(|(n, v)| (n.as_str(), v.as_str())));
+    let body = message.to_string();
+    let stream = SseStream::send(addr, "POST", "/mcp", &all, Some(body.as_bytes())).await;
+    assert_eq!(stream.status, 200);
+    assert_eq!(stream.header("content-type"), Some("text/event-stream"));
+    stream
+}
+
+async fn next_json(stream: &mut SseStream) -> Value {
+    serde_json::from_str(&stream.next_event().await.data).unwrap()
+}
+
+#[actix_web::test]
+async fn a_listen_stream_is_acknowledged_then_carries_what_it_asked_for_tagged() {
+    let (app, server) = start_listening();
+    let discover = call(app.addr, 1, "server/discover", json!({})).await.json();
+    let capabilities = &discover["result"]["capabilities"];
+    assert_eq!(capabilities["tools"]["listChanged"], true, "{discover}");
+    assert_eq!(capabilities["resources"]["subscribe"], true, "{discover}");
+
+    let mut tools = listen(app.addr, 7, json!({"toolsListChanged": true})).await;
+    let mut status = listen(
+        app.addr,
+        8,
+        json!({
+            "resourceSubscriptions": ["modern://status", "modern://unknown"],
+            // No prompts here: not agreed.
+            "promptsListChanged": true,
+        }),
+    )
+    .await;
+    let ack = next_json(&mut tools).await;
+    assert_eq!(ack["method"], "notifications/subscriptions/acknowledged");
+    assert_eq!(
+        ack["params"],
+        json!({"_meta": {"io.modelcontextprotocol/subscriptionId": 7},
+               "notifications": {"toolsListChanged": true}})
+    );
+    let ack = next_json(&mut status).await;
+    assert_eq!(
+        ack["params"]["notifications"],
+        json!({"resourceSubscriptions": ["modern://status"]}),
+        "only what the server serves is agreed: {ack}"
+    );
+    eventually("both listeners are registered", || {
+        server.subscription_count() == 2
+    })
+    .await;
+
+    // A change of the tools reaches the tools stream only; an update of the resource, the
+    // resource stream only (and no legacy session, of which there are none).
+    assert!(server.disable_tool("modern.log"));
+    assert_eq!(server.notify_resource_updated("modern://status"), 1);
+    assert_eq!(server.notify_resource_updated("modern://unknown"), 0);
+    let changed = next_json(&mut tools).await;
+    assert_eq!(
+        changed,
+        json!({"jsonrpc": "2.0", "method": "notifications/tools/list_changed",
+               "params": {"_meta": {"io.modelcontextprotocol/subscriptionId": 7}}})
+    );
+    let updated = next_json(&mut status).await;
+    assert_eq!(
+        updated,
+        json!({"jsonrpc": "2.0", "method": "notifications/resources/updated",
+               "params": {"_meta": {"io.modelcontextprotocol/subscriptionId": 8},
+                          "uri": "modern://status"}})
+    );
+    // The tools stream did not hear of the resource: the next thing on it is the next change.
+    assert!(server.enable_tool("modern.log"));
+    assert_eq!(
+        next_json(&mut tools).await["method"],
+        "notifications/tools/list_changed"
+    );
+
+    // Closing a stream ends its subscription.
+    drop(tools);
+    eventually("the closed stream is forgotten", || {
+        server.subscription_count() == 1
+    })
+    .await;
+    drop(status);
+    eventually("every stream is forgotten", || {
+        server.subscription_count() == 0
+    })
+    .await;
+}
+
+#[actix_web::test]
+async fn shutting_down_ends_listen_streams_gracefully() {
+    let (app, server) = start_listening();
+    let mut stream = listen(app.addr, 3, json!({"toolsListChanged": true})).await;
+    assert_eq!(
+        next_json(&mut stream).await["method"],
+        "notifications/subscriptions/acknowledged"
+    );
+    eventually("the listener is registered", || {
+        server.subscription_count() == 1
+    })
+    .await;
+    let shutdown = tokio::spawn({
+        let server = server.clone();
+        async move { server.shutdown(Duration::from_secs(5)).await }
+    });
+    let cancelled = next_json(&mut stream).await;
+    assert_eq!(
+        cancelled["method"], "notifications/cancelled",
+        "{cancelled}"
+    );
+    assert_eq!(cancelled["params"]["requestId"], 3);
+    let ended = next_json(&mut stream).await;
+    assert_eq!(ended["id"], 3, "{ended}");
+    assert_eq!(ended["result"]["resultType"], "complete");
+    assert_eq!(
+        ended["result"]["_meta"]["io.modelcontextprotocol/subscriptionId"],
+        3
+    );
+    assert_eq!(
+        ended["result"]["_meta"]["io.modelcontextprotocol/serverInfo"]["name"],
+        server.name()
+    );
+    stream.wait_until_ended().await;
+    // The listen request was the only one running: shutdown does not wait out its grace.
+    tokio::time::timeout(Duration::from_secs(2), shutdown)
+        .await
+        .expect("shutdown finishes at once")
+        .unwrap();
+}
+
+#[actix_web::test]
+async fn a_listen_needs_a_filter_and_legacy_sessions_subscribe_their_own_way() {
+    let (app, _server) = start_listening();
+    let reply = call(app.addr, 1, "subscriptions/listen", json!({})).await;
+    assert_eq!(reply.status, 400, "{reply:?}");
+    let body = reply.json();
+    assert_eq!(body["error"]["code"], -32602, "{body}");
+    let message = body["error"]["message"].as_str().unwrap();
+    assert!(message.contains("notifications"), "{message}");
+    let subscribe = call(
+        app.addr,
+        2,
+        "resources/subscribe",
+        json!({"uri": "modern://status"}),
+    )
+    .await;
+    assert_eq!(subscribe.status, 404);
+    let message = subscribe.json()["error"]["message"].to_string();
+    assert!(message.contains("subscriptions/listen"), "{message}");
+}

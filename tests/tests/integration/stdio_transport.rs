@@ -810,3 +810,67 @@ async fn modern_requests_are_served_before_and_beside_a_legacy_session() {
     // `finish` checks that nothing else (no answer to 5) is written before the end.
     pipes.finish().await.unwrap();
 }
+
+#[tokio::test]
+async fn listen_streams_share_the_output_tagged_and_end_with_the_input() {
+    let server = server();
+    let mut pipes = Pipes::start(&server);
+    let tools_only = json!({"notifications": {"toolsListChanged": true}});
+    pipes
+        .send(modern(10, "subscriptions/listen", tools_only.clone()))
+        .await;
+    pipes
+        .send(modern(11, "subscriptions/listen", tools_only))
+        .await;
+    let mut acknowledged = Vec::new();
+    for _ in 0..2 {
+        let ack = pipes.recv().await;
+        assert_eq!(ack["method"], "notifications/subscriptions/acknowledged");
+        acknowledged.push(ack["params"]["_meta"]["io.modelcontextprotocol/subscriptionId"].clone());
+    }
+    acknowledged.sort_by_key(|id| id.as_i64());
+    assert_eq!(acknowledged, [json!(10), json!(11)]);
+
+    // One change, heard once on each subscription, each telling which it belongs to.
+    assert!(server.disable_tool("count"));
+    let mut heard = Vec::new();
+    for _ in 0..2 {
+        let changed = pipes.recv().await;
+        assert_eq!(changed["method"], "notifications/tools/list_changed");
+        heard.push(changed["params"]["_meta"]["io.modelcontextprotocol/subscriptionId"].clone());
+    }
+    heard.sort_by_key(|id| id.as_i64());
+    assert_eq!(heard, [json!(10), json!(11)]);
+
+    // The client cancels one: it gets no answer, and hears nothing more.
+    pipes
+        .send(json!({"jsonrpc": "2.0", "method": "notifications/cancelled", "params": {"requestId": 10}}))
+        .await;
+    mcp_tests::support::eventually("the cancelled subscription is forgotten", || {
+        server.subscription_count() == 1
+    })
+    .await;
+    assert!(server.enable_tool("count"));
+    let changed = pipes.recv().await;
+    assert_eq!(
+        changed["params"]["_meta"]["io.modelcontextprotocol/subscriptionId"],
+        11
+    );
+
+    // The input ends: the open subscription ends, saying so, and the process can exit.
+    pipes.close_input();
+    let cancelled = pipes.recv().await;
+    assert_eq!(
+        cancelled["method"], "notifications/cancelled",
+        "{cancelled}"
+    );
+    assert_eq!(cancelled["params"]["requestId"], 11);
+    let ended = pipes.recv().await;
+    assert_eq!(ended["id"], 11, "{ended}");
+    assert_eq!(
+        ended["result"]["_meta"]["io.modelcontextprotocol/subscriptionId"],
+        11
+    );
+    pipes.finish().await.expect("clean end");
+    assert_eq!(server.subscription_count(), 0);
+}

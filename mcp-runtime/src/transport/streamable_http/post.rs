@@ -216,14 +216,15 @@ pub(super) fn respond(
         Ok(answer) => RequestStream::answered(answer),
         Err(stream) => stream,
     };
-    // `identity` also keeps a compression middleware (`actix_web::middleware::Compress`) from
+    // Keep-alive comments keep an idle stream (a `subscriptions/listen`, a slow tool) from
+    // being cut by proxies that close quiet connections. `identity` also keeps a compression middleware (`actix_web::middleware::Compress`) from
     // holding events back in its compressor, as `Sse`'s own responder does for GET streams.
     response
         .content_type("text/event-stream")
         .insert_header((header::CONTENT_ENCODING, "identity"))
         .insert_header((header::CACHE_CONTROL, "no-cache"))
         .insert_header(("X-Accel-Buffering", "no"))
-        .body(Sse::from_stream(stream))
+        .body(Sse::from_stream(stream).with_keep_alive(app.options.keep_alive))
 }
 
 /// In the handshake era every answered request is `200`, errors included.
