@@ -9,7 +9,8 @@
 //!   404), or none at all with plain JSON answers.
 //!
 //! * tests/e2e/era_clients.py uses the 2.x `Client` in its three modes (2026-07-28, auto,
-//!   legacy) at once against one endpoint, and answers elicitation in each.
+//!   legacy) at once against one endpoint (the calculator, and the bookshop's newcomer tools),
+//!   and answers elicitation in each.
 //!
 //! See the scripts for exactly what they assert.
 //!
@@ -147,6 +148,17 @@ fn mcp2_both_eras_fifty_clients_each_on_one_endpoint() {
         "--clients",
         "50",
     ];
+    sdk_script(2, &server, "era_clients.py", &args);
+}
+
+/// A newcomer's tools (the bookshop example: nested structs, enums, options, failures, a slow
+/// tool) called by fifty Python SDK 2.x clients pinned to 2026-07-28, fifty in `auto` and
+/// fifty legacy ones at the same time on one endpoint, every answer checked.
+#[test]
+fn mcp2_a_newcomers_tools_fifty_clients_per_era_on_one_endpoint() {
+    let server = Server::start("bookshop", Some(2));
+    let url = server.url("/mcp");
+    let args = ["--url", &url, "--shop", "--clients", "50"];
     sdk_script(2, &server, "era_clients.py", &args);
 }
 
