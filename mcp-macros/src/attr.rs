@@ -106,12 +106,17 @@ pub struct ResourceAttr {
     pub common: Common,
     pub mime_type: Option<Spanned<String>>,
     pub size: Option<Spanned<u64>>,
+    /// `cache_ttl = "5m"`, as written (checked in `valid`).
+    pub cache_ttl: Option<Spanned<String>>,
+    /// `cache_scope = "public"`, as written (checked in `valid`).
+    pub cache_scope: Option<Spanned<String>>,
 }
 
 impl ResourceAttr {
     pub fn parse(args: TokenStream) -> syn::Result<ResourceAttr> {
         const OPTIONS: &str =
-            "name, title, description, mime_type, size, icons, complete (after the URI)";
+            "name, title, description, mime_type, size, icons, complete, cache_ttl, cache_scope \
+             (after the URI)";
         const NEEDS_URI: &str = "#[resource] needs the resource's URI first: \
                                  `#[resource(\"scheme://path\")]`, or a URI template whose \
                                  variables are the function's parameters: \
@@ -153,6 +158,20 @@ impl ResourceAttr {
                     .map_or_else(Span::call_site, Ident::span);
                 let value = size(&meta)?;
                 set(&meta, &mut attr.size, Spanned { value, span })
+            } else if meta.path.is_ident("cache_ttl") {
+                let lit = string(&meta)?;
+                let ttl = Spanned {
+                    value: lit.value(),
+                    span: lit.span(),
+                };
+                set(&meta, &mut attr.cache_ttl, ttl)
+            } else if meta.path.is_ident("cache_scope") {
+                let lit = string(&meta)?;
+                let scope = Spanned {
+                    value: lit.value(),
+                    span: lit.span(),
+                };
+                set(&meta, &mut attr.cache_scope, scope)
             } else {
                 Err(unknown(Kind::Resource, &meta, OPTIONS))
             }

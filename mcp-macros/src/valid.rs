@@ -274,7 +274,68 @@ fn template_variables(uri: &str) -> Result<Vec<Variable>, String> {
         .collect())
 }
 
-/// The URI, the MIME type, `size`, and the template's variables against the parameters.
+/// `cache_ttl = "30s"` in milliseconds: a whole number with a unit (`ms`, `s`, `m`, `h`).
+pub fn ttl_millis(text: &str) -> Option<u64> {
+    let digits = text.trim_end_matches(|c: char| c.is_ascii_alphabetic());
+    let unit = &text[digits.len()..];
+    let number: u64 = digits.parse().ok()?;
+    let scale = match unit {
+        "ms" => 1,
+        "s" => 1_000,
+        "m" => 60_000,
+        "h" => 3_600_000,
+        _ => return None,
+    };
+    number.checked_mul(scale)
+}
+
+/// `cache_scope = "public"`: `true` for public, `false` for private.
+pub fn scope_is_public(text: &str) -> Option<bool> {
+    match text {
+        "public" => Some(true),
+        "private" => Some(false),
+        _ => None,
+    }
+}
+
+/// The caching options: a duration with a unit, a known scope, and no scope without a
+/// duration.
+fn check_caching(attr: &ResourceAttr, errors: &mut Errors) {
+    if let Some(ttl) = &attr.cache_ttl {
+        if ttl_millis(&ttl.value).is_none() {
+            errors.push(syn::Error::new(
+                ttl.span,
+                format!(
+                    "`cache_ttl` is how long a client may reuse what the resource returns: a \
+                     whole number with a unit, `ms`, `s`, `m` or `h`, such as \
+                     `cache_ttl = \"30s\"` (not {:?})",
+                    ttl.value
+                ),
+            ));
+        }
+    }
+    if let Some(scope) = &attr.cache_scope {
+        if scope_is_public(&scope.value).is_none() {
+            errors.push(syn::Error::new(
+                scope.span,
+                format!(
+                    "`cache_scope` is \"public\" (anyone may reuse the result, shared caches \
+                     too) or \"private\" (only the same authorization context), not {:?}",
+                    scope.value
+                ),
+            ));
+        } else if attr.cache_ttl.is_none() {
+            errors.push(syn::Error::new(
+                scope.span,
+                "`cache_scope` needs `cache_ttl`: add how long the result may be reused, \
+                 such as `cache_ttl = \"60s\"`",
+            ));
+        }
+    }
+}
+
+/// The URI, the MIME type, `size`, the caching options, and the template's variables against
+/// the parameters.
 fn check_resource(decl: &Declaration, attr: &ResourceAttr, errors: &mut Errors) {
     if let Some(mime_type) = &attr.mime_type {
         if let Some(problem) = mcp_rules::mime_type_problem(&mime_type.value) {
@@ -288,6 +349,7 @@ fn check_resource(decl: &Declaration, attr: &ResourceAttr, errors: &mut Errors) 
         Ok(variables) => variables,
         Err(problem) => return errors.at(uri, problem),
     };
+    check_caching(attr, errors);
     if let (Some(size), false) = (&attr.size, variables.is_empty()) {
         errors.push(syn::Error::new(
             size.span,

@@ -4,7 +4,7 @@
 //! | result | hints from |
 //! |---|---|
 //! | `server/discover`, `tools/list`, `prompts/list`, `resources/list`, `resources/templates/list` | [`ServerBuilder::list_caching`](crate::ServerBuilder::list_caching) |
-//! | `resources/read` | [`ServerBuilder::read_caching`](crate::ServerBuilder::read_caching) |
+//! | `resources/read` | the resource's own (`#[resource(.., cache_ttl = "5m", cache_scope = "public")]`), else [`ServerBuilder::read_caching`](crate::ServerBuilder::read_caching) |
 //!
 //! Both default to `ttlMs: 0` (reuse only after asking again): a server's sets can change
 //! while it runs, and a resource's contents at any time. The scope defaults to `public` for
@@ -53,7 +53,7 @@ pub struct CacheHints {
 
 impl CacheHints {
     /// Reusable by anyone for `ttl`.
-    pub fn public(ttl: Duration) -> Self {
+    pub const fn public(ttl: Duration) -> Self {
         CacheHints {
             ttl,
             scope: CacheScope::Public,
@@ -61,7 +61,7 @@ impl CacheHints {
     }
 
     /// Reusable within the same authorization context for `ttl`.
-    pub fn private(ttl: Duration) -> Self {
+    pub const fn private(ttl: Duration) -> Self {
         CacheHints {
             ttl,
             scope: CacheScope::Private,

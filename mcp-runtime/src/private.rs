@@ -8,6 +8,7 @@ pub use serde_json;
 pub use crate::arguments::{
     Arguments, ArgumentsOf, IsOptional, IsOptionalFallback, Optional, TextArguments,
 };
+pub use crate::caching::CacheHints;
 pub use crate::completion::{
     into_completion, Completer, CompleterDefinition, CompletionFuture, CompletionRequest, Resolve,
     ResolveFuture, ResolveValue,

@@ -10,7 +10,7 @@ use super::{
 use crate::ast::Declaration;
 use crate::attr::ResourceAttr;
 use crate::params::unraw;
-use crate::valid::completed_variable;
+use crate::valid::{completed_variable, scope_is_public, ttl_millis};
 
 pub fn registration(decl: &Declaration, attr: &ResourceAttr) -> TokenStream {
     let uri = attr.uri.as_ref().expect("checked").value();
@@ -26,6 +26,28 @@ pub fn registration(decl: &Declaration, attr: &ResourceAttr) -> TokenStream {
         None => quote!(::core::option::Option::None),
     };
     let icons = icons(attr.common.icons.as_ref());
+    // Private unless said otherwise: a handler may answer each identity differently.
+    let cache = match &attr.cache_ttl {
+        Some(ttl) => {
+            let millis = ttl_millis(&ttl.value).expect("checked");
+            let public = attr
+                .cache_scope
+                .as_ref()
+                .and_then(|scope| scope_is_public(&scope.value))
+                .unwrap_or(false);
+            let make = if public {
+                quote!(public)
+            } else {
+                quote!(private)
+            };
+            quote! {
+                ::core::option::Option::Some(__mcp::CacheHints::#make(
+                    ::core::time::Duration::from_millis(#millis),
+                ))
+            }
+        }
+        None => quote!(::core::option::Option::None),
+    };
     let argument_names = argument_names(decl);
     let (take, call_args) = take_text_arguments(&decl.params);
     let (output_ty, output_span) = output(&decl.item);
@@ -80,6 +102,7 @@ pub fn registration(decl: &Declaration, attr: &ResourceAttr) -> TokenStream {
                 default_mime_type: __mcp_default_mime_type,
                 size: #size,
                 icons: #icons,
+                cache: #cache,
                 read: __mcp_read,
                 completers: #completers,
                 location: #location,

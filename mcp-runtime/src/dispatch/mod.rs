@@ -150,6 +150,8 @@ impl Server {
     ) -> Response {
         let Request { id, method, params } = request;
         let modern = session.negotiated().is_some_and(|n| n.is_modern());
+        // A resource's own caching hints, when it has any.
+        let mut cache = None;
         let outcome = if modern {
             let outcome = match modern::ModernMethod::of(&method) {
                 modern::ModernMethod::Discover => modern::discover(self),
@@ -167,7 +169,8 @@ impl Server {
                     // A handler that may ask questions runs until it finishes, or until it
                     // waits for an answer it does not have: then the client is asked.
                     Some(of) => {
-                        let handling = self.handle_shared(session, &method, params, context);
+                        let handling =
+                            self.handle_shared(session, &method, params, context, &mut cache);
                         match crate::input::until_input(&of.rounds, handling).await {
                             // Complete as it is: `input_required` has members of its own.
                             None => {
@@ -186,10 +189,14 @@ impl Server {
                             Some(outcome) => outcome,
                         }
                     }
-                    None => self.handle_shared(session, &method, params, context).await,
+                    None => {
+                        let handling =
+                            self.handle_shared(session, &method, params, context, &mut cache);
+                        handling.await
+                    }
                 },
             };
-            modern::dress(self, &method, outcome)
+            modern::dress(self, &method, outcome, cache.as_deref())
         } else {
             match method.as_str() {
                 "initialize" => handshake::initialize(self, session, params),
@@ -207,7 +214,11 @@ impl Server {
                     crate::resource::unsubscribe(&self.resource_set(), session, params)
                 }
                 "logging/setLevel" => handshake::set_log_level(session, params),
-                _ => self.handle_shared(session, &method, params, context).await,
+                _ => {
+                    let handling =
+                        self.handle_shared(session, &method, params, context, &mut cache);
+                    handling.await
+                }
             }
         };
         Response {
@@ -216,13 +227,14 @@ impl Server {
         }
     }
 
-    /// The methods both eras share.
+    /// The methods both eras share; `cache` receives a read resource's own caching hints.
     async fn handle_shared(
         &self,
         _session: &Session,
         method: &str,
         params: serde_json::Value,
         context: Context,
+        cache: &mut Option<Arc<str>>,
     ) -> Outcome {
         match method {
             "tools/list" => crate::tool::list(&self.tool_set(), params, self.page_size()),
@@ -238,7 +250,9 @@ impl Server {
             }
             "resources/read" => {
                 let resources = self.resource_set();
-                crate::resource::read(&resources, params, context).await
+                let (result, hints) = crate::resource::read(&resources, params, context).await?;
+                *cache = hints;
+                Ok(result)
             }
             "prompts/list" => crate::prompt::list(&self.prompt_set(), params, self.page_size()),
             "prompts/get" => {

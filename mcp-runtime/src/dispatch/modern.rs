@@ -136,7 +136,7 @@ pub(super) fn input_required(server: &Server, of: &RoundsOf) -> Outcome {
     let encoded = encode(&result)?;
     Ok(prepend_members(
         &encoded,
-        &server.modern_members().input_required,
+        &[&server.modern_members().input_required],
     ))
 }
 
@@ -159,11 +159,20 @@ pub(super) fn discover(server: &Server) -> Outcome {
 }
 
 /// Dresses an answer of the modern era: a result begins with `resultType`, `_meta` (and the
-/// caching hints, on cacheable methods); an error gets the era's code.
-pub(super) fn dress(server: &Server, method: &str, outcome: Outcome) -> Outcome {
+/// caching hints, on cacheable methods: a resource's own, `cache`, if it has them); an error
+/// gets the era's code.
+pub(super) fn dress(
+    server: &Server,
+    method: &str,
+    outcome: Outcome,
+    cache: Option<&str>,
+) -> Outcome {
     let members = server.modern_members();
     match outcome {
         Ok(result) => {
+            if let Some(hints) = cache {
+                return Ok(prepend_members(&result, &[&members.result, hints]));
+            }
             let leading = match method {
                 "server/discover"
                 | "tools/list"
@@ -173,7 +182,7 @@ pub(super) fn dress(server: &Server, method: &str, outcome: Outcome) -> Outcome 
                 "resources/read" => &members.read,
                 _ => &members.result,
             };
-            Ok(prepend_members(&result, leading))
+            Ok(prepend_members(&result, &[leading]))
         }
         Err(error) => Err(era_error(error)),
     }
@@ -185,14 +194,21 @@ pub(super) fn era_error(mut error: ErrorObject) -> ErrorObject {
     error
 }
 
-/// `{"a":1}` with `members` written first: `{<members>,"a":1}`. The results of the shared
-/// methods have none of these members of their own (no `_meta`, no `resultType`).
-fn prepend_members(result: &RawValue, members: &str) -> Box<RawValue> {
+/// `{"a":1}` with `members` (each a non-empty list of object members) written first:
+/// `{<members>,"a":1}`. The results of the shared methods have none of these members of their
+/// own (no `_meta`, no `resultType`).
+fn prepend_members(result: &RawValue, members: &[&str]) -> Box<RawValue> {
     let text = result.get();
     let rest = text.strip_prefix('{').unwrap_or(text);
-    let mut dressed = String::with_capacity(text.len() + members.len() + 2);
+    let length: usize = members.iter().map(|part| part.len() + 1).sum();
+    let mut dressed = String::with_capacity(text.len() + length + 2);
     dressed.push('{');
-    dressed.push_str(members);
+    for (index, part) in members.iter().enumerate() {
+        if index > 0 {
+            dressed.push(',');
+        }
+        dressed.push_str(part);
+    }
     if !rest.trim_start().starts_with('}') {
         dressed.push(',');
     }
@@ -207,11 +223,15 @@ mod tests {
     #[test]
     fn members_go_first_in_empty_and_full_objects() {
         let empty = RawValue::from_string("{}".into()).unwrap();
-        assert_eq!(prepend_members(&empty, "\"a\":1").get(), "{\"a\":1}");
+        assert_eq!(prepend_members(&empty, &["\"a\":1"]).get(), "{\"a\":1}");
         let full = RawValue::from_string("{\"b\":[2]}".into()).unwrap();
         assert_eq!(
-            prepend_members(&full, "\"a\":1").get(),
+            prepend_members(&full, &["\"a\":1"]).get(),
             "{\"a\":1,\"b\":[2]}"
+        );
+        assert_eq!(
+            prepend_members(&full, &["\"a\":1", "\"c\":3"]).get(),
+            "{\"a\":1,\"c\":3,\"b\":[2]}"
         );
     }
 }

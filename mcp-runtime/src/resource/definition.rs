@@ -33,6 +33,8 @@ pub struct ResourceDefinition {
     pub default_mime_type: fn() -> Option<&'static str>,
     pub size: Option<u64>,
     pub icons: &'static [&'static str],
+    /// The `cache_ttl` and `cache_scope` options: this resource's own caching hints.
+    pub cache: Option<crate::CacheHints>,
     pub read: fn(ResourceRead) -> ResourceFuture,
     pub completers: &'static [CompleterDefinition],
     pub location: SourceLocation,

@@ -28,6 +28,8 @@ pub struct Resource {
     /// Declared, or implied by the return type: computed once.
     mime_type: Option<&'static str>,
     listing: Value,
+    /// Its own caching hints as JSON members, written once.
+    cache: Option<Arc<str>>,
 }
 
 impl fmt::Debug for Resource {
@@ -56,6 +58,8 @@ pub struct ResourceTemplate {
     /// The template with its variable names erased: two with one shape match the same URIs.
     shape: String,
     listing: Value,
+    /// Its own caching hints as JSON members, written once.
+    cache: Option<Arc<str>>,
 }
 
 impl fmt::Debug for ResourceTemplate {
@@ -131,6 +135,11 @@ fn listing(definition: &'static ResourceDefinition, is_static: bool) -> Value {
     serde_json::to_value(listing).expect("a resource listing serializes")
 }
 
+/// A resource's own caching hints, as the members its reads carry.
+fn cache_members(definition: &ResourceDefinition) -> Option<Arc<str>> {
+    definition.cache.map(|hints| hints.json_members().into())
+}
+
 /// The resources and templates a server serves.
 #[derive(Clone, Default)]
 pub(crate) struct Resources {
@@ -169,6 +178,7 @@ impl Resources {
                 definition,
                 mime_type: definition.mime_type(),
                 listing: listing(definition, true),
+                cache: cache_members(definition),
             });
             return Ok(true);
         }
@@ -185,6 +195,7 @@ impl Resources {
             template,
             shape,
             listing: listing(definition, false),
+            cache: cache_members(definition),
         });
         self.reorder();
         Ok(true)

@@ -2,6 +2,8 @@
 //! serves the resource with the exact URI, else the first template (most literal text first)
 //! that matches it.
 
+use std::sync::Arc;
+
 use serde_json::value::RawValue;
 use serde_json::{Map, Value};
 
@@ -82,19 +84,21 @@ pub(crate) fn unsubscribe(
     encode(&Empty {})
 }
 
-/// `resources/read`.
+/// `resources/read`: the result, and the resource's own caching hints (as JSON members) if it
+/// has any.
 pub(crate) async fn read(
     resources: &Resources,
     params: Value,
     context: Context,
-) -> Result<Box<RawValue>, ErrorObject> {
+) -> Result<(Box<RawValue>, Option<Arc<str>>), ErrorObject> {
     const METHOD: &str = "resources/read";
     let resources = require(resources, METHOD)?;
     let UriParams { uri } = decode(METHOD, params)?;
-    let contents = read_contents(resources, uri, context).await?;
-    encode(&ReadResourceResult {
+    let Read { contents, cache } = read_found(resources, uri, context).await?;
+    let result = encode(&ReadResourceResult {
         contents: &contents,
-    })
+    })?;
+    Ok((result, cache))
 }
 
 impl Context {
@@ -113,7 +117,22 @@ pub(crate) async fn read_contents(
     uri: String,
     context: Context,
 ) -> Result<Vec<ResourceContents>, ErrorObject> {
-    let (read, request) = match resources.resource(&uri) {
+    Ok(read_found(resources, uri, context).await?.contents)
+}
+
+/// What one read found.
+struct Read {
+    contents: Vec<ResourceContents>,
+    /// The resource's own caching hints, as JSON members.
+    cache: Option<Arc<str>>,
+}
+
+async fn read_found(
+    resources: &Resources,
+    uri: String,
+    context: Context,
+) -> Result<Read, ErrorObject> {
+    let (read, request, cache) = match resources.resource(&uri) {
         Some(resource) => {
             let request = ResourceRead {
                 uri,
@@ -121,7 +140,7 @@ pub(crate) async fn read_contents(
                 mime_type: resource.mime_type,
                 context,
             };
-            (resource.definition.read, request)
+            (resource.definition.read, request, resource.cache.clone())
         }
         None => {
             let found = resources.match_order.iter().find_map(|template| {
@@ -143,8 +162,9 @@ pub(crate) async fn read_contents(
                 mime_type: template.mime_type,
                 context,
             };
-            (template.definition.read, request)
+            (template.definition.read, request, template.cache.clone())
         }
     };
-    run_isolated("the resource handler", read(request)).await
+    let contents = run_isolated("the resource handler", read(request)).await?;
+    Ok(Read { contents, cache })
 }

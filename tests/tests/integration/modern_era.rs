@@ -743,6 +743,60 @@ fn modern_status() -> &'static str {
     "green"
 }
 
+/// Rates that hold for five minutes, the same for everyone.
+#[mcp_runtime::resource("modern://rates", cache_ttl = "5m", cache_scope = "public")]
+fn modern_rates() -> &'static str {
+    "1.08"
+}
+
+/// One report per day, for its reader alone (private by default), for a second.
+#[mcp_runtime::resource("modern://reports/{day}", cache_ttl = "1s")]
+fn modern_report(day: u32) -> String {
+    format!("report of day {day}")
+}
+
+#[actix_web::test]
+async fn a_resource_may_set_its_own_caching_hints() {
+    let server = serving(&[])
+        .resources([
+            "modern://status",
+            "modern://rates",
+            "modern://reports/{day}",
+        ])
+        .read_caching(mcp_runtime::CacheHints::private(Duration::from_secs(2)))
+        .build()
+        .unwrap();
+    let app = TestServer::start(1, move || {
+        App::new().service(web::scope("/mcp").service(server.streamable_http_app()))
+    });
+    let hints = |result: &Value| (result["ttlMs"].clone(), result["cacheScope"].clone());
+    let read = |uri: &'static str| call(app.addr, 1, "resources/read", json!({ "uri": uri }));
+    let rates = read("modern://rates").await.json();
+    assert_eq!(
+        hints(&rates["result"]),
+        (json!(300_000), json!("public")),
+        "{rates}"
+    );
+    assert_eq!(rates["result"]["contents"][0]["text"], "1.08");
+    assert_eq!(
+        rates["result"]["resultType"], "complete",
+        "the other members are there too: {rates}"
+    );
+    let report = read("modern://reports/3").await.json();
+    assert_eq!(
+        hints(&report["result"]),
+        (json!(1000), json!("private")),
+        "{report}"
+    );
+    // Without hints of its own, a resource has the server's.
+    let status = read("modern://status").await.json();
+    assert_eq!(
+        hints(&status["result"]),
+        (json!(2000), json!("private")),
+        "{status}"
+    );
+}
+
 /// A server with a resource and a prompt (so every kind of change can be listened to), and a
 /// handle on it to change its sets.
 fn start_listening() -> (TestServer, mcp_runtime::Server) {

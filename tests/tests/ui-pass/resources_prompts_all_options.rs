@@ -18,7 +18,9 @@ use mcp_runtime::{
     description = "The project's readme.",
     mime_type = "text/markdown",
     size = 7,
-    icons = ["https://example.com/readme.png", "data:image/svg+xml;base64,PHN2Zy8+"]
+    icons = ["https://example.com/readme.png", "data:image/svg+xml;base64,PHN2Zy8+"],
+    cache_ttl = "5m",
+    cache_scope = "public"
 )]
 fn readme() -> &'static str {
     "# Hello"
@@ -31,7 +33,7 @@ async fn owned(ctx: Context) -> String {
 }
 
 /// Text as a `Cow`.
-#[resource("docs://cow")]
+#[resource("docs://cow", cache_ttl = "250ms")]
 fn cow() -> Cow<'static, str> {
     Cow::Borrowed("cow")
 }

@@ -1,0 +1,9 @@
+use mcp_runtime::resource;
+
+/// Today's rates.
+#[resource("rates://today", cache_ttl = "5m", cache_scope = "everyone")]
+fn rates() -> String {
+    "1.08".into()
+}
+
+fn main() {}
