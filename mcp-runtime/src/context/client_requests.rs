@@ -104,7 +104,10 @@ impl Context {
         }
     }
 
-    fn require_capability(&self, capability: &'static str) -> Result<(), ClientRequestError> {
+    pub(super) fn require_capability(
+        &self,
+        capability: &'static str,
+    ) -> Result<(), ClientRequestError> {
         if self.client_capabilities().get(capability).is_some() {
             Ok(())
         } else {
@@ -213,24 +216,10 @@ impl Context {
             message,
             requested_schema,
         };
-        let result: ElicitResult = decode(
-            METHOD,
-            self.request_with(key, "elicitation", METHOD, &params)
-                .await?,
-        )?;
-        match result.action.as_str() {
-            "accept" => Ok(Elicitation::Accept(
-                result
-                    .content
-                    .unwrap_or_else(|| Value::Object(Default::default())),
-            )),
-            "decline" => Ok(Elicitation::Decline),
-            "cancel" => Ok(Elicitation::Cancel),
-            other => Err(ClientRequestError::Malformed {
-                method: METHOD.to_owned(),
-                reason: format!("`action` must be accept, decline or cancel, got {other:?}"),
-            }),
-        }
+        let result = self
+            .request_with(key, "elicitation", METHOD, &params)
+            .await?;
+        elicitation_result(result)
     }
 
     /// Asks the client for its roots (`roots/list`): the directories or files it exposes.
@@ -306,15 +295,37 @@ impl Drop for PendingReply<'_> {
     }
 }
 
-fn decode<T: DeserializeOwned>(method: &str, value: Value) -> Result<T, ClientRequestError> {
+pub(super) fn decode<T: DeserializeOwned>(
+    method: &str,
+    value: Value,
+) -> Result<T, ClientRequestError> {
     serde_json::from_value(value).map_err(|err| ClientRequestError::Malformed {
         method: method.to_owned(),
         reason: err.to_string(),
     })
 }
 
+/// What the client answered to `elicitation/create`, with the form's content as it came.
+pub(super) fn elicitation_result(result: Value) -> Result<Elicitation<Value>, ClientRequestError> {
+    const METHOD: &str = "elicitation/create";
+    let result: ElicitResult = decode(METHOD, result)?;
+    match result.action.as_str() {
+        "accept" => Ok(Elicitation::Accept(
+            result
+                .content
+                .unwrap_or_else(|| Value::Object(Default::default())),
+        )),
+        "decline" => Ok(Elicitation::Decline),
+        "cancel" => Ok(Elicitation::Cancel),
+        other => Err(ClientRequestError::Malformed {
+            method: METHOD.to_owned(),
+            reason: format!("`action` must be accept, decline or cancel, got {other:?}"),
+        }),
+    }
+}
+
 /// The elicitation schema of `T`, computed once per type.
-fn elicitation_schema<T: JsonSchema + 'static>() -> Arc<Value> {
+pub(super) fn elicitation_schema<T: JsonSchema + 'static>() -> Arc<Value> {
     static CACHE: OnceLock<Mutex<HashMap<TypeId, Arc<Value>>>> = OnceLock::new();
     let cache = CACHE.get_or_init(Default::default);
     let mut cache = cache

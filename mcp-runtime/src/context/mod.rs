@@ -7,6 +7,7 @@
 //! and the server's shared state.
 
 mod client_requests;
+mod input_required;
 mod related;
 pub(crate) mod request;
 
@@ -14,6 +15,7 @@ pub use client_requests::{
     ClientRequestError, Elicitation, Keyed, Root, SamplingMessage, SamplingRequest,
     SamplingResponse,
 };
+pub use input_required::{InputRequired, InputResponses};
 pub(crate) use related::{Answer, Outgoing, RelatedStream};
 pub(crate) use request::Context;
 pub use request::MissingScope;

@@ -82,11 +82,13 @@ pub(super) fn rounds_for(
         .identity()
         .map(|identity| identity.subject().to_owned());
     let mut answers = Map::new();
+    let mut handler_state = None;
     match request.params.get("requestState") {
         None | Some(Value::Null) => {}
         Some(Value::String(sealed)) => {
             let remembered = state::open(server.state_key(), sealed, &binding, subject.as_deref())?;
             answers = remembered.answers;
+            handler_state = remembered.handler_state;
             if let Some(Value::Object(responses)) = request.params.get("inputResponses") {
                 // Only answers to what was asked count; anything else is ignored.
                 for key in remembered.asked {
@@ -103,7 +105,7 @@ pub(super) fn rounds_for(
         }
     }
     Ok(Some(RoundsOf {
-        rounds: Arc::new(Rounds::new(answers)),
+        rounds: Arc::new(Rounds::new(answers, handler_state)),
         binding,
         subject,
     }))
@@ -128,6 +130,7 @@ pub(super) fn input_required(server: &Server, of: &RoundsOf) -> Outcome {
         ),
         answers: of.rounds.answers().clone(),
         asked: outstanding.iter().map(|(key, _)| key.clone()).collect(),
+        handler_state: of.rounds.next_state(),
     };
     let result = InputRequiredResult {
         input_requests: outstanding.into_iter().collect(),

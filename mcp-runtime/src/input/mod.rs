@@ -44,6 +44,10 @@ pub(crate) struct Rounds {
     outstanding: Mutex<Vec<(String, Value)>>,
     /// A client capability a question needed and the request did not declare.
     missing_capability: Mutex<Option<&'static str>>,
+    /// What the handler carried from its last round.
+    state_in: Option<Value>,
+    /// What the handler carries to its next round, when it set something new.
+    state_out: Mutex<Option<Value>>,
 }
 
 /// What [`Rounds::ask`] found.
@@ -55,11 +59,29 @@ pub(crate) enum Asked {
 }
 
 impl Rounds {
-    pub(crate) fn new(answers: Map<String, Value>) -> Self {
+    pub(crate) fn new(answers: Map<String, Value>, state: Option<Value>) -> Self {
         Rounds {
             answers,
+            state_in: state,
             ..Rounds::default()
         }
+    }
+
+    /// What the handler carried from its last round.
+    pub(crate) fn state(&self) -> Option<&Value> {
+        self.state_in.as_ref()
+    }
+
+    /// Sets what the handler carries to its next round.
+    pub(crate) fn set_state(&self, state: Value) {
+        *lock(&self.state_out) = Some(state);
+    }
+
+    /// What the next round gets: the new state, or else the one this round got.
+    pub(crate) fn next_state(&self) -> Option<Value> {
+        lock(&self.state_out)
+            .clone()
+            .or_else(|| self.state_in.clone())
     }
 
     /// A question of the handler: `key` chosen by the handler, or by default the kind and the
@@ -141,7 +163,7 @@ mod tests {
     #[tokio::test]
     async fn questions_are_answered_from_the_record_or_stop_the_handler_together() {
         let answers = json!({"elicitation-1": {"action": "accept"}});
-        let rounds = Rounds::new(answers.as_object().unwrap().clone());
+        let rounds = Rounds::new(answers.as_object().unwrap().clone(), None);
         let rounds = &rounds;
         let handler = async move {
             let first = match rounds.ask(None, "elicitation", "elicitation/create", json!({})) {

@@ -66,6 +66,11 @@ pub(crate) struct Remembered {
     /// The keys asked in the last round, whose answers the retry brings.
     #[serde(rename = "q", default)]
     pub asked: Vec<String>,
+    /// What the handler chose to carry to its next round ([`InputRequired::state`]).
+    ///
+    /// [`InputRequired::state`]: crate::context::InputRequired::state
+    #[serde(rename = "h", default, skip_serializing_if = "Option::is_none")]
+    pub handler_state: Option<Value>,
 }
 
 /// What a request is, for binding a state to it: its method and a digest of its params,
@@ -206,6 +211,7 @@ mod tests {
                 .unwrap()
                 .clone(),
             asked: vec!["greeting".into()],
+            handler_state: Some(json!({"step": 2})),
         }
     }
 

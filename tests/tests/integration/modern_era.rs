@@ -970,3 +970,108 @@ async fn a_listen_needs_a_filter_and_legacy_sessions_subscribe_their_own_way() {
     let message = subscribe.json()["error"]["message"].to_string();
     assert!(message.contains("subscriptions/listen"), "{message}");
 }
+
+/// How many times `modern.prune` looked its branches up.
+static LOOKUPS: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
+
+/// A yes or no, asked of the user.
+#[derive(serde::Deserialize, schemars::JsonSchema)]
+struct Confirm {
+    confirm: bool,
+}
+
+/// Prunes stale branches once the user confirms, in the explicit form: it names its two
+/// questions, asks them together, and carries its lookup to the next round.
+#[tool(name = "modern.prune")]
+async fn modern_prune(ctx: Context) -> Result<String, ClientRequestError> {
+    let stale: u32 = match ctx.request_state() {
+        Some(stale) => stale,
+        None => {
+            LOOKUPS.fetch_add(1, Ordering::SeqCst);
+            3
+        }
+    };
+    let asked = mcp_runtime::context::InputRequired::new()
+        .elicit::<Confirm>("confirm", &format!("Prune {stale} stale branches?"))
+        .list_roots("roots")
+        .state(stale);
+    let answers = ctx.input_required(asked).await?;
+    let root = answers
+        .roots("roots")?
+        .first()
+        .map_or_else(|| "nowhere".to_owned(), |root| root.uri.clone());
+    Ok(match answers.elicitation::<Confirm>("confirm")? {
+        Elicitation::Accept(Confirm { confirm: true }) => format!("pruned {stale} in {root}"),
+        _ => "kept them".to_owned(),
+    })
+}
+
+#[actix_web::test]
+async fn the_explicit_form_names_its_questions_and_carries_its_own_state_in_both_eras() {
+    let server = serving(&["modern.prune"]).build().unwrap();
+    let handle = server.clone();
+    let app = TestServer::start(1, move || {
+        App::new().service(web::scope("/mcp").service(server.streamable_http_app()))
+    });
+    let capabilities = json!({"elicitation": {}, "roots": {}});
+    let prune = |id: i64, extra: Value| {
+        let mut params = json!({"name": "modern.prune", "arguments": {}});
+        for (name, value) in extra.as_object().unwrap() {
+            params[name] = value.clone();
+        }
+        let (headers, mut message) = modern(id, "tools/call", params);
+        with_capabilities(&mut message, capabilities.clone());
+        async move { post(app.addr, &headers, &message).await.json() }
+    };
+    LOOKUPS.store(0, Ordering::SeqCst);
+    let first = prune(1, json!({})).await;
+    let result = &first["result"];
+    assert_eq!(result["resultType"], "input_required", "{first}");
+    let asked: Vec<&String> = result["inputRequests"]
+        .as_object()
+        .unwrap()
+        .keys()
+        .collect();
+    assert_eq!(
+        asked,
+        ["confirm", "roots"],
+        "both questions at once, by their keys"
+    );
+    assert_eq!(
+        result["inputRequests"]["confirm"]["params"]["message"],
+        "Prune 3 stale branches?"
+    );
+    assert_eq!(result["inputRequests"]["roots"]["method"], "roots/list");
+    let answers = json!({
+        "confirm": {"action": "accept", "content": {"confirm": true}},
+        "roots": {"roots": [{"uri": "file:///repo", "name": "repo"}]},
+    });
+    let state = result["requestState"].clone();
+    let second = prune(2, json!({"inputResponses": answers, "requestState": state})).await;
+    assert_eq!(second["result"]["resultType"], "complete", "{second}");
+    assert_eq!(
+        second["result"]["content"][0]["text"],
+        "pruned 3 in file:///repo"
+    );
+    assert_eq!(
+        LOOKUPS.load(Ordering::SeqCst),
+        1,
+        "the retry read its lookup from the state"
+    );
+
+    // The same body in the handshake era: the questions go to the client as requests.
+    let client = mcp_runtime::client::Client::builder()
+        .capabilities(capabilities.clone())
+        .on_request("elicitation/create", |params| {
+            assert_eq!(params["message"], "Prune 3 stale branches?");
+            Ok(json!({"action": "accept", "content": {"confirm": true}}))
+        })
+        .on_request("roots/list", |_| {
+            Ok(json!({"roots": [{"uri": "file:///legacy"}]}))
+        })
+        .connect(&handle)
+        .await
+        .unwrap();
+    let result = client.call_tool("modern.prune", json!({})).await.unwrap();
+    assert_eq!(result.text(), "pruned 3 in file:///legacy");
+}
