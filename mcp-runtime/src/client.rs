@@ -42,6 +42,12 @@
 //! }
 //! ```
 //!
+//! With [`ClientBuilder::protocol_version`]`("2026-07-28")` the client speaks the modern era
+//! instead: no handshake (it sends `server/discover`), every request carries its `_meta`, and
+//! a request answered `input_required` is retried with the answers of the
+//! [`on_request`](ClientBuilder::on_request) handlers until it completes, so one test checks
+//! a tool in either era.
+//!
 //! The client needs a tokio runtime (a current-thread one is enough), like the server.
 
 use std::any::Any;
@@ -77,6 +83,9 @@ pub struct Client {
     session: Session,
     next_id: AtomicI64,
     initialize_result: Value,
+    /// In the modern era: the revision and the `_meta` every request carries.
+    modern: Option<Modern>,
+    handlers: Arc<HashMap<String, RequestHandler>>,
     notifications: Mutex<mpsc::Receiver<Notification>>,
     _registration: Registration,
 }
@@ -126,22 +135,30 @@ impl Client {
         ClientBuilder::default()
     }
 
-    /// The protocol revision the server answered with.
+    /// The protocol revision the server answered with (in the modern era: the one every
+    /// request names).
     pub fn protocol_version(&self) -> &str {
-        self.initialize_result["protocolVersion"]
-            .as_str()
-            .unwrap_or_default()
+        match &self.modern {
+            Some(modern) => &modern.version,
+            None => self.initialize_result["protocolVersion"]
+                .as_str()
+                .unwrap_or_default(),
+        }
     }
 
     /// The server's whole `initialize` result: `protocolVersion`, `capabilities`,
-    /// `serverInfo` and `instructions`.
+    /// `serverInfo` and `instructions`; in the modern era, its `server/discover` result
+    /// (`supportedVersions`, `capabilities`, `instructions`, `_meta`).
     pub fn initialize_result(&self) -> &Value {
         &self.initialize_result
     }
 
     /// The server's `serverInfo` (`name`, `version`, and `title` when it has one).
     pub fn server_info(&self) -> &Value {
-        &self.initialize_result["serverInfo"]
+        match self.modern {
+            Some(_) => &self.initialize_result["_meta"][crate::protocol::meta::SERVER_INFO],
+            None => &self.initialize_result["serverInfo"],
+        }
     }
 
     /// The server's instructions for the model, if it has any.
@@ -235,15 +252,97 @@ impl Client {
     ///
     /// The server's error response.
     pub async fn request(&self, method: &str, params: Value) -> Result<Value, ClientError> {
+        match &self.modern {
+            Some(modern) => self.modern_request(modern, method, params).await,
+            None => self.send_request(&self.session, method, params).await,
+        }
+    }
+
+    /// A request of the modern era: with `_meta`, and retried with the handlers' answers
+    /// while the server answers `input_required`.
+    async fn modern_request(
+        &self,
+        modern: &Modern,
+        method: &str,
+        params: Value,
+    ) -> Result<Value, ClientError> {
+        let mut params = match params {
+            Value::Object(params) => params,
+            _ => Map::new(),
+        };
+        let meta = params
+            .entry("_meta")
+            .or_insert_with(|| Value::Object(Map::new()));
+        if let Value::Object(meta) = meta {
+            for (key, value) in &modern.meta {
+                meta.entry(key.clone()).or_insert_with(|| value.clone());
+            }
+        }
+        for _round in 0..MAX_ROUNDS {
+            let result = self
+                .send_request_with(method, Value::Object(params.clone()), |request| {
+                    crate::dispatch::modern_session_on(&self.session, request)
+                })
+                .await?;
+            if result["resultType"] != "input_required" {
+                return Ok(result);
+            }
+            let mut responses = Map::new();
+            if let Some(Value::Object(requests)) = result.get("inputRequests") {
+                for (key, request) in requests {
+                    let method = request["method"].as_str().unwrap_or_default();
+                    let answer = match self.handlers.get(method) {
+                        Some(handler) => handler(request["params"].clone())?,
+                        None => {
+                            return Err(ClientError::new(
+                                crate::protocol::METHOD_NOT_FOUND,
+                                format!(
+                                    "the server asked `{method}` (under {key:?}) and this client                                      has no handler for it: add one with ClientBuilder::on_request"
+                                ),
+                            ))
+                        }
+                    };
+                    responses.insert(key.clone(), answer);
+                }
+            }
+            params.insert("inputResponses".to_owned(), Value::Object(responses));
+            match result.get("requestState") {
+                Some(state) => params.insert("requestState".to_owned(), state.clone()),
+                None => params.remove("requestState"),
+            };
+        }
+        Err(ClientError::invalid_response(format!(
+            "`{method}` still asked for input after {MAX_ROUNDS} rounds"
+        )))
+    }
+
+    async fn send_request(
+        &self,
+        session: &Session,
+        method: &str,
+        params: Value,
+    ) -> Result<Value, ClientError> {
+        self.send_request_with(method, params, |_| Ok(session.clone()))
+            .await
+    }
+
+    /// Sends a request on the session `session_for` gives it.
+    async fn send_request_with(
+        &self,
+        method: &str,
+        params: Value,
+        session_for: impl FnOnce(&Request) -> Result<Session, ErrorObject>,
+    ) -> Result<Value, ClientError> {
         let id = RequestId::Number(self.next_id.fetch_add(1, Ordering::Relaxed));
         let request = Request {
             id: id.clone(),
             method: method.to_owned(),
             params,
         };
+        let session = session_for(&request)?;
         let response = self
             .server
-            .handle_message(&self.session, Message::Request(request))
+            .handle_message(&session, Message::Request(request))
             .await
             .ok_or_else(|| {
                 ClientError::invalid_response(format!(
@@ -300,6 +399,16 @@ impl Client {
     }
 }
 
+/// How many times a modern request is retried with answers before the client gives up.
+const MAX_ROUNDS: usize = 16;
+
+/// What a modern-era client sends with every request.
+struct Modern {
+    version: String,
+    /// The `_meta` members: revision, capabilities, client info (and log level).
+    meta: Map<String, Value>,
+}
+
 /// Answers one kind of request the server sends the client.
 type RequestHandler = Arc<dyn Fn(Value) -> Result<Value, ClientError> + Send + Sync>;
 
@@ -311,6 +420,7 @@ pub struct ClientBuilder {
     capabilities: Value,
     notification_capacity: usize,
     handlers: HashMap<String, RequestHandler>,
+    log_level: Option<String>,
 }
 
 impl fmt::Debug for ClientBuilder {
@@ -335,6 +445,7 @@ impl Default for ClientBuilder {
             capabilities: json!({}),
             notification_capacity: 256,
             handlers: HashMap::new(),
+            log_level: None,
         }
     }
 }
@@ -342,7 +453,10 @@ impl Default for ClientBuilder {
 impl ClientBuilder {
     /// The protocol revision to ask for in `initialize`. Default: the newest with a handshake
     /// ([`LATEST_HANDSHAKE_VERSION`]). The server answers with the revision it chose; see
-    /// [`Client::protocol_version`].
+    /// [`Client::protocol_version`]. A revision of the modern era
+    /// ([`MODERN_VERSIONS`](crate::protocol::MODERN_VERSIONS), `"2026-07-28"`) makes the
+    /// client speak it: `server/discover` instead of `initialize`, `_meta` on every request,
+    /// `input_required` answered by the [`on_request`](Self::on_request) handlers.
     pub fn protocol_version(mut self, version: impl Into<String>) -> Self {
         self.protocol_version = version.into();
         self
@@ -357,6 +471,14 @@ impl ClientBuilder {
     /// The `capabilities` to declare. Default: none (`{}`).
     pub fn capabilities(mut self, capabilities: Value) -> Self {
         self.capabilities = capabilities;
+        self
+    }
+
+    /// The least severe log messages a modern-era request wants (its `_meta` log level:
+    /// `debug`, `info`, ... `emergency`). Default: none, so the server sends no log messages
+    /// in that era. (A handshake-era client sets its level with `logging/setLevel`.)
+    pub fn log_level(mut self, level: impl Into<String>) -> Self {
+        self.log_level = Some(level.into());
         self
     }
 
@@ -417,20 +539,54 @@ impl ClientBuilder {
     pub async fn connect(self, server: &Server) -> Result<Client, ClientError> {
         let (sender, receiver) = mpsc::channel(self.notification_capacity);
         let handlers = Arc::new(self.handlers);
+        let outbound_handlers = Arc::clone(&handlers);
         let session = Session::with_outbound_cyclic(new_session_id(), |session| ClientOutbound {
             session,
             notifications: sender,
-            handlers,
+            handlers: outbound_handlers,
         });
         let registration = server.sessions().register(session.clone(), TRANSPORT);
+        let modern = is_modern_revision(&self.protocol_version).then(|| {
+            use crate::protocol::meta::{
+                CLIENT_CAPABILITIES, CLIENT_INFO, LOG_LEVEL, PROTOCOL_VERSION,
+            };
+            let mut meta = Map::new();
+            meta.insert(PROTOCOL_VERSION.into(), json!(self.protocol_version));
+            meta.insert(CLIENT_CAPABILITIES.into(), self.capabilities.clone());
+            meta.insert(CLIENT_INFO.into(), self.client_info.clone());
+            if let Some(level) = &self.log_level {
+                meta.insert(LOG_LEVEL.into(), json!(level));
+            }
+            Modern {
+                version: self.protocol_version.clone(),
+                meta,
+            }
+        });
         let mut client = Client {
             server: server.clone(),
             session,
             next_id: AtomicI64::new(0),
             initialize_result: Value::Null,
+            modern,
+            handlers,
             notifications: Mutex::new(receiver),
             _registration: registration,
         };
+        if client.modern.is_some() {
+            if server.eras() == crate::protocol::Eras::Legacy {
+                return Err(ClientError::new(
+                    crate::protocol::UNSUPPORTED_PROTOCOL_VERSION,
+                    format!(
+                        "this server serves only the handshake era (ServerBuilder::eras), not \
+                         {}: connect with a revision up to {LATEST_HANDSHAKE_VERSION}",
+                        self.protocol_version
+                    ),
+                ));
+            }
+            // No handshake: the probe a dual-era client sends, answered as any request.
+            client.initialize_result = client.request("server/discover", Value::Null).await?;
+            return Ok(client);
+        }
         let params = json!({
             "protocolVersion": self.protocol_version,
             "capabilities": self.capabilities,
@@ -551,3 +707,9 @@ impl fmt::Display for ClientError {
 }
 
 impl std::error::Error for ClientError {}
+
+/// Whether a client asking for `version` speaks the modern era: a revision of it this
+/// runtime knows (any other is asked for in `initialize`, and negotiated).
+fn is_modern_revision(version: &str) -> bool {
+    crate::protocol::MODERN_VERSIONS.contains(&version)
+}

@@ -21,7 +21,7 @@ use crate::server::{RequestGuard, Server};
 use crate::session::{CancelToken, RequestRefused, Session};
 use crate::task::poll_once;
 
-pub(crate) use pipeline::{serve_read, Accepted, Incoming, Rejected, Reply};
+pub(crate) use pipeline::{modern_session_on, serve_read, Accepted, Incoming, Rejected, Reply};
 
 impl Server {
     /// Handles one message of a session; returns the response to send, if any.

@@ -190,7 +190,10 @@ fn batch_allowed(session: &Session) -> Result<(), ErrorObject> {
 
 /// The session of a modern-era request that arrived on `connection`: `-32602` when its
 /// `_meta` lacks what the era requires, `-32022` for a revision this server does not speak.
-fn modern_session_on(connection: &Session, request: &Request) -> Result<Session, ErrorObject> {
+pub(crate) fn modern_session_on(
+    connection: &Session,
+    request: &Request,
+) -> Result<Session, ErrorObject> {
     let meta = ModernMeta::read(&request.method, &request.params)?;
     let version = meta.version()?;
     Ok(Session::modern_on(connection, version, meta))

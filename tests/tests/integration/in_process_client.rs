@@ -427,3 +427,122 @@ async fn request_handlers_answer_what_tools_ask_the_client() {
     assert!(result.is_error);
     assert!(result.text().contains("-32601"), "{}", result.text());
 }
+
+/// The user's name, asked through the client.
+#[derive(serde::Deserialize, schemars::JsonSchema)]
+struct Name {
+    name: String,
+}
+
+/// Greets the user by the name the client's user gives.
+#[tool(name = "client.greet")]
+async fn greet(ctx: Context) -> Result<String, mcp_runtime::context::ClientRequestError> {
+    use mcp_runtime::context::Elicitation;
+    match ctx.elicit::<Name>("Who are you?").await? {
+        Elicitation::Accept(Name { name }) => Ok(format!("Hello, {name}!")),
+        _ => Ok("Hello, stranger!".into()),
+    }
+}
+
+fn modern_client() -> mcp_runtime::client::ClientBuilder {
+    Client::builder().protocol_version("2026-07-28")
+}
+
+#[tokio::test]
+async fn the_client_speaks_the_modern_era_without_a_handshake() {
+    let server = serving(&["client.add", "client.greet", "client.chatty"])
+        .name("client-test")
+        .version("9.9.9")
+        .build()
+        .unwrap();
+    let client = modern_client().connect(&server).await.unwrap();
+    assert_eq!(client.protocol_version(), "2026-07-28");
+    assert_eq!(
+        client.initialize_result()["supportedVersions"],
+        json!(["2026-07-28"])
+    );
+    assert_eq!(client.server_info()["name"], "client-test");
+    assert_eq!(server.session_count(), 0, "no session was opened");
+    let tools = client.list_tools().await.unwrap();
+    assert_eq!(tools.len(), 3);
+    let sum = client
+        .request(
+            "tools/call",
+            json!({"name": "client.add", "arguments": {"a": 2, "b": 3}}),
+        )
+        .await
+        .unwrap();
+    assert_eq!(sum["resultType"], "complete", "{sum}");
+    assert_eq!(sum["content"][0]["text"], "5");
+    // The era has no ping.
+    let ping = client.ping().await.unwrap_err();
+    assert_eq!(ping.code, METHOD_NOT_FOUND);
+
+    // Log messages only at the level a request asks for.
+    client
+        .call_tool("client.chatty", Value::Null)
+        .await
+        .unwrap();
+    assert!(client.notifications().is_empty(), "no level, no logs");
+    let listening = modern_client()
+        .log_level("warning")
+        .connect(&server)
+        .await
+        .unwrap();
+    listening
+        .call_tool("client.chatty", Value::Null)
+        .await
+        .unwrap();
+    let notes = listening.notifications();
+    assert_eq!(notes.len(), 1, "{notes:?}");
+    assert_eq!(notes[0].params["data"], "careful");
+}
+
+#[tokio::test]
+async fn one_test_checks_a_tool_that_asks_the_client_in_both_eras() {
+    let server = serving(&["client.greet"]).build().unwrap();
+    for version in ["2026-07-28", LATEST_HANDSHAKE_VERSION] {
+        let asked = std::sync::Arc::new(std::sync::atomic::AtomicUsize::new(0));
+        let counter = std::sync::Arc::clone(&asked);
+        let client = Client::builder()
+            .protocol_version(version)
+            .capabilities(json!({"elicitation": {}}))
+            .on_request("elicitation/create", move |params| {
+                counter.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+                assert_eq!(params["message"], "Who are you?");
+                Ok(json!({"action": "accept", "content": {"name": "Ada"}}))
+            })
+            .connect(&server)
+            .await
+            .unwrap();
+        let result = client.call_tool("client.greet", Value::Null).await.unwrap();
+        assert_eq!(result.text(), "Hello, Ada!", "{version}");
+        assert_eq!(
+            asked.load(std::sync::atomic::Ordering::SeqCst),
+            1,
+            "{version}"
+        );
+    }
+    // Without a handler the modern client says what is missing.
+    let unhandled = modern_client()
+        .capabilities(json!({"elicitation": {}}))
+        .connect(&server)
+        .await
+        .unwrap();
+    let error = unhandled
+        .call_tool("client.greet", Value::Null)
+        .await
+        .unwrap_err();
+    assert!(error.message.contains("on_request"), "{error}");
+
+    // A server of the handshake era alone refuses a modern client.
+    let legacy_only = serving(&["client.greet"])
+        .eras(mcp_runtime::Eras::Legacy)
+        .build()
+        .unwrap();
+    let refused = modern_client().connect(&legacy_only).await.unwrap_err();
+    assert_eq!(
+        refused.code,
+        mcp_runtime::protocol::UNSUPPORTED_PROTOCOL_VERSION
+    );
+}
