@@ -10,7 +10,8 @@
 //!
 //! * tests/e2e/era_clients.py uses the 2.x `Client` in its three modes (2026-07-28, auto,
 //!   legacy) at once against one endpoint (the calculator, and the bookshop's newcomer tools),
-//!   and answers elicitation in each.
+//!   and answers elicitation in each; tests/e2e/listen_clients.py opens `subscriptions/listen`
+//!   streams with `Client.listen`.
 //!
 //! See the scripts for exactly what they assert.
 //!
@@ -160,6 +161,16 @@ fn mcp2_a_newcomers_tools_fifty_clients_per_era_on_one_endpoint() {
     let url = server.url("/mcp");
     let args = ["--url", &url, "--shop", "--clients", "50"];
     sdk_script(2, &server, "era_clients.py", &args);
+}
+
+/// `subscriptions/listen` with the Python SDK 2.x `Client.listen`: twenty streams for tool
+/// changes and a resource's updates, one for prompt changes, each hearing exactly what it asked
+/// for when another client changes the sets (tests/e2e/listen_clients.py).
+#[test]
+fn mcp2_listen_streams_hear_what_they_asked_for() {
+    let server = Server::start("everything", None);
+    let url = server.url("/mcp");
+    sdk_script(2, &server, "listen_clients.py", &["--url", &url, "--clients", "20"]);
 }
 
 /// One tool body that asks the user (ctx.elicit) answered by a 2026-07-28 client (input
