@@ -9,7 +9,6 @@ use crate::catalog::{find, Live};
 use crate::error::BuildError;
 use crate::prompt::{Prompt, PromptDefinition, Prompts};
 use crate::resource::{Resource, ResourceDefinition, ResourceTemplate, Resources};
-use crate::subscriptions::Change;
 use crate::tool::{Tool, Tools};
 
 impl Server {
@@ -17,12 +16,12 @@ impl Server {
     fn change<T: Clone, E>(
         &self,
         set: &Live<T>,
-        (announced, list_changed): (Change<'_>, &str),
+        list_changed: &str,
         change: impl FnOnce(&mut T) -> Result<bool, E>,
     ) -> Result<bool, E> {
         let changed = set.update(change)?;
         if changed {
-            self.announce(announced, list_changed);
+            self.notify_all(list_changed, serde_json::json!({}));
         }
         Ok(changed)
     }
@@ -30,7 +29,7 @@ impl Server {
     fn change_tools(&self, change: impl FnOnce(&mut Tools) -> bool) -> bool {
         let changed: Result<bool, std::convert::Infallible> = self.change(
             &self.inner.tools,
-            (Change::Tools, "notifications/tools/list_changed"),
+            "notifications/tools/list_changed",
             |tools| Ok(change(tools)),
         );
         changed.unwrap_or_else(|never| match never {})
@@ -40,7 +39,7 @@ impl Server {
         &self,
         change: impl FnOnce(&mut Resources) -> Result<bool, BuildError>,
     ) -> Result<bool, BuildError> {
-        let list_changed = (Change::Resources, "notifications/resources/list_changed");
+        let list_changed = "notifications/resources/list_changed";
         self.change(&self.inner.resources, list_changed, change)
     }
 
@@ -48,7 +47,7 @@ impl Server {
         &self,
         change: impl FnOnce(&mut Prompts) -> Result<bool, BuildError>,
     ) -> Result<bool, BuildError> {
-        let list_changed = (Change::Prompts, "notifications/prompts/list_changed");
+        let list_changed = "notifications/prompts/list_changed";
         self.change(&self.inner.prompts, list_changed, change)
     }
 

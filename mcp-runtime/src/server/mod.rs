@@ -211,9 +211,18 @@ impl Server {
     }
 
     /// Sends a notification to every session a handshake opened (MCP up to 2025-11-25), on
-    /// every transport; returns how many sessions it reached.
+    /// every transport; a list change (`notifications/tools/list_changed` and those of
+    /// prompts and resources) also reaches the `subscriptions/listen` streams that asked for
+    /// it. Returns how many sessions and streams it reached.
     pub fn notify_all(&self, method: &str, params: Value) -> usize {
-        self.broadcast(method, &params, |_| true)
+        let change = match method {
+            "notifications/tools/list_changed" => Some(Change::Tools),
+            "notifications/prompts/list_changed" => Some(Change::Prompts),
+            "notifications/resources/list_changed" => Some(Change::Resources),
+            _ => None,
+        };
+        let listeners = change.map_or(0, |change| self.inner.listeners.announce(change));
+        self.broadcast(method, &params, |_| true) + listeners
     }
 
     /// Tells the clients subscribed to `uri` that the resource changed
@@ -226,13 +235,6 @@ impl Server {
             session.is_subscribed(uri)
         });
         sessions + self.inner.listeners.announce(Change::Updated(uri))
-    }
-
-    /// Tells every client that hears of changes to a set: every session, and the listen
-    /// streams that asked for this one.
-    fn announce(&self, change: Change<'_>, list_changed: &str) {
-        self.notify_all(list_changed, serde_json::json!({}));
-        self.inner.listeners.announce(change);
     }
 
     /// Every open `subscriptions/listen` stream.

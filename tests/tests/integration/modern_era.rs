@@ -896,6 +896,16 @@ async fn a_listen_stream_is_acknowledged_then_carries_what_it_asked_for_tagged()
         "notifications/tools/list_changed"
     );
 
+    // A list change announced by hand reaches the listeners too.
+    assert_eq!(
+        server.notify_all("notifications/tools/list_changed", json!({})),
+        1
+    );
+    assert_eq!(
+        next_json(&mut tools).await["params"]["_meta"]["io.modelcontextprotocol/subscriptionId"],
+        7
+    );
+
     // Closing a stream ends its subscription.
     drop(tools);
     eventually("the closed stream is forgotten", || {
