@@ -28,6 +28,10 @@ TRANSPORTS = [
     ("streamable", "Streamable HTTP, stateful"),
     ("stateless", "Streamable HTTP, stateless"),
 ]
+# The modern era (MCP 2026-07-28): its own section and targets; in the comparisons with peers
+# and in the plot beside the others.
+MODERN = ("modern", "MCP 2026-07-28 (no handshake, stateless)")
+ALL_TRANSPORTS = TRANSPORTS + [MODERN]
 ORDER = ["limit", "ours", "rmcp", "ts", "python"]
 
 
@@ -128,7 +132,10 @@ def main():
     w("Every server serves one tool, `add(a, b)`. The load generator, `mcp-bench` (bench/mcp-bench),")
     w("speaks MCP like a real client: it opens sessions, initializes each (`initialize`, then")
     w("`notifications/initialized`), keeps calls of `add` in flight with fresh arguments, and checks")
-    w("every reply (id, no error, not `isError`, the sum in the text content). Figures are medians of")
+    w("every reply (id, no error, not `isError`, the sum in the text content). In the modern era")
+    w("(MCP 2026-07-28) there is no handshake: it sends one `server/discover`, then every call")
+    w("carries its `_meta` and the `MCP-Protocol-Version`, `Mcp-Method` and `Mcp-Name` headers, and")
+    w("every reply must also be `resultType: \"complete\"`. Figures are medians of")
     w(f"{len(runs)} run(s); ratios are taken within each run, then their median is quoted.")
     w("")
 
@@ -181,6 +188,17 @@ def main():
         r = ratio(transport, 16, "ours", "limit", p99)
         if r is not None:
             w(f"| p99 at 16 in flight <= 1.2 x limit, {title} | {r:.2f} x limit ({fmt_ms(stat('ours', transport, 16, p99))} ms vs {fmt_ms(stat('limit', transport, 16, p99))} ms) | {'met' if r <= 1.2 else '**missed**'} |")
+    modern, modern_title = MODERN
+    r = ratio(modern, 64, "ours", "limit")
+    if r is not None:
+        cost = ratio(modern, 64, "limit", "ours", lambda r: cpu(r) or 0)
+        w(f"| {modern_title}: throughput at 64 in flight >= 0.9 x the limit's modern mode | {r:.2f} x limit "
+          f"(server CPU per call: the limit's is {cost:.2f} x mcp-runtime's) | {'met' if r >= 0.9 else '**missed**'} |")
+    r = ratio(modern, 64, "ours", "rmcp")
+    if r is not None:
+        cost = ratio(modern, 64, "rmcp", "ours", lambda r: cpu(r) or 0)
+        w(f"| {modern_title}: throughput at 64 in flight >= 3 x rmcp's | {r:.2f} x rmcp "
+          f"(server CPU per call: rmcp's is {cost:.2f} x mcp-runtime's) | {'met' if r >= 3 else '**missed**'} |")
     idle_ours = [row["report"] for row in idle if row["server"] == "ours" and not row["report"].get("failed")]
     if idle_ours:
         per = median([r["bytes_per_session"] for r in idle_ours])
@@ -219,6 +237,64 @@ def main():
                   f"{errors} | {fmt_kib(peak or None)} |")
         w("")
 
+    # ---- the modern era ------------------------------------------------------------------------
+    modern, modern_title = MODERN
+    present = [s for s in servers if any(by_key.get((s, modern, c)) for c in concurrency)]
+    if present:
+        w(f"### {modern_title}")
+        w("")
+        w("Streamable HTTP as revision 2026-07-28 has it: no `initialize`, no session; every request is")
+        w("an independent POST whose `params._meta` names the revision and the client's capabilities,")
+        w("with its method (and tool) mirrored in headers the server must check against the body.")
+        w("The limit does what the revision requires of every request and no more (bench/servers/limit,")
+        w("`--transport modern`); mcp-runtime is its default `streamable_http_app()`, which serves both")
+        w("eras on one endpoint; rmcp is `legacy_session_mode(false)` with `json_response(true)`. The")
+        w("pinned Python and TypeScript peers are of the handshake era and are not measured here.")
+        w("rmcp puts `_meta` serverInfo only on `server/discover` (on other results it is a SHOULD), so")
+        w("its replies are checked for it only where present.")
+        w("")
+        w("Ratios are within each run, then the median: x limit and x rmcp for throughput, p99 x limit")
+        w("for latency (below 1 is faster).")
+        w("")
+        w("| in flight | server | calls/s | x limit | x rmcp | p50 ms | p99 ms | p99 x limit | CPU/call us | CPU/call x limit | errors | peak RSS |")
+        w("|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
+        for c in concurrency:
+            for s in present:
+                reports = by_key.get((s, modern, c), [])
+                if not reports:
+                    continue
+                errors = sum(r.get("errors", 0) for r in reports)
+                peak = max([((r.get("server") or {}).get("memory") or {}).get("peak_rss_kib", 0) for r in reports] or [0])
+                c_cpu = stat(s, modern, c, cpu)
+                w(f"| {c} | {NAMES[s]} | {fmt_rate(stat(s, modern, c, rate))} | "
+                  f"{fmt_ratio(ratio(modern, c, s, 'limit'))} | "
+                  f"{fmt_ratio(ratio(modern, c, s, 'rmcp'))} | "
+                  f"{fmt_ms(stat(s, modern, c, lambda r: r['latency']['p50_us']))} | "
+                  f"{fmt_ms(stat(s, modern, c, p99))} | "
+                  f"{fmt_ratio(ratio(modern, c, s, 'limit', p99))} | "
+                  f"{'-' if c_cpu is None else f'{c_cpu:.1f}'} | "
+                  f"{fmt_ratio(ratio(modern, c, s, 'limit', lambda r: cpu(r) or 0))} | "
+                  f"{errors} | {fmt_kib(peak or None)} |")
+        w("")
+        if any(by_key.get((s, "stateless", c)) for s in present for c in concurrency):
+            w("The same servers, modern era against handshake-era stateless Streamable HTTP (calls/s of")
+            w("`modern` divided by calls/s of `stateless`, measured minutes apart in the same run):")
+            w("")
+            w("| in flight | " + " | ".join(SHORT[s] for s in present) + " |")
+            w("|---:|" + "---:|" * len(present))
+            for c in concurrency:
+                cells = []
+                for s in present:
+                    values = []
+                    for run in runs:
+                        a = by_run.get((modern, c, run), {}).get(s)
+                        b = by_run.get(("stateless", c, run), {}).get(s)
+                        if a and b and not a.get("failed") and not b.get("failed") and b["calls_per_s"]:
+                            values.append(a["calls_per_s"] / b["calls_per_s"])
+                    cells.append(fmt_ratio(median(values)))
+                w(f"| {c} | " + " | ".join(cells) + " |")
+            w("")
+
     # ---- against peers ------------------------------------------------------------------------
     w("## mcp-runtime against each peer")
     w("")
@@ -228,7 +304,7 @@ def main():
     header = "| transport | in flight | " + " | ".join(f"vs {SHORT[p]}" for p in peers) + " |"
     w(header)
     w("|---|---:|" + "---:|" * len(peers))
-    for transport, title in TRANSPORTS:
+    for transport, title in ALL_TRANSPORTS:
         for c in concurrency:
             cells = [fmt_ratio(ratio(transport, c, "ours", p)) for p in peers]
             if all(cell == "-" for cell in cells):
@@ -239,7 +315,7 @@ def main():
     w("")
     w(header)
     w("|---|---:|" + "---:|" * len(peers))
-    for transport, title in TRANSPORTS:
+    for transport, title in ALL_TRANSPORTS:
         for c in concurrency:
             cells = [fmt_ratio(ratio(transport, c, p, "ours", lambda r: cpu(r) or 0)) for p in peers]
             if all(cell == "-" for cell in cells):
@@ -317,7 +393,8 @@ def main():
     with open(args.out, "w") as f:
         f.write("\n".join(out) + "\n")
     with open(args.svg, "w") as f:
-        f.write(svg(servers, concurrency, lambda s, t, c: stat(s, t, c, rate)))
+        panels = [(t, title) for t, title in ALL_TRANSPORTS if any(row["transport"] == t for row in rows)]
+        f.write(svg(servers, concurrency, lambda s, t, c: stat(s, t, c, rate), panels or TRANSPORTS))
 
 
 def write_build(w, build):
@@ -368,12 +445,12 @@ def fmt_ns(ns):
     return f"{ns:.0f} ns"
 
 
-def svg(servers, concurrency, rate):
-    """Three panels (one per transport): calls/s (log scale) against calls in flight."""
+def svg(servers, concurrency, rate, panels):
+    """One panel per transport: calls/s (log scale) against calls in flight."""
     import math
 
     pw, ph, left, top, gap = 300, 260, 70, 40, 30
-    width = left + 3 * pw + 2 * gap + 20
+    width = left + len(panels) * pw + (len(panels) - 1) * gap + 20
     height = top + ph + 90
     ymin, ymax = 100, 1_000_000
     parts = [
@@ -388,7 +465,7 @@ def svg(servers, concurrency, rate):
         v = min(max(v, ymin), ymax)
         return top + ph - (math.log10(v) - math.log10(ymin)) / (math.log10(ymax) - math.log10(ymin)) * ph
 
-    for i, (transport, title) in enumerate(TRANSPORTS):
+    for i, (transport, title) in enumerate(panels):
         x0 = left + i * (pw + gap)
         parts.append(f'<text x="{x0 + pw / 2}" y="{top - 8}" text-anchor="middle">{title}</text>')
         parts.append(f'<rect x="{x0}" y="{top}" width="{pw}" height="{ph}" fill="none" stroke="#444"/>')

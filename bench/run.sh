@@ -11,6 +11,10 @@
 #   RUNS=3            runs of every measurement; BENCHMARKS.md quotes medians
 #   DURATION=3        measured seconds per measurement (after WARMUP=1 s of unmeasured calls)
 #   CONCURRENCY="1 16 64 256"   calls in flight (16 per session: 64 = 4 sessions x 16)
+#   TRANSPORTS="sse streamable stateless modern"   which transports: HTTP+SSE, Streamable HTTP
+#                     stateful and stateless (the handshake era, up to 2025-11-25), and the
+#                     modern era (MCP 2026-07-28: no initialize, no session, every request's
+#                     _meta and Mcp-* headers checked; limit, mcp-runtime and rmcp only)
 #   IDLE_SESSIONS=10000 IDLE_RUNS=1   idle SSE sessions held open per server
 #   SERVERS="limit ours rmcp python ts"   which servers
 #   SERVER_CPU= CLIENT_CPU=   cores to pin the servers and the load generator to (taskset), e.g.
@@ -20,7 +24,8 @@
 #   MICRO=1           run the criterion microbenchmarks (bench/micro)
 #   BUILD=1           measure build cost and start-up beside rmcp (bench/build.sh; BUILD_RUNS=3,
 #                     BUILD_TOOLS=200, START_TOOLS=1000)
-#   OUT=BENCHMARKS.md where the report goes (relative to the repository root)
+#   OUT=BENCHMARKS.md where the report goes (relative to the repository root); the plot goes to
+#                     bench/throughput.svg for BENCHMARKS.md, else beside OUT (SVG= overrides)
 #
 # All traffic goes to 127.0.0.1; every server started here is stopped (by its pid) on exit.
 set -euo pipefail
@@ -35,6 +40,7 @@ CONCURRENCY=${CONCURRENCY:-"1 16 64 256"}
 IDLE_SESSIONS=${IDLE_SESSIONS:-10000}
 IDLE_RUNS=${IDLE_RUNS:-1}
 SERVERS=${SERVERS:-"limit ours rmcp python ts"}
+TRANSPORTS=${TRANSPORTS:-"sse streamable stateless modern"}
 SERVER_CPU=${SERVER_CPU-}
 CLIENT_CPU=${CLIENT_CPU-}
 MICRO=${MICRO:-1}
@@ -46,8 +52,13 @@ say() { printf '\n==> %s\n' "$*"; }
 # 10,000 idle sessions need 10,000 sockets on each side.
 ulimit -n 65536 2>/dev/null || ulimit -n "$(ulimit -Hn)"
 
-say "installing the pinned peers"
-./setup-peers.sh
+case " $SERVERS " in
+    *" python "* | *" ts "*)
+        say "installing the pinned peers"
+        ./setup-peers.sh
+        ;;
+    *) say "no Python or TypeScript peer in SERVERS: not installing them" ;;
+esac
 
 say "building the load generator and the Rust servers (release)"
 cargo build --release --locked -p mcp-bench -p bench-limit -p bench-ours -p bench-rmcp
@@ -75,8 +86,22 @@ server_cmd() {
     esac
 }
 
-speaks() { # rmcp has no HTTP+SSE server
-    [ "$1" != rmcp ] || [ "$2" != sse ]
+speaks() { # speaks SERVER TRANSPORT
+    case $1-$2 in
+        rmcp-sse) return 1 ;; # rmcp has no HTTP+SSE server
+        # The pinned peers (mcp 1.30.0 on PyPI, @modelcontextprotocol/sdk 1.32.2 on npm) are of
+        # the handshake era (their latest revision is 2025-11-25): a POST with
+        # `MCP-Protocol-Version: 2026-07-28` gets 400 "Unsupported protocol version" (-32600 from
+        # Python, -32000 from TypeScript), server/discover included.
+        python-modern | ts-modern) return 1 ;;
+    esac
+}
+
+# Extra arguments of the load generator per server and transport.
+load_args() {
+    # rmcp 3.9 puts `_meta["io.modelcontextprotocol/serverInfo"]` on `server/discover` only;
+    # on other results it is a SHOULD of 2026-07-28, so there it is checked only if present.
+    if [ "$1-$2" = rmcp-modern ]; then echo "--server-info optional"; fi
 }
 
 endpoint() { if [ "$1" = sse ]; then echo /sse; else echo /mcp; fi; }
@@ -134,7 +159,7 @@ loadavg() { cut -d' ' -f1 /proc/loadavg; }
     echo "rmcp=$(awk '/^name = "rmcp"$/ {getline; print $3}' Cargo.lock | tr -d '"')"
     echo "actix_web=$(awk '/^name = "actix-web"$/ {getline; print $3}' Cargo.lock | tr -d '"')"
     echo "mcp_runtime=$(git -C "$ROOT" rev-parse --short HEAD)$(git -C "$ROOT" diff --quiet HEAD -- mcp-runtime mcp-macros || echo ' (with uncommitted changes)')"
-    echo "settings=RUNS=$RUNS DURATION=$DURATION WARMUP=$WARMUP CONCURRENCY=\"$CONCURRENCY\" IDLE_SESSIONS=$IDLE_SESSIONS SERVER_CPU=$SERVER_CPU CLIENT_CPU=$CLIENT_CPU"
+    echo "settings=RUNS=$RUNS DURATION=$DURATION WARMUP=$WARMUP CONCURRENCY=\"$CONCURRENCY\" TRANSPORTS=\"$TRANSPORTS\" IDLE_SESSIONS=$IDLE_SESSIONS SERVER_CPU=$SERVER_CPU CLIENT_CPU=$CLIENT_CPU"
     echo "load_start=$(cut -d' ' -f1-3 /proc/loadavg)"
 } >"$RESULTS/machine.txt"
 cat "$RESULTS/machine.txt"
@@ -142,7 +167,7 @@ cat "$RESULTS/machine.txt"
 # ---- throughput and latency -------------------------------------------------------------------
 say "starting the servers (pinned to CPU ${SERVER_CPU:-any}, one worker each)"
 port=18400
-for transport in sse streamable stateless; do
+for transport in $TRANSPORTS; do
     for name in $SERVERS; do
         if speaks "$name" "$transport"; then
             start "$name" "$transport" "$port"
@@ -157,7 +182,7 @@ per_session() { if [ "$1" -le 16 ]; then echo "$1"; else echo 16; fi; }
 say "measuring: $RUNS runs x transports x in-flight {$CONCURRENCY} x servers, interleaved"
 read -r -a server_list <<<"$SERVERS"
 for run in $(seq 1 "$RUNS"); do
-    for transport in sse streamable stateless; do
+    for transport in $TRANSPORTS; do
         for c in $CONCURRENCY; do
             # Rotate the order every run, so no server always follows the same neighbour.
             n=${#server_list[@]}
@@ -166,7 +191,8 @@ for run in $(seq 1 "$RUNS"); do
                 speaks "$name" "$transport" || continue
                 key=$name-$transport
                 load=$(loadavg)
-                json=$(pin "$CLIENT_CPU" "$BIN/mcp-bench" load --json \
+                # shellcheck disable=SC2046
+                json=$(pin "$CLIENT_CPU" "$BIN/mcp-bench" load --json $(load_args "$name" "$transport") \
                     --url "http://127.0.0.1:${PORT[$key]}$(endpoint "$transport")" \
                     --transport "$transport" --sessions "$(sessions_for "$c")" \
                     --concurrency "$(per_session "$c")" --duration "$DURATION" --warmup "$WARMUP" \
@@ -221,5 +247,8 @@ echo "load_end=$(cut -d' ' -f1-3 /proc/loadavg)" >>"$RESULTS/machine.txt"
 
 say "writing $OUT"
 case $OUT in /*) ;; *) OUT=$ROOT/$OUT ;; esac
-python3 "$BENCH_DIR/report.py" "$RESULTS" --out "$OUT" --svg "${SVG:-$BENCH_DIR/throughput.svg}"
+# The plot goes beside the report when the report goes elsewhere (OUT=/tmp/x.md: /tmp/x.svg),
+# so that a trial run leaves bench/throughput.svg as BENCHMARKS.md shows it.
+if [ "$OUT" = "$ROOT/BENCHMARKS.md" ]; then SVG=${SVG:-$BENCH_DIR/throughput.svg}; else SVG=${SVG:-${OUT%.md}.svg}; fi
+python3 "$BENCH_DIR/report.py" "$RESULTS" --out "$OUT" --svg "$SVG"
 echo "results: $RESULTS"

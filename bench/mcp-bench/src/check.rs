@@ -9,6 +9,34 @@ use crate::sse;
 pub const SSE_PROTOCOL_VERSION: &str = "2024-11-05";
 /// The revision asked for over Streamable HTTP: one every server compared here speaks.
 pub const STREAMABLE_PROTOCOL_VERSION: &str = "2025-06-18";
+/// The modern era's revision: no `initialize`, every request names it in `params._meta` (and
+/// in the `MCP-Protocol-Version` header).
+pub const MODERN_PROTOCOL_VERSION: &str = "2026-07-28";
+
+/// The `_meta` every request of the modern era carries: the revision, the client's
+/// capabilities (none) and who the client is.
+fn modern_meta() -> String {
+    format!(
+        r#"{{"io.modelcontextprotocol/protocolVersion":"{MODERN_PROTOCOL_VERSION}","io.modelcontextprotocol/clientCapabilities":{{}},"io.modelcontextprotocol/clientInfo":{{"name":"mcp-bench","version":"{}"}}}}"#,
+        env!("CARGO_PKG_VERSION")
+    )
+}
+
+/// `server/discover` (2026-07-28), which a client may send before anything else.
+pub fn discover_body(id: u64) -> String {
+    format!(
+        r#"{{"jsonrpc":"2.0","id":{id},"method":"server/discover","params":{{"_meta":{}}}}}"#,
+        modern_meta()
+    )
+}
+
+/// [`call_body`] of the modern era: the same call, with the request's `_meta`.
+pub fn modern_call_body(id: u64, a: i64, b: i64) -> String {
+    format!(
+        r#"{{"jsonrpc":"2.0","id":{id},"method":"tools/call","params":{{"name":"add","arguments":{{"a":{a},"b":{b}}},"_meta":{}}}}}"#,
+        modern_meta()
+    )
+}
 
 pub fn initialize_body(id: u64, protocol_version: &str) -> String {
     format!(
@@ -39,6 +67,27 @@ struct CallResult {
     content: Vec<ContentItem>,
     #[serde(rename = "isError", default)]
     is_error: Option<bool>,
+}
+
+/// What every result of the modern era must carry besides its own members.
+#[derive(Deserialize)]
+struct ModernResult {
+    #[serde(rename = "resultType")]
+    result_type: Option<String>,
+    #[serde(rename = "_meta")]
+    meta: Option<ResultMeta>,
+}
+
+#[derive(Deserialize)]
+struct ResultMeta {
+    #[serde(rename = "io.modelcontextprotocol/serverInfo")]
+    server_info: Option<Implementation>,
+}
+
+#[derive(Deserialize)]
+struct Implementation {
+    name: String,
+    version: String,
 }
 
 #[derive(Deserialize)]
@@ -76,8 +125,92 @@ fn result_of(message: &[u8], id: u64) -> Result<Value, String> {
 /// Checks the reply to [`call_body`]: same id, no error, not `isError`, and the text of its
 /// first content item is the sum.
 pub fn check_call_reply(message: &[u8], id: u64, expected: i64) -> Result<(), String> {
-    let result: CallResult = serde_json::from_value(result_of(message, id)?)
-        .map_err(|err| format!("not a CallToolResult: {err}"))?;
+    check_call_result(result_of(message, id)?, expected)
+}
+
+/// Checks the reply to [`modern_call_body`]: what [`check_call_reply`] checks, and that the
+/// result is a complete one (`resultType`) naming the server (`_meta` serverInfo; when
+/// `server_info` is [`ServerInfo::Optional`], only if it is there).
+pub fn check_modern_call_reply(
+    message: &[u8],
+    id: u64,
+    expected: i64,
+    server_info: ServerInfo,
+) -> Result<(), String> {
+    let result = result_of(message, id)?;
+    check_modern_result(&result, server_info)?;
+    check_call_result(result, expected)
+}
+
+/// Whether a modern result must name its server. The revision says a server SHOULD put
+/// `_meta["io.modelcontextprotocol/serverInfo"]` on every result (schema.ts,
+/// `ResultMetaObject`), not MUST; a server that leaves it out still has it checked where it
+/// is present.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ServerInfo {
+    Required,
+    Optional,
+}
+
+impl ServerInfo {
+    pub fn parse(value: &str) -> Result<ServerInfo, String> {
+        match value {
+            "required" => Ok(ServerInfo::Required),
+            "optional" => Ok(ServerInfo::Optional),
+            other => Err(format!("--server-info {other:?}: required or optional")),
+        }
+    }
+}
+
+/// `resultType: "complete"` (a MUST of 2026-07-28) and
+/// `_meta["io.modelcontextprotocol/serverInfo"]` with a name and a version (a SHOULD).
+fn check_modern_result(result: &Value, server_info: ServerInfo) -> Result<(), String> {
+    let modern = ModernResult::deserialize(result)
+        .map_err(|err| format!("not a 2026-07-28 result ({err}): {result}"))?;
+    match modern.result_type.as_deref() {
+        Some("complete") => {}
+        other => return Err(format!("resultType {other:?}, expected \"complete\"")),
+    }
+    match modern.meta.and_then(|meta| meta.server_info) {
+        Some(info) if !info.name.is_empty() && !info.version.is_empty() => Ok(()),
+        None if server_info == ServerInfo::Optional => Ok(()),
+        _ => Err(format!(
+            "result without _meta[\"io.modelcontextprotocol/serverInfo\"]: {result}"
+        )),
+    }
+}
+
+/// Checks a `server/discover` reply: a complete result naming the server, whose
+/// `supportedVersions` include [`MODERN_PROTOCOL_VERSION`] and which has `capabilities`.
+pub fn check_discover_reply(
+    message: &[u8],
+    id: u64,
+    server_info: ServerInfo,
+) -> Result<(), String> {
+    let result = result_of(message, id)?;
+    check_modern_result(&result, server_info)?;
+    let supported = result
+        .get("supportedVersions")
+        .and_then(Value::as_array)
+        .is_some_and(|versions| {
+            versions
+                .iter()
+                .any(|v| v.as_str() == Some(MODERN_PROTOCOL_VERSION))
+        });
+    if !supported {
+        return Err(format!(
+            "server/discover: supportedVersions lacks {MODERN_PROTOCOL_VERSION}: {result}"
+        ));
+    }
+    if !result.get("capabilities").is_some_and(Value::is_object) {
+        return Err(format!("server/discover without capabilities: {result}"));
+    }
+    Ok(())
+}
+
+fn check_call_result(result: Value, expected: i64) -> Result<(), String> {
+    let result: CallResult =
+        serde_json::from_value(result).map_err(|err| format!("not a CallToolResult: {err}"))?;
     if result.is_error == Some(true) {
         return Err(format!(
             "isError result: {:?}",
@@ -165,6 +298,50 @@ mod tests {
         assert!(check_call_reply(b"<html>", 3, 7).is_err());
         let init = br#"{"jsonrpc":"2.0","id":0,"result":{"protocolVersion":"2025-06-18","capabilities":{}}}"#;
         assert_eq!(check_initialize_reply(init, 0).unwrap(), "2025-06-18");
+    }
+
+    #[test]
+    fn modern_messages_and_replies() {
+        let call: Value = serde_json::from_str(&modern_call_body(9, 2, 3)).unwrap();
+        assert_eq!(call["params"]["arguments"]["b"], 3);
+        let meta = &call["params"]["_meta"];
+        assert_eq!(
+            meta["io.modelcontextprotocol/protocolVersion"],
+            "2026-07-28"
+        );
+        assert!(meta["io.modelcontextprotocol/clientCapabilities"].is_object());
+        assert_eq!(
+            meta["io.modelcontextprotocol/clientInfo"]["name"],
+            "mcp-bench"
+        );
+        let discover: Value = serde_json::from_str(&discover_body(0)).unwrap();
+        assert_eq!(discover["method"], "server/discover");
+
+        let ok = br#"{"jsonrpc":"2.0","id":9,"result":{"resultType":"complete","content":[{"type":"text","text":"5"}],"isError":false,"_meta":{"io.modelcontextprotocol/serverInfo":{"name":"s","version":"1"}}}}"#;
+        let required = ServerInfo::Required;
+        assert_eq!(check_modern_call_reply(ok, 9, 5, required), Ok(()));
+        assert!(check_modern_call_reply(ok, 9, 6, required).is_err());
+        let legacy = br#"{"jsonrpc":"2.0","id":9,"result":{"content":[{"type":"text","text":"5"}],"isError":false}}"#;
+        assert!(check_modern_call_reply(legacy, 9, 5, ServerInfo::Optional)
+            .unwrap_err()
+            .contains("resultType"));
+        let anonymous = br#"{"jsonrpc":"2.0","id":9,"result":{"resultType":"complete","content":[{"type":"text","text":"5"}]}}"#;
+        assert!(check_modern_call_reply(anonymous, 9, 5, required)
+            .unwrap_err()
+            .contains("serverInfo"));
+        assert_eq!(
+            check_modern_call_reply(anonymous, 9, 5, ServerInfo::Optional),
+            Ok(())
+        );
+        let nameless = br#"{"jsonrpc":"2.0","id":9,"result":{"resultType":"complete","content":[{"type":"text","text":"5"}],"_meta":{"io.modelcontextprotocol/serverInfo":{"name":""}}}}"#;
+        assert!(check_modern_call_reply(nameless, 9, 5, ServerInfo::Optional).is_err());
+        let pending = br#"{"jsonrpc":"2.0","id":9,"result":{"resultType":"input_required","_meta":{"io.modelcontextprotocol/serverInfo":{"name":"s","version":"1"}}}}"#;
+        assert!(check_modern_call_reply(pending, 9, 5, required).is_err());
+
+        let discovered = br#"{"jsonrpc":"2.0","id":0,"result":{"resultType":"complete","supportedVersions":["2026-07-28"],"capabilities":{"tools":{}},"ttlMs":0,"cacheScope":"public","_meta":{"io.modelcontextprotocol/serverInfo":{"name":"s","version":"1"}}}}"#;
+        assert_eq!(check_discover_reply(discovered, 0, required), Ok(()));
+        let old = br#"{"jsonrpc":"2.0","id":0,"result":{"resultType":"complete","supportedVersions":["2025-11-25"],"capabilities":{},"_meta":{"io.modelcontextprotocol/serverInfo":{"name":"s","version":"1"}}}}"#;
+        assert!(check_discover_reply(old, 0, required).is_err());
     }
 
     #[test]

@@ -1,5 +1,5 @@
 //! A minimal MCP client over HTTP/1.1: one keep-alive connection per call in flight, as the
-//! official clients' connection pools do, over HTTP+SSE and Streamable HTTP.
+//! official clients' connection pools do, over HTTP+SSE and Streamable HTTP (both eras).
 
 use std::collections::HashMap;
 use std::net::{IpAddr, SocketAddr};
@@ -18,7 +18,7 @@ use tokio::net::TcpSocket;
 use tokio::sync::oneshot;
 use tokio::task::JoinHandle;
 
-use crate::check::{self, INITIALIZED_BODY};
+use crate::check::{self, ServerInfo, INITIALIZED_BODY};
 use crate::sse;
 
 /// Where the server is: a loopback address and the endpoint path.
@@ -218,6 +218,9 @@ pub enum Transport {
     Streamable,
     /// Streamable HTTP without sessions.
     Stateless,
+    /// MCP 2026-07-28 over Streamable HTTP: no `initialize`, no sessions; every request names
+    /// the revision in `params._meta` and mirrors its method (and tool) in headers.
+    Modern,
 }
 
 impl Transport {
@@ -226,8 +229,9 @@ impl Transport {
             "sse" => Ok(Transport::Sse),
             "streamable" => Ok(Transport::Streamable),
             "stateless" => Ok(Transport::Stateless),
+            "modern" => Ok(Transport::Modern),
             other => Err(format!(
-                "unknown transport {other:?}: sse, streamable or stateless"
+                "unknown transport {other:?}: sse, streamable, stateless or modern"
             )),
         }
     }
@@ -237,13 +241,23 @@ impl Transport {
             Transport::Sse => "sse",
             Transport::Streamable => "streamable",
             Transport::Stateless => "stateless",
+            Transport::Modern => "modern",
         }
     }
 }
 
 type Pending = Arc<Mutex<HashMap<u64, oneshot::Sender<Bytes>>>>;
 
-/// An initialized MCP session.
+/// The headers of a modern `tools/call` of `add`: the revision, the method and the tool, as
+/// the body names them (the server must check that they agree).
+const MODERN_CALL_HEADERS: [(&str, &str); 3] = [
+    ("mcp-protocol-version", check::MODERN_PROTOCOL_VERSION),
+    ("mcp-method", "tools/call"),
+    ("mcp-name", "add"),
+];
+
+/// An initialized MCP session (in the modern era, which has none: a client that has
+/// discovered the server, and whose calls are independent requests).
 pub struct Session {
     pub target: Target,
     pub transport: Transport,
@@ -255,6 +269,8 @@ pub struct Session {
     post_path: String,
     pending: Pending,
     reader: Option<JoinHandle<()>>,
+    /// Modern era: whether every result must name the server (a SHOULD of 2026-07-28).
+    server_info: ServerInfo,
 }
 
 impl Drop for Session {
@@ -274,7 +290,19 @@ impl Session {
         conn: &mut Conn,
         timeout: Duration,
     ) -> Result<Session, String> {
-        tokio::time::timeout(timeout, Session::open_inner(target, transport, conn))
+        Session::open_checking(target, transport, ServerInfo::Required, conn, timeout).await
+    }
+
+    /// [`Session::open`], saying whether modern results must name the server.
+    pub async fn open_checking(
+        target: &Target,
+        transport: Transport,
+        server_info: ServerInfo,
+        conn: &mut Conn,
+        timeout: Duration,
+    ) -> Result<Session, String> {
+        let open = Session::open_inner(target, transport, server_info, conn);
+        tokio::time::timeout(timeout, open)
             .await
             .map_err(|_| format!("opening the session took longer than {timeout:?}"))?
     }
@@ -282,6 +310,7 @@ impl Session {
     async fn open_inner(
         target: &Target,
         transport: Transport,
+        server_info: ServerInfo,
         conn: &mut Conn,
     ) -> Result<Session, String> {
         let mut session = Session {
@@ -293,6 +322,7 @@ impl Session {
             post_path: target.path.clone(),
             pending: Pending::default(),
             reader: None,
+            server_info,
         };
         if transport == Transport::Sse {
             session.open_stream().await?;
@@ -308,6 +338,22 @@ impl Session {
                 .post_json(target, &session.post_path, &[], INITIALIZED_BODY.to_owned())
                 .await?;
             posted.expect_success("notifications/initialized")?;
+            return Ok(session);
+        }
+        if transport == Transport::Modern {
+            // No handshake: one `server/discover` (optional for a client, but it is how one
+            // learns that the server speaks the revision), then independent requests.
+            session.protocol_version = check::MODERN_PROTOCOL_VERSION.to_owned();
+            let headers = [
+                ("mcp-protocol-version", check::MODERN_PROTOCOL_VERSION),
+                ("mcp-method", "server/discover"),
+            ];
+            let posted = conn
+                .post_json(target, &target.path, &headers, check::discover_body(0))
+                .await?;
+            posted.expect_success("server/discover")?;
+            let reply = check::response_message(&posted.content_type, &posted.body, 0)?;
+            check::check_discover_reply(&reply, 0, server_info)?;
             return Ok(session);
         }
         let posted = conn
@@ -405,10 +451,10 @@ impl Session {
     /// Calls `add(a, b)` and checks the reply.
     pub async fn call_add(&self, conn: &mut Conn, a: i64, b: i64) -> Result<(), String> {
         let id = self.next_id.fetch_add(1, Ordering::Relaxed);
-        let body = check::call_body(id, a, b);
         let reply = match self.transport {
-            Transport::Sse => self.roundtrip(conn, id, body).await?,
+            Transport::Sse => self.roundtrip(conn, id, check::call_body(id, a, b)).await?,
             Transport::Streamable | Transport::Stateless => {
+                let body = check::call_body(id, a, b);
                 let headers = self.headers();
                 let headers: Vec<(&str, &str)> =
                     headers.iter().map(|(n, v)| (*n, v.as_str())).collect();
@@ -421,6 +467,20 @@ impl Session {
                     &posted.body,
                     id,
                 )?)
+            }
+            Transport::Modern => {
+                let body = check::modern_call_body(id, a, b);
+                let posted = conn
+                    .post_json(&self.target, &self.target.path, &MODERN_CALL_HEADERS, body)
+                    .await?;
+                posted.expect_success("tools/call")?;
+                let reply = check::response_message(&posted.content_type, &posted.body, id)?;
+                return check::check_modern_call_reply(
+                    &reply,
+                    id,
+                    a.wrapping_add(b),
+                    self.server_info,
+                );
             }
         };
         check::check_call_reply(&reply, id, a.wrapping_add(b))

@@ -6,6 +6,7 @@ use std::time::{Duration, Instant};
 
 use serde::Serialize;
 
+use crate::check::ServerInfo;
 use crate::client::{Conn, Session, Target, Transport};
 use crate::stats::{self, Latency, Memory};
 
@@ -28,6 +29,8 @@ pub struct LoadConfig {
     pub pid: Option<u32>,
     /// How long one call, or opening one session, may take.
     pub timeout: Duration,
+    /// Modern era: whether every result must carry `_meta` serverInfo (a SHOULD).
+    pub server_info: ServerInfo,
 }
 
 /// The server's resource use while it was measured.
@@ -99,7 +102,14 @@ pub async fn run_load(config: LoadConfig) -> Result<LoadReport, String> {
     let mut sessions = Vec::with_capacity(config.sessions);
     for _ in 0..config.sessions {
         let mut conn = Conn::open(target.addr).await?;
-        let session = Session::open(target, config.transport, &mut conn, config.timeout).await?;
+        let session = Session::open_checking(
+            target,
+            config.transport,
+            config.server_info,
+            &mut conn,
+            config.timeout,
+        )
+        .await?;
         let mut conns = vec![conn];
         for _ in 1..config.concurrency {
             conns.push(Conn::open(target.addr).await?);

@@ -4,6 +4,7 @@ use std::collections::HashMap;
 use std::process::ExitCode;
 use std::time::Duration;
 
+use mcp_bench::check::ServerInfo;
 use mcp_bench::client::{Target, Transport};
 use mcp_bench::load::{run_idle, run_load, IdleConfig, IdleReport, LoadConfig, LoadReport};
 
@@ -11,18 +12,23 @@ const USAGE: &str = "\
 mcp-bench: load an MCP server like real clients do, and measure it.
 
 USAGE:
-    mcp-bench load --url URL --transport sse|streamable|stateless [options]
+    mcp-bench load --url URL --transport sse|streamable|stateless|modern [options]
     mcp-bench idle --url URL [--sessions N] [options]
 
-LOAD: opens --sessions N sessions (initialize + notifications/initialized), keeps
+LOAD: opens --sessions N sessions (initialize + notifications/initialized; with --transport
+modern, MCP 2026-07-28, there is no handshake and no session: one server/discover, then every
+call carries its _meta and the MCP-Protocol-Version, Mcp-Method and Mcp-Name headers), keeps
 --concurrency C calls of the `add` tool in flight in each (one keep-alive connection per call),
-checks every reply, and reports calls/s, latency percentiles, errors, and the server's CPU per
-call and memory (with --pid).
+checks every reply (modern: also resultType \"complete\" and _meta serverInfo), and reports
+calls/s, latency percentiles, errors, and the server's CPU per call and memory (with --pid).
     --sessions N       sessions                                   [default: 1]
     --concurrency C    calls in flight per session                [default: 1]
     --duration SECS    measured window                            [default: 5]
     --warmup SECS      unmeasured calls first                     [default: 1]
     --calls M          make exactly M calls instead (no warm-up)
+    --server-info required|optional   modern: must every result carry _meta serverInfo
+                       (a SHOULD of 2026-07-28; when optional, checked where present)
+                                                                  [default: required]
 IDLE: opens --sessions N sessions (SSE streams by default, or --transport streamable), leaves
 them idle, and reports the server's resident memory per session (needs --pid).
     --sessions N       sessions                                   [default: 10000]
@@ -132,7 +138,7 @@ fn run(args: Vec<String>) -> Result<bool, String> {
             let transport = Transport::parse(
                 args.values
                     .get("transport")
-                    .ok_or("--transport is required (sse, streamable or stateless)")?,
+                    .ok_or("--transport is required (sse, streamable, stateless or modern)")?,
             )?;
             let config = LoadConfig {
                 target,
@@ -147,6 +153,11 @@ fn run(args: Vec<String>) -> Result<bool, String> {
                 },
                 pid,
                 timeout,
+                server_info: ServerInfo::parse(
+                    args.values
+                        .get("server-info")
+                        .map_or("required", String::as_str),
+                )?,
             };
             let report = runtime.block_on(run_load(config))?;
             if args.json {

@@ -1,9 +1,15 @@
 //! mcp-runtime serving one `add` tool over one transport, for `bench/run.sh`.
 //!
 //! ```sh
-//! bench-ours --transport sse|streamable|stateless --bind 127.0.0.1:PORT [--workers N]
+//! bench-ours --transport sse|streamable|stateless|modern --bind 127.0.0.1:PORT [--workers N]
 //! ```
 //! HTTP+SSE at `/sse`, Streamable HTTP at `/mcp`.
+//!
+//! `modern` (MCP 2026-07-28) is the default `streamable_http_app()`, as a user mounts it: it
+//! serves both eras on one endpoint, and a request whose `_meta` names 2026-07-28 runs
+//! statelessly, without a session. For comparison (not what `bench/run.sh` measures):
+//! `--stateless on` adds `.stateless(true)`, and `--eras modern` builds a server of the modern
+//! era only (`ServerBuilder::eras(Eras::Modern)`).
 
 use mcp_runtime::tool;
 
@@ -28,8 +34,15 @@ async fn main() -> std::io::Result<()> {
     // TCP_NODELAY, as Node and Python's asyncio set it by default; without it, the small writes
     // of an SSE stream wait for delayed ACKs (40 ms) that a client which only reads never hurries.
     let nodelay = arg("--nodelay").is_none_or(|v| v != "off");
+    let stateless_modern = arg("--stateless").is_some_and(|v| v == "on");
+    let eras = match arg("--eras").as_deref() {
+        Some("modern") => mcp_runtime::Eras::Modern,
+        Some("legacy") => mcp_runtime::Eras::Legacy,
+        _ => mcp_runtime::Eras::Both,
+    };
     let server = mcp_runtime::Server::builder()
         .name("bench-ours")
+        .eras(eras)
         // The default cap (10,000 open sessions, then 503) is a policy, not a cost: the idle
         // measurement opens 10,000 sessions while the warm-up's closed ones may still count.
         .max_sessions(1_000_000)
@@ -40,8 +53,11 @@ async fn main() -> std::io::Result<()> {
         match transport.as_str() {
             "sse" => app.service(server.sse_app()),
             mode => app.service(
-                actix_web::web::scope("/mcp")
-                    .service(server.streamable_http_app().stateless(mode == "stateless")),
+                actix_web::web::scope("/mcp").service(
+                    server
+                        .streamable_http_app()
+                        .stateless(mode == "stateless" || (mode == "modern" && stateless_modern)),
+                ),
             ),
         }
     })
