@@ -5,15 +5,23 @@
 # (the dump's total divided by CALLS) compare the two exactly and without noise; the annotated
 # dumps say where mcp-runtime's extra instructions go.
 #
-#   bench/profile.sh                  # all three transports
+#   bench/profile.sh                  # all four transports
 #   TRANSPORTS=streamable CALLS=5000 bench/profile.sh
+#   TRANSPORTS=modern OURS_ARGS="--stateless on" TAG=stateless-app bench/profile.sh
+#                                     # a variant of mcp-runtime's server (bench-ours's flags),
+#                                     # its dumps named ours-modern-TAG
+#   SERVERS="limit ours rmcp" TRANSPORTS=modern bench/profile.sh   # rmcp too (RMCP_ARGS)
 #
 # Output: bench/results/profile-DATE/SERVER-TRANSPORT.{out,summary.txt} (the dump, and per call: grouped,
 # self and inclusive costs and allocations, by callgrind_summary.py), and instructions per call on
 # stdout.
 set -euo pipefail
 cd "$(dirname "$0")"
-TRANSPORTS=${TRANSPORTS:-"sse streamable stateless"}
+TRANSPORTS=${TRANSPORTS:-"sse streamable stateless modern"}
+SERVERS=${SERVERS:-"limit ours"}
+OURS_ARGS=${OURS_ARGS-}
+RMCP_ARGS=${RMCP_ARGS-}
+TAG=${TAG-}
 CALLS=${CALLS:-10000}
 WARM=${WARM:-1000}
 command -v valgrind >/dev/null || { echo "profile.sh needs valgrind (apt-get install valgrind)" >&2; exit 1; }
@@ -29,13 +37,25 @@ trap cleanup EXIT
 
 port=18600
 for transport in $TRANSPORTS; do
-    for server in limit ours; do
+    for server in $SERVERS; do
+        # rmcp has no HTTP+SSE server
+        [ "$server-$transport" != rmcp-sse ] || continue
         port=$((port + 1))
         path=/mcp; [ "$transport" = sse ] && path=/sse
         name=$server-$transport
+        extra=()
+        load=()
+        args=
+        case $server in ours) args=$OURS_ARGS ;; rmcp) args=$RMCP_ARGS ;; esac
+        if [ -n "$args" ]; then
+            read -r -a extra <<<"$args"
+            name=$name${TAG:+-$TAG}
+        fi
+        # rmcp names itself (serverInfo) on server/discover only, as bench/run.sh knows.
+        [ "$server-$transport" != rmcp-modern ] || load=(--server-info optional)
         valgrind --tool=callgrind --callgrind-out-file="$OUT/$name.%p.out" \
             "$BIN/bench-$server" --transport "$transport" --bind "127.0.0.1:$port" --workers 1 \
-            >"$OUT/$name.log" 2>&1 &
+            "${extra[@]}" >"$OUT/$name.log" 2>&1 &
         pid=$!
         PIDS+=("$pid")
         for _ in $(seq 1 300); do
@@ -44,10 +64,10 @@ for transport in $TRANSPORTS; do
         done
         url=http://127.0.0.1:$port$path
         "$BIN/mcp-bench" load --url "$url" --transport "$transport" --concurrency 16 \
-            --calls "$WARM" --timeout 60 >/dev/null
+            --calls "$WARM" --timeout 60 "${load[@]}" >/dev/null
         callgrind_control -z "$pid" >/dev/null
         "$BIN/mcp-bench" load --url "$url" --transport "$transport" --concurrency 16 \
-            --calls "$CALLS" --timeout 60 >"$OUT/$name.load.txt"
+            --calls "$CALLS" --timeout 60 "${load[@]}" >"$OUT/$name.load.txt"
         callgrind_control -d "$pid" >/dev/null
         sleep 1
         kill -9 "$pid"
