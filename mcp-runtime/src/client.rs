@@ -331,15 +331,15 @@ impl Client {
         &self,
         method: &str,
         params: Value,
-        session_for: impl FnOnce(&Request) -> Result<Session, ErrorObject>,
+        session_for: impl FnOnce(&mut Request) -> Result<Session, ErrorObject>,
     ) -> Result<Value, ClientError> {
         let id = RequestId::Number(self.next_id.fetch_add(1, Ordering::Relaxed));
-        let request = Request {
+        let mut request = Request {
             id: id.clone(),
             method: method.to_owned(),
             params,
         };
-        let session = session_for(&request)?;
+        let session = session_for(&mut request)?;
         let response = self
             .server
             .handle_message(&session, Message::Request(request))

@@ -41,6 +41,7 @@ pub fn registration(decl: &Declaration, attr: &ToolAttr) -> TokenStream {
         <#output_ty as __mcp::IntoToolResult>::output_schema
     };
     let location = location();
+    let takes_context = decl.params.iter().any(|param| param.injected);
     quote! {
         #[allow(unused_imports)]
         use __mcp::{DefaultJsonFallback as _, DefaultJsonSerialize as _};
@@ -78,6 +79,7 @@ pub fn registration(decl: &Declaration, attr: &ToolAttr) -> TokenStream {
                 params: __MCP_PARAMS,
                 output_schema: #output_schema,
                 call: __mcp_call,
+                takes_context: #takes_context,
                 location: #location,
             }
         }

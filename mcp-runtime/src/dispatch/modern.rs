@@ -61,9 +61,21 @@ impl ModernMethod {
     }
 }
 
-/// The methods whose handlers may ask the client questions (multi-round-trip requests).
-pub(super) fn takes_input(method: &str) -> bool {
-    matches!(method, "tools/call" | "prompts/get" | "resources/read")
+/// Whether a request's handler may ask the client questions (multi-round-trip requests): a
+/// prompt's or a resource's, or a tool's that takes a `Context` (one without cannot ask, so
+/// its calls carry no rounds, and their params are not hashed for a state).
+fn takes_input(server: &Server, request: &Request) -> bool {
+    match request.method.as_str() {
+        "prompts/get" | "resources/read" => true,
+        "tools/call" => {
+            let name = request.params.get("name").and_then(Value::as_str);
+            // An unknown tool, or a state sent along, is for `tools/call` to judge.
+            name.and_then(|name| server.tool_set().get(name).map(|tool| tool.may_ask()))
+                .unwrap_or(true)
+                || request.params.get("requestState").is_some()
+        }
+        _ => false,
+    }
 }
 
 /// What a modern request of [`takes_input`] brings from earlier rounds: the answers recorded
@@ -74,7 +86,7 @@ pub(super) fn rounds_for(
     session: &Session,
     request: &Request,
 ) -> Result<Option<RoundsOf>, ErrorObject> {
-    if !takes_input(&request.method) {
+    if !takes_input(server, request) {
         return Ok(None);
     }
     let binding = state::request_binding(&request.method, &request.params);

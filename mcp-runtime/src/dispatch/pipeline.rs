@@ -192,9 +192,9 @@ fn batch_allowed(session: &Session) -> Result<(), ErrorObject> {
 /// `_meta` lacks what the era requires, `-32022` for a revision this server does not speak.
 pub(crate) fn modern_session_on(
     connection: &Session,
-    request: &Request,
+    request: &mut Request,
 ) -> Result<Session, ErrorObject> {
-    let meta = ModernMeta::read(&request.method, &request.params)?;
+    let meta = ModernMeta::take(&request.method, &mut request.params)?;
     let version = meta.version()?;
     Ok(Session::modern_on(connection, version, meta))
 }
@@ -225,7 +225,7 @@ pub(crate) async fn serve_read<R: Reply>(
     reply: R,
     eras: Eras,
 ) -> Result<(), Rejected> {
-    let message = match Incoming::decode(bytes).map_err(Rejected::Undecodable)? {
+    let mut message = match Incoming::decode(bytes).map_err(Rejected::Undecodable)? {
         Incoming::Message(message) => message,
         Incoming::Batch(elements) => {
             batch_allowed(session).map_err(Rejected::Batch)?;
@@ -243,7 +243,7 @@ pub(crate) async fn serve_read<R: Reply>(
     // A request naming a revision of the modern era runs in a session of its own, made from
     // its `_meta`; it answers on this connection, which can cancel it.
     let modern;
-    let session = match &message {
+    let session = match &mut message {
         Message::Request(request) if eras.serves_as_modern(is_modern_request(&request.params)) => {
             match modern_session_on(session, request) {
                 Ok(made) => {

@@ -43,11 +43,13 @@ pub(crate) struct ModernMeta {
 }
 
 impl ModernMeta {
-    /// Reads `params._meta`: `-32602` when it or a required key is missing or malformed, and
-    /// for an `initialize` (of a client of an earlier revision, at a server that speaks only
-    /// this one) `-32022` with the revisions it speaks.
-    pub(crate) fn read(method: &str, params: &Value) -> Result<ModernMeta, ErrorObject> {
-        Self::read_meta(method, params).map_err(|error| {
+    /// Takes the keys of the era out of `params._meta` (what else it holds, a
+    /// `progressToken`, stays): `-32602` when it or a required key is missing or malformed,
+    /// and for an `initialize` (of a client of an earlier revision, at a server that speaks
+    /// only this one) `-32022` with the revisions it speaks. Taken, not copied: every modern
+    /// request pays for this.
+    pub(crate) fn take(method: &str, params: &mut Value) -> Result<ModernMeta, ErrorObject> {
+        let log_level = Self::check(method, params).map_err(|error| {
             match (
                 method,
                 params.get("protocolVersion").and_then(Value::as_str),
@@ -55,10 +57,21 @@ impl ModernMeta {
                 ("initialize", Some(requested)) => unsupported_version(requested),
                 _ => error,
             }
+        })?;
+        let meta = params
+            .get_mut("_meta")
+            .and_then(Value::as_object_mut)
+            .expect("checked");
+        Ok(ModernMeta {
+            requested: meta.remove(PROTOCOL_VERSION).expect("checked"),
+            client_capabilities: meta.remove(CLIENT_CAPABILITIES).expect("checked"),
+            client_info: meta.remove(CLIENT_INFO).unwrap_or(Value::Null),
+            log_level,
         })
     }
 
-    fn read_meta(method: &str, params: &Value) -> Result<ModernMeta, ErrorObject> {
+    /// Checks `params._meta`; returns the log level it names.
+    fn check(method: &str, params: &Value) -> Result<Option<LogLevel>, ErrorObject> {
         let missing = |what: &str| {
             ErrorObject::invalid_params(format!(
                 "`{method}` lacks {what}: every request of MCP 2026-07-28 carries `params._meta` \
@@ -70,12 +83,11 @@ impl ModernMeta {
             .ok_or_else(|| missing("`params._meta`"))?
             .as_object()
             .ok_or_else(|| missing("a `params._meta` object"))?;
-        let requested = meta
-            .get(PROTOCOL_VERSION)
-            .ok_or_else(|| missing(&format!("`{PROTOCOL_VERSION}`")))?
-            .clone();
-        let client_capabilities = match meta.get(CLIENT_CAPABILITIES) {
-            Some(capabilities @ Value::Object(_)) => capabilities.clone(),
+        if !meta.contains_key(PROTOCOL_VERSION) {
+            return Err(missing(&format!("`{PROTOCOL_VERSION}`")));
+        }
+        match meta.get(CLIENT_CAPABILITIES) {
+            Some(Value::Object(_)) => {}
             Some(_) => {
                 return Err(ErrorObject::invalid_params(format!(
                     "`{CLIENT_CAPABILITIES}` must be an object (`{{}}` declares no optional \
@@ -83,7 +95,7 @@ impl ModernMeta {
                 )))
             }
             None => return Err(missing(&format!("`{CLIENT_CAPABILITIES}`"))),
-        };
+        }
         let log_level = match meta.get(LOG_LEVEL) {
             None | Some(Value::Null) => None,
             Some(level) => Some(level.as_str().and_then(LogLevel::parse).ok_or_else(|| {
@@ -93,12 +105,7 @@ impl ModernMeta {
                 ))
             })?),
         };
-        Ok(ModernMeta {
-            requested,
-            client_capabilities,
-            client_info: meta.get(CLIENT_INFO).cloned().unwrap_or(Value::Null),
-            log_level,
-        })
+        Ok(log_level)
     }
 
     /// The revision the request speaks: `-32022` (with what the server speaks) when it is not
@@ -163,7 +170,13 @@ mod tests {
             CLIENT_INFO: { "name": "c", "version": "1" },
             LOG_LEVEL: "warning",
         }));
-        let read = ModernMeta::read("tools/list", &full).unwrap();
+        let mut taken = full.clone();
+        let read = ModernMeta::take("tools/list", &mut taken).unwrap();
+        assert_eq!(
+            taken["_meta"],
+            json!({ LOG_LEVEL: "warning" }),
+            "the era's keys are taken out"
+        );
         assert_eq!(read.version().unwrap(), "2026-07-28");
         assert_eq!(read.log_level, Some(LogLevel::Warning));
         assert_eq!(read.client_info["name"], "c");
@@ -177,13 +190,13 @@ mod tests {
                 json!({ PROTOCOL_VERSION: "2026-07-28", CLIENT_CAPABILITIES: {}, LOG_LEVEL: "loud" }),
             ),
         ] {
-            let error = ModernMeta::read("tools/list", &params).unwrap_err();
+            let error = ModernMeta::take("tools/list", &mut params.clone()).unwrap_err();
             assert_eq!(error.code, INVALID_PARAMS, "{params}");
         }
 
-        let old = ModernMeta::read(
+        let old = ModernMeta::take(
             "tools/list",
-            &meta(json!({ PROTOCOL_VERSION: "v999.0.0", CLIENT_CAPABILITIES: {} })),
+            &mut meta(json!({ PROTOCOL_VERSION: "v999.0.0", CLIENT_CAPABILITIES: {} })),
         )
         .unwrap();
         let error = old.version().unwrap_err();
@@ -192,9 +205,9 @@ mod tests {
             error.data,
             Some(json!({ "supported": ["2026-07-28"], "requested": "v999.0.0" }))
         );
-        let number = ModernMeta::read(
+        let number = ModernMeta::take(
             "tools/list",
-            &meta(json!({ PROTOCOL_VERSION: 2026, CLIENT_CAPABILITIES: {} })),
+            &mut meta(json!({ PROTOCOL_VERSION: 2026, CLIENT_CAPABILITIES: {} })),
         )
         .unwrap();
         assert_eq!(number.version().unwrap_err().code, INVALID_PARAMS);

@@ -101,6 +101,7 @@ impl ToolBuilder {
             output_schema: self.output_schema.clone(),
             annotations: self.annotations,
         };
-        Tool::new(listing, false, handler, self.location).map_err(invalid)
+        // A handler is given the request's `Context`, and so may ask the client.
+        Tool::new(listing, false, handler, true, self.location).map_err(invalid)
     }
 }

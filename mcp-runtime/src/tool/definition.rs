@@ -28,6 +28,8 @@ pub struct ToolDefinition {
     pub params: &'static [ParamDefinition],
     pub output_schema: fn(&mut SchemaGenerator) -> Option<Schema>,
     pub call: fn(ToolCall) -> ToolFuture,
+    /// Whether the function takes a `Context`: only then can it ask the client anything.
+    pub takes_context: bool,
     pub location: SourceLocation,
 }
 
@@ -98,6 +100,7 @@ impl Tool {
             },
             wraps_output,
             Arc::new(definition.call),
+            definition.takes_context,
             definition.location,
         )
         .map_err(|reason| BuildError::invalid_tool(definition.name, reason, definition.location))

@@ -112,6 +112,8 @@ pub struct Tool {
     listing: Value,
     wraps_output: bool,
     call: Handler,
+    /// Whether its handler gets a `Context`, without which it cannot ask the client anything.
+    may_ask: bool,
     location: SourceLocation,
     /// The parameters mirrored in `Mcp-Param-*` headers (MCP 2026-07-28).
     header_params: Box<[HeaderParam]>,
@@ -192,6 +194,7 @@ impl Tool {
         listing: Listing<'_>,
         wraps_output: bool,
         call: Handler,
+        may_ask: bool,
         location: SourceLocation,
     ) -> Result<Tool, String> {
         let header_params = headers::header_params(&listing.input_schema)?.into();
@@ -200,9 +203,15 @@ impl Tool {
             listing: serde_json::to_value(&listing).expect("a tool listing serializes"),
             wraps_output,
             call,
+            may_ask,
             location,
             header_params,
         })
+    }
+
+    /// Whether a call may ask the client something (its handler gets a `Context`).
+    pub(crate) fn may_ask(&self) -> bool {
+        self.may_ask
     }
 
     /// The parameters mirrored in `Mcp-Param-*` headers.

@@ -11,6 +11,8 @@
 //! A value that cannot travel as a plain header value is sent as `=?base64?<base64>?=`
 //! (`Mcp-Name` only here); it is decoded before the comparison.
 
+use std::borrow::Cow;
+
 use actix_web::http::header::HeaderName;
 use actix_web::HttpRequest;
 use serde_json::{Map, Value};
@@ -127,7 +129,7 @@ fn expect(
     let decoded = if base64 {
         decode(value).map_err(|why| mismatch(format!("the {shown} header {why}")))?
     } else {
-        value.to_owned()
+        Cow::Borrowed(value)
     };
     if !same(&decoded, body) {
         return Err(mismatch(format!(
@@ -139,15 +141,17 @@ fn expect(
 
 /// A header value, decoded from `=?base64?...?=` when it has that form (exactly, in lower
 /// case); anything else is the value itself.
-pub(super) fn decode(value: &str) -> Result<String, &'static str> {
+pub(super) fn decode(value: &str) -> Result<Cow<'_, str>, &'static str> {
     let Some(encoded) = value
         .strip_prefix("=?base64?")
         .and_then(|rest| rest.strip_suffix("?="))
     else {
-        return Ok(value.to_owned());
+        return Ok(Cow::Borrowed(value));
     };
     let bytes = base64_decode(encoded).ok_or("is not valid padded base64 inside =?base64?...?=")?;
-    String::from_utf8(bytes).map_err(|_| "decodes from base64 to bytes that are not UTF-8")
+    String::from_utf8(bytes)
+        .map(Cow::Owned)
+        .map_err(|_| "decodes from base64 to bytes that are not UTF-8")
 }
 
 fn mismatch(message: String) -> ErrorObject {

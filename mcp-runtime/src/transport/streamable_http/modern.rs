@@ -56,7 +56,7 @@ pub(super) async fn post(
     req: &HttpRequest,
     message: Message,
 ) -> HttpResponse {
-    let request = match message {
+    let mut request = match message {
         Message::Request(request) => request,
         // The revision defines no notification a client sends over HTTP: taken, and ignored.
         Message::Notification(_) => return HttpResponse::Accepted().finish(),
@@ -72,7 +72,7 @@ pub(super) async fn post(
         }
     };
     let id = Some(request.id.clone());
-    let meta = match ModernMeta::read(&request.method, &request.params) {
+    let meta = match ModernMeta::take(&request.method, &mut request.params) {
         Ok(meta) => meta,
         Err(error) => {
             // A revision this server does not know, named in the header alone, is the better
