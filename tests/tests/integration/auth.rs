@@ -233,3 +233,55 @@ async fn preflight_requests_pass_unauthenticated() {
     .await;
     assert_ne!(preflight.status, 401, "{preflight:?}");
 }
+
+/// A modern (2026-07-28) `tools/call`, with its `_meta` and headers.
+fn modern_call(name: &str, arguments: Value) -> (Vec<(&'static str, String)>, Value) {
+    let message = json!({"jsonrpc": "2.0", "id": 9, "method": "tools/call", "params": {
+        "name": name, "arguments": arguments,
+        "_meta": {"io.modelcontextprotocol/protocolVersion": "2026-07-28",
+                  "io.modelcontextprotocol/clientCapabilities": {}}}});
+    let headers = vec![
+        ("MCP-Protocol-Version", "2026-07-28".to_owned()),
+        ("Mcp-Method", "tools/call".to_owned()),
+        ("Mcp-Name", name.to_owned()),
+    ];
+    (headers, message)
+}
+
+async fn post_modern(app: &TestServer, token: Option<&str>, name: &str, arguments: Value) -> Value {
+    let (extra, message) = modern_call(name, arguments);
+    let mut headers = json_headers(token);
+    headers.extend(extra);
+    let headers: Vec<(&str, &str)> = headers.iter().map(|(n, v)| (*n, v.as_str())).collect();
+    let reply = request_with(
+        app.addr,
+        "POST",
+        "/mcp",
+        &headers,
+        message.to_string().as_bytes(),
+    )
+    .await;
+    json!({"status": reply.status, "body": reply.json(),
+           "challenge": reply.header("www-authenticate")})
+}
+
+#[actix_web::test]
+async fn modern_requests_are_authenticated_as_legacy_ones_are() {
+    let (app, metadata_url) = start();
+    let missing = post_modern(&app, None, "whoami", json!({})).await;
+    assert_eq!(missing["status"], 401, "{missing}");
+    assert_eq!(
+        missing["challenge"],
+        format!("Bearer realm=\"mcp\", resource_metadata=\"{metadata_url}\"")
+    );
+    let alice = post_modern(&app, Some("alice-token"), "whoami", json!({})).await;
+    assert_eq!(alice["status"], 200, "{alice}");
+    assert_eq!(alice["body"]["result"]["content"][0]["text"], "alice");
+    // Scopes reach the tool in this era too.
+    let bob = post_modern(&app, Some("bob-token"), "write_file", json!({"path": "a"})).await;
+    assert_eq!(bob["body"]["result"]["isError"], true, "{bob}");
+    let text = bob["body"]["result"]["content"][0]["text"]
+        .as_str()
+        .unwrap();
+    assert!(text.contains("files:write"), "{text}");
+}

@@ -1085,3 +1085,56 @@ async fn the_explicit_form_names_its_questions_and_carries_its_own_state_in_both
     let result = client.call_tool("modern.prune", json!({})).await.unwrap();
     assert_eq!(result.text(), "pruned 3 in file:///legacy");
 }
+
+#[actix_web::test]
+async fn the_http_protections_apply_to_modern_requests_as_to_legacy_ones() {
+    let server = serving(&["add"]).build().unwrap();
+    let options = mcp_runtime::transport::HttpOptions::new().max_body_bytes(2048);
+    let app = TestServer::start(1, move || {
+        App::new().service(
+            web::scope("/mcp").service(server.streamable_http_app().options(options.clone())),
+        )
+    });
+    let add = json!({"name": "add", "arguments": {"a": 1, "b": 2}});
+    let (headers, message) = modern(1, "tools/call", add.clone());
+    let with = |extra: (&str, &str)| {
+        let mut all = headers.clone();
+        all.push((extra.0.to_owned(), extra.1.to_owned()));
+        all
+    };
+    // A page of another site may not call a loopback server (DNS rebinding).
+    let foreign = post(
+        app.addr,
+        &with(("Origin", "https://evil.example")),
+        &message,
+    )
+    .await;
+    assert_eq!(foreign.status, 403, "{foreign:?}");
+    let own = post(app.addr, &with(("Origin", "http://127.0.0.1")), &message).await;
+    assert_eq!(own.status, 200, "{own:?}");
+    assert_eq!(own.json()["result"]["content"][0]["text"], "3");
+    // Nor a request addressed to another host name.
+    let mut all = vec![
+        ("Accept", "application/json, text/event-stream"),
+        ("Content-Type", "application/json"),
+        ("Host", "evil.example"),
+    ];
+    all.extend(headers.iter().map(|(n, v)| (n.as_str(), v.as_str())));
+    let rebound = request_with(
+        app.addr,
+        "POST",
+        "/mcp",
+        &all,
+        message.to_string().as_bytes(),
+    )
+    .await;
+    assert!(
+        (400..500).contains(&rebound.status) && rebound.status != 404,
+        "{rebound:?}"
+    );
+    // The body limit holds, with the status that says so.
+    let big = json!({"name": "add", "arguments": {"a": 1, "b": 2, "pad": "x".repeat(4096)}});
+    let (headers, message) = modern(2, "tools/call", big);
+    let too_big = post(app.addr, &headers, &message).await;
+    assert_eq!(too_big.status, 413, "{too_big:?}");
+}
