@@ -170,7 +170,12 @@ fn mcp2_a_newcomers_tools_fifty_clients_per_era_on_one_endpoint() {
 fn mcp2_listen_streams_hear_what_they_asked_for() {
     let server = Server::start("everything", None);
     let url = server.url("/mcp");
-    sdk_script(2, &server, "listen_clients.py", &["--url", &url, "--clients", "20"]);
+    sdk_script(
+        2,
+        &server,
+        "listen_clients.py",
+        &["--url", &url, "--clients", "20"],
+    );
 }
 
 /// One tool body that asks the user (ctx.elicit) answered by a 2026-07-28 client (input
