@@ -145,11 +145,7 @@ impl ResourceAttr {
                 let lit = string(&meta)?;
                 set(&meta, &mut attr.uri, lit)
             } else if meta.path.is_ident("mime_type") {
-                let lit = string(&meta)?;
-                let mime_type = Spanned {
-                    value: lit.value(),
-                    span: lit.span(),
-                };
+                let mime_type = spanned_string(&meta)?;
                 set(&meta, &mut attr.mime_type, mime_type)
             } else if meta.path.is_ident("size") {
                 let span = meta
@@ -159,18 +155,10 @@ impl ResourceAttr {
                 let value = size(&meta)?;
                 set(&meta, &mut attr.size, Spanned { value, span })
             } else if meta.path.is_ident("cache_ttl") {
-                let lit = string(&meta)?;
-                let ttl = Spanned {
-                    value: lit.value(),
-                    span: lit.span(),
-                };
+                let ttl = spanned_string(&meta)?;
                 set(&meta, &mut attr.cache_ttl, ttl)
             } else if meta.path.is_ident("cache_scope") {
-                let lit = string(&meta)?;
-                let scope = Spanned {
-                    value: lit.value(),
-                    span: lit.span(),
-                };
+                let scope = spanned_string(&meta)?;
                 set(&meta, &mut attr.cache_scope, scope)
             } else {
                 Err(unknown(Kind::Resource, &meta, OPTIONS))
@@ -342,6 +330,15 @@ fn icons(meta: &ParseNestedMeta) -> syn::Result<Vec<String>> {
             other => Err(syn::Error::new_spanned(other, message)),
         })
         .collect()
+}
+
+/// `option = "text"`: the text, and where it was written (checked later, in `valid`).
+fn spanned_string(meta: &ParseNestedMeta) -> syn::Result<Spanned<String>> {
+    let lit = string(meta)?;
+    Ok(Spanned {
+        value: lit.value(),
+        span: lit.span(),
+    })
 }
 
 /// `size = 1024`: a number of bytes.
