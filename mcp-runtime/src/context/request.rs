@@ -165,6 +165,12 @@ impl Context {
         self.inner.cancel.cancelled().await
     }
 
+    /// Whether this request has a stream of its own (Streamable HTTP), rather than the
+    /// session's.
+    pub(crate) fn has_own_stream(&self) -> bool {
+        self.inner.related.is_some()
+    }
+
     /// Sends a message related to this request: on the request's own stream when the transport
     /// has one (Streamable HTTP), else on the session's stream.
     pub(crate) async fn send(&self, message: String) -> bool {

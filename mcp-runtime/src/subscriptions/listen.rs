@@ -19,6 +19,10 @@ use crate::session::Session;
 
 const METHOD: &str = "subscriptions/listen";
 
+/// How long a listener waits for room on a full connection output (stdio) before it tries
+/// again.
+const FULL_OUTPUT_RETRY: std::time::Duration = std::time::Duration::from_millis(20);
+
 /// Serves one `subscriptions/listen` request, whose id is the subscription's.
 pub(crate) async fn listen(
     server: &Server,
@@ -41,17 +45,25 @@ pub(crate) async fn listen(
             Next::Send(notices) => notices,
             Next::End(reason) => break reason,
         };
-        for notice in notices {
-            let (method, uri) = match &notice {
+        for (sent, notice) in notices.iter().enumerate() {
+            let (method, uri) = match notice {
                 Notice::ToolsChanged => ("notifications/tools/list_changed", None),
                 Notice::PromptsChanged => ("notifications/prompts/list_changed", None),
                 Notice::ResourcesChanged => ("notifications/resources/list_changed", None),
                 Notice::Updated(uri) => ("notifications/resources/updated", Some(uri.as_str())),
             };
-            if !send(context, method, &tagged(id, None, uri)).await {
-                // The stream is gone: nobody reads the result.
+            if send(context, method, &tagged(id, None, uri)).await {
+                continue;
+            }
+            // A stream of its own (HTTP) that refuses is gone: nobody reads the result. A
+            // connection's output (stdio) refuses when its queue is full: what was not sent
+            // waits, and goes out once there is room, unless the subscription ends first.
+            if context.has_own_stream() || registration.is_ended() {
                 return ended(server, id);
             }
+            registration.put_back(&notices[sent..]);
+            tokio::time::sleep(FULL_OUTPUT_RETRY).await;
+            break;
         }
     };
     // The server ends the subscription: the cancellation rules of the revision ask for a

@@ -190,6 +190,23 @@ impl Listener {
         true
     }
 
+    /// Records notices again (they could not be sent yet).
+    fn put_back(&self, notices: &[Notice]) {
+        let mut pending = lock(&self.pending);
+        for notice in notices {
+            match notice {
+                Notice::ToolsChanged => pending.tools = true,
+                Notice::PromptsChanged => pending.prompts = true,
+                Notice::ResourcesChanged => pending.resources = true,
+                Notice::Updated(uri) => {
+                    if !pending.updated.contains(uri) {
+                        pending.updated.push(uri.clone());
+                    }
+                }
+            }
+        }
+    }
+
     fn end(&self, reason: &'static str) {
         lock(&self.pending).ended.get_or_insert(reason);
         self.wake.notify_one();
@@ -232,6 +249,18 @@ impl Registration {
             }
             self.listener.wake.notified().await;
         }
+    }
+}
+
+impl Registration {
+    /// Keeps notices that could not be sent, for the next [`next`](Self::next).
+    pub(crate) fn put_back(&self, notices: &[Notice]) {
+        self.listener.put_back(notices);
+    }
+
+    /// Whether the server has ended the subscription.
+    pub(crate) fn is_ended(&self) -> bool {
+        lock(&self.listener.pending).ended.is_some()
     }
 }
 
@@ -299,6 +328,21 @@ mod tests {
             waiting.await.unwrap(),
             Next::Send(vec![Notice::ToolsChanged])
         );
+    }
+
+    #[tokio::test]
+    async fn notices_put_back_are_sent_next_without_duplicates() {
+        let listeners = Arc::new(Listeners::default());
+        let registration = listeners.register(&filter(true, &["a://x"]), None);
+        listeners.announce(Change::Updated("a://x"));
+        registration.put_back(&[Notice::ToolsChanged, Notice::Updated("a://x".into())]);
+        assert_eq!(
+            registration.next().await,
+            Next::Send(vec![Notice::ToolsChanged, Notice::Updated("a://x".into())])
+        );
+        assert!(!registration.is_ended());
+        listeners.close_all();
+        assert!(registration.is_ended());
     }
 
     #[tokio::test]

@@ -128,12 +128,17 @@ impl Stdio {
         let outbound = LineOutbound(sender.downgrade());
         let session = Session::with_outbound(new_session_id(), outbound);
         let registration = self.server.sessions().register(session.clone(), TRANSPORT);
+        let (server, connection) = (self.server.clone(), session.id().to_owned());
         let reading = self.read_messages(session, registration, BufReader::new(reader), sender);
         let writing = write_messages(receiver, writer);
         tokio::pin!(writing);
         tokio::select! {
-            // The writer only stops early when the output failed or the client closed it.
-            written = &mut writing => written,
+            // The writer only stops early when the output failed or the client closed it:
+            // nothing can reach the client any more, so its listen streams end too.
+            written = &mut writing => {
+                server.listeners().close_connection(&connection);
+                written
+            }
             read = reading => {
                 let written = writing.await;
                 read.and(written)

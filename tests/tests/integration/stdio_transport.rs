@@ -874,3 +874,63 @@ async fn listen_streams_share_the_output_tagged_and_end_with_the_input() {
     pipes.finish().await.expect("clean end");
     assert_eq!(server.subscription_count(), 0);
 }
+
+#[tokio::test]
+async fn a_listen_stream_waits_for_room_on_a_full_output_and_loses_no_change() {
+    let server = server();
+    // A one-message queue before a pipe the client does not read yet: the output fills.
+    let (mut input, server_input) = tokio::io::duplex(64 * 1024);
+    let (server_output, output) = tokio::io::duplex(256);
+    let stdio = server.stdio().outbound_queue(1);
+    let served = tokio::spawn(async move { stdio.serve_io(server_input, server_output).await });
+    let listen = modern(
+        20,
+        "subscriptions/listen",
+        json!({"notifications": {"toolsListChanged": true}}),
+    );
+    input
+        .write_all(format!("{listen}\n").as_bytes())
+        .await
+        .unwrap();
+    mcp_tests::support::eventually("the listener is registered", || {
+        server.subscription_count() == 1
+    })
+    .await;
+    // Progress lines of a busy request, unread, fill the pipe and the queue.
+    let mut counting = modern(
+        21,
+        "tools/call",
+        json!({"name": "count", "arguments": {"n": 50}}),
+    );
+    counting["params"]["_meta"]["progressToken"] = json!("p");
+    input
+        .write_all(format!("{counting}\n").as_bytes())
+        .await
+        .unwrap();
+    tokio::time::sleep(Duration::from_millis(50)).await;
+    assert!(server.disable_tool("count"));
+    // Now the client reads: the change arrives, and the subscription is still open.
+    let mut lines = BufReader::new(output).lines();
+    let mut changed = false;
+    while !changed {
+        let line = tokio::time::timeout(WAIT, lines.next_line())
+            .await
+            .expect("the server writes in time")
+            .unwrap()
+            .expect("a line");
+        let message: Value = serde_json::from_str(&line).unwrap();
+        assert_ne!(message["id"], 20, "the subscription did not end: {message}");
+        changed = message["method"] == "notifications/tools/list_changed";
+    }
+    assert_eq!(server.subscription_count(), 1);
+    drop(input);
+    while let Some(line) = tokio::time::timeout(WAIT, lines.next_line())
+        .await
+        .expect("the output ends in time")
+        .unwrap()
+    {
+        drop(line);
+    }
+    served.await.unwrap().unwrap();
+    assert_eq!(server.subscription_count(), 0);
+}
