@@ -1,6 +1,6 @@
 //! Everything mcp-runtime does, in one server: tools returning every kind of content, resources
 //! and a resource template, prompts, completion, logging, progress, sampling, typed elicitation,
-//! roots, resource subscriptions, shared state and cancellation. Its tools, resources and
+//! roots, resource subscriptions, shared state, cancellation and tasks. Its tools, resources and
 //! prompts are the ones the official conformance suite (`@modelcontextprotocol/conformance`)
 //! looks up by name, so the whole suite passes against it:
 //!
@@ -18,7 +18,7 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::Duration;
 
 use actix_web::rt::time::sleep;
-use mcp_runtime::context::{ClientRequestError, Elicitation, SamplingRequest};
+use mcp_runtime::context::{ClientRequestError, Elicitation, InputRequired, SamplingRequest};
 use mcp_runtime::{prompt, resource, tool, Content, Context, Json, PromptMessage, Server, Tool};
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
@@ -780,6 +780,126 @@ fn test_prompt_with_image() -> Vec<PromptMessage> {
         PromptMessage::user(Content::image(PNG, "image/png")),
         PromptMessage::user("Please analyze the image above."),
     ]
+}
+
+// ---- Tasks: calls that outlive their request (MCP's tasks extension) ---------------------------
+
+/// Greets someone by name (an ordinary call, never a task).
+#[tool(read_only)]
+fn greet(name: String) -> String {
+    format!("Hello, {name}!")
+}
+
+/// Works for `seconds`, reporting progress each second, then says it is done. Called by a
+/// client that supports tasks, it becomes one as soon as it has to wait (at once with
+/// `seconds: 0`, it answers directly).
+#[tool(task = "optional")]
+async fn slow_compute(seconds: u64, label: Option<String>, ctx: Context) -> String {
+    for second in 0..seconds {
+        let message = format!("working: {second} of {seconds} seconds");
+        ctx.report_progress(second as f64, Some(seconds as f64), Some(&message))
+            .await;
+        sleep(Duration::from_secs(1)).await;
+    }
+    let label = label.unwrap_or_else(|| "job".to_owned());
+    format!("{label}: computed after {seconds} seconds")
+}
+
+/// A job that runs a second, then reports a tool error (the task completes, `isError: true`).
+#[tool(task = "required")]
+async fn failing_job() -> Result<String, String> {
+    sleep(Duration::from_secs(1)).await;
+    Err("the job failed: the upstream service refused the request".to_owned())
+}
+
+/// A job that breaks half a second in (its task fails with a JSON-RPC error).
+#[tool(task = "optional")]
+async fn protocol_error_job() -> String {
+    sleep(Duration::from_millis(500)).await;
+    panic!("the job's worker crashed")
+}
+
+#[derive(Deserialize, JsonSchema)]
+struct Confirm {
+    /// Whether to go ahead.
+    confirm: bool,
+}
+
+/// Deletes a file once the user confirms (as a task, it waits for the answer).
+#[tool(task = "optional", destructive)]
+async fn confirm_delete(filename: String, ctx: Context) -> Result<String, ClientRequestError> {
+    let question = format!("Delete {filename}?");
+    let answer = ctx.keyed("confirm").elicit::<Confirm>(&question).await?;
+    Ok(match accepted(answer) {
+        Some(Confirm { confirm: true }) => format!("deleted {filename}"),
+        _ => format!("kept {filename}"),
+    })
+}
+
+#[derive(Deserialize, JsonSchema)]
+struct Partial {
+    name: Option<String>,
+    confirm: Option<bool>,
+}
+
+/// Asks two things at once; finishes once both are answered.
+#[tool(task = "optional")]
+async fn multi_input(ctx: Context) -> Result<String, ClientRequestError> {
+    let name = ctx.keyed("name").elicit::<Partial>("Your name?");
+    let confirm = ctx.keyed("confirm").elicit::<Partial>("Go ahead?");
+    let (name, confirm) = tokio::join!(name, confirm);
+    let name = accepted(name?).and_then(|partial| partial.name);
+    let confirm = accepted(confirm?).and_then(|partial| partial.confirm);
+    Ok(format!(
+        "name: {}, confirm: {}",
+        name.as_deref().unwrap_or("(none)"),
+        confirm.unwrap_or(false)
+    ))
+}
+
+/// Asks the user's name within the request, then greets them from a task.
+#[tool(task = "required")]
+async fn test_tool_with_task(ctx: Context) -> Result<String, ClientRequestError> {
+    let asked = InputRequired::new().elicit::<Name>("user_name", "What is your name?");
+    let answers = ctx.input_required(asked).await?;
+    let name = accepted(answers.elicitation::<Name>("user_name")?)
+        .map_or_else(|| "stranger".to_owned(), |Name { name }| name);
+    // The slow part, in the task.
+    sleep(Duration::from_millis(500)).await;
+    Ok(format!(
+        "Hello, {name}! (from task {})",
+        ctx.task_id().unwrap_or("-")
+    ))
+}
+
+/// Writes a report of `sections` sections on `topic`, one every `pace_ms` milliseconds
+/// (a realistic long task: progress as its status, stoppable between sections), then asks
+/// whether to publish it.
+#[tool(task = "optional")]
+async fn write_report(
+    topic: String,
+    #[arg(default = 5)] sections: u32,
+    #[arg(default = 2000)] pace_ms: u64,
+    ctx: Context,
+) -> Result<String, ClientRequestError> {
+    let mut report = format!("# {topic}\n");
+    for section in 1..=sections {
+        let message = format!("writing section {section} of {sections}");
+        ctx.report_progress(
+            f64::from(section - 1),
+            Some(f64::from(sections)),
+            Some(&message),
+        )
+        .await;
+        sleep(Duration::from_millis(pace_ms)).await;
+        report.push_str(&format!("\n## Part {section}\n{topic}, part {section}.\n"));
+    }
+    let publish = ctx
+        .keyed("publish")
+        .elicit::<Confirm>("The report is written. Publish it?")
+        .await?;
+    let published = accepted(publish).is_some_and(|answer| answer.confirm);
+    Ok(format!("{report}\n(published: {published})"))
 }
 
 // ---- The server ------------------------------------------------------------------------------

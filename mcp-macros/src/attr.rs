@@ -73,16 +73,22 @@ pub struct ToolAttr {
     pub destructive: Option<bool>,
     pub idempotent: Option<bool>,
     pub open_world: Option<bool>,
+    /// `task = "optional"`, as written (checked in `valid`).
+    pub task: Option<Spanned<String>>,
 }
 
 impl ToolAttr {
     pub fn parse(args: TokenStream) -> syn::Result<ToolAttr> {
         const OPTIONS: &str =
-            "name, title, description, read_only, destructive, idempotent, open_world";
+            "name, title, description, read_only, destructive, idempotent, open_world, task";
         let mut attr = ToolAttr::default();
         let parser = syn::meta::parser(|meta| {
             if attr.common.option(Kind::Tool, &meta)? {
                 return Ok(());
+            }
+            if meta.path.is_ident("task") {
+                let task = spanned_string(&meta)?;
+                return set(&meta, &mut attr.task, task);
             }
             let hint = match meta.path.get_ident().map(Ident::to_string).as_deref() {
                 Some("read_only") => &mut attr.read_only,

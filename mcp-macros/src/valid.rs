@@ -7,7 +7,7 @@ use mcp_rules::uri_template::{parse, scheme_problem, Segment};
 use syn::{FnArg, LitStr, ReturnType, Signature, Type};
 
 use crate::ast::{Attr, Declaration, Errors, Kind};
-use crate::attr::ResourceAttr;
+use crate::attr::{ResourceAttr, ToolAttr};
 use crate::params::{find_argument, unraw};
 
 /// Checks `decl`, recording every problem in `errors`.
@@ -16,7 +16,7 @@ pub fn check(decl: &Declaration, errors: &mut Errors) {
     check_name(decl, errors);
     check_params(decl, errors);
     match &decl.attr {
-        Attr::Tool(_) => {}
+        Attr::Tool(attr) => check_task(attr, errors),
         Attr::Resource(attr) => check_resource(decl, attr, errors),
         Attr::Prompt(_) => check_prompt_completers(decl, errors),
     }
@@ -287,6 +287,33 @@ pub fn ttl_millis(text: &str) -> Option<u64> {
         _ => return None,
     };
     number.checked_mul(scale)
+}
+
+/// `task = "optional"`: the `TaskSupport` variant it names.
+pub fn task_support(text: &str) -> Option<&'static str> {
+    match text {
+        "optional" => Some("Optional"),
+        "required" => Some("Required"),
+        "never" => Some("Never"),
+        _ => None,
+    }
+}
+
+/// `task` names one of the ways a tool may run as a task.
+fn check_task(attr: &ToolAttr, errors: &mut Errors) {
+    if let Some(task) = &attr.task {
+        if task_support(&task.value).is_none() {
+            errors.push(syn::Error::new(
+                task.span,
+                format!(
+                    "`task` says whether a call may run as a task (MCP's tasks extension): \
+                     \"optional\" (a task when the client supports them, else an ordinary \
+                     call), \"required\" (only as a task) or \"never\", not {:?}",
+                    task.value
+                ),
+            ));
+        }
+    }
 }
 
 /// `cache_scope = "public"`: `true` for public, `false` for private.

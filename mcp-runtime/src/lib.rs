@@ -29,6 +29,7 @@ mod server;
 mod session;
 mod subscriptions;
 mod task;
+pub mod tasks;
 mod tool;
 pub mod transport;
 pub mod uri_template;
@@ -38,7 +39,7 @@ pub mod uri_template;
 /// versions of the two crates fail with one clear error.
 #[doc(hidden)]
 #[path = "private.rs"]
-pub mod __private_v2;
+pub mod __private_v3;
 
 /// Who a request comes from: the [`Identity`](auth::Identity) every transport binds sessions
 /// to and tools read, and (feature `http`) the bearer-token guard and OAuth resource-server
@@ -68,6 +69,7 @@ pub use protocol::log_level::LogLevel;
 pub use protocol::Eras;
 pub use resource::{IntoResourceContents, Resource, ResourceTemplate};
 pub use server::{Server, ServerBuilder};
+pub use tasks::TaskSupport;
 pub use tool::{CallToolResult, IntoToolResult, Tool, ToolAnnotations, ToolBuilder};
 
 /// The Streamable HTTP transport serving every `#[tool]` of the program through

@@ -20,6 +20,7 @@ pub use crate::prompt::{
 pub use crate::protocol::ErrorObject;
 pub use crate::resource::{IntoResourceContents, ResourceDefinition, ResourceFuture, ResourceRead};
 pub use crate::task::run_sync;
+pub use crate::tasks::TaskSupport;
 pub use crate::tool::{
     CallToolResult, IntoToolResult, ParamDefinition, ToolAnnotations, ToolCall, ToolDefinition,
     ToolFuture,

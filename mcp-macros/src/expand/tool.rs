@@ -42,6 +42,13 @@ pub fn registration(decl: &Declaration, attr: &ToolAttr) -> TokenStream {
     };
     let location = location();
     let takes_context = decl.params.iter().any(|param| param.injected);
+    let task = format_ident!(
+        "{}",
+        attr.task
+            .as_ref()
+            .and_then(|task| crate::valid::task_support(&task.value))
+            .unwrap_or("Never")
+    );
     quote! {
         #[allow(unused_imports)]
         use __mcp::{DefaultJsonFallback as _, DefaultJsonSerialize as _};
@@ -80,6 +87,7 @@ pub fn registration(decl: &Declaration, attr: &ToolAttr) -> TokenStream {
                 output_schema: #output_schema,
                 call: __mcp_call,
                 takes_context: #takes_context,
+                task: __mcp::TaskSupport::#task,
                 location: #location,
             }
         }

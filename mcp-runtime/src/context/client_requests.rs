@@ -38,13 +38,31 @@ impl Context {
 
     /// Asks the client, under `key` when the handler chose one: in a modern request, through
     /// its rounds; otherwise as a request on the session's stream.
-    async fn request_with<P: Serialize + ?Sized>(
+    pub(super) async fn request_with<P: Serialize + ?Sized>(
         &self,
         key: Option<&str>,
         kind: &str,
         method: &str,
         params: &P,
     ) -> Result<Value, ClientRequestError> {
+        if let Some(task) = self.task_slot() {
+            if kind == "request" {
+                return Err(ClientRequestError::Undeliverable {
+                    method: method.to_owned(),
+                });
+            }
+            let params =
+                serde_json::to_value(params).map_err(|err| ClientRequestError::Malformed {
+                    method: method.to_owned(),
+                    reason: format!("the request did not serialize: {err}"),
+                })?;
+            // The task waits for input until `tasks/update` brings the answer.
+            return task.ask(key, kind, method, params).await.map_err(|_| {
+                ClientRequestError::Undeliverable {
+                    method: method.to_owned(),
+                }
+            });
+        }
         if let Some(rounds) = self.rounds() {
             if kind == "request" {
                 return Err(ClientRequestError::Undeliverable {

@@ -223,7 +223,10 @@ impl Context {
             self.require_capability(question.capability)?;
         }
         let mut answers = Map::new();
-        match self.rounds() {
+        // In a task, the questions wait for `tasks/update`; before the call became one, they
+        // are the request's multi-round-trip input.
+        let started = self.task_slot().filter(|task| task.id().is_some());
+        match self.rounds().filter(|_| started.is_none()) {
             Some(rounds) => {
                 let mut open = false;
                 for question in requests.questions {
@@ -245,7 +248,10 @@ impl Context {
             }
             None => {
                 for question in requests.questions {
-                    let answer = self.request(question.method, question.params).await?;
+                    let key = Some(question.key.as_str());
+                    let answer = self
+                        .request_with(key, question.kind, question.method, &question.params)
+                        .await?;
                     answers.insert(question.key, answer);
                 }
             }

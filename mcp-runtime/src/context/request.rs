@@ -11,6 +11,7 @@ use crate::protocol::wire::{LogMessage, Progress};
 use crate::protocol::{outgoing_json, LogLevel, RequestId};
 use crate::server::Server;
 use crate::session::{CancelToken, Identity, Session};
+use crate::tasks::TaskSlot;
 
 use super::{Outgoing, RelatedStream};
 
@@ -51,6 +52,9 @@ pub(super) struct ContextInner {
     /// The rounds of a multi-round-trip request (MCP 2026-07-28): where questions to the
     /// client are answered or recorded, instead of being sent as requests.
     pub(super) rounds: Option<Arc<Rounds>>,
+    /// The task this call is, or may become (a tool that may run as a task): where its
+    /// questions wait for answers and its progress and logs go.
+    pub(super) task: Option<Arc<TaskSlot>>,
 }
 
 impl fmt::Debug for Context {
@@ -81,8 +85,37 @@ impl Context {
                 related,
                 cancel,
                 rounds,
+                task: None,
             }),
         }
+    }
+
+    /// This call's context as a task's: the same request, its own cancellation (a task
+    /// outlives its request), and `slot` for its questions and status messages.
+    pub(crate) fn for_task(&self, slot: Arc<TaskSlot>, cancel: CancelToken) -> Context {
+        let inner = &self.inner;
+        Context {
+            inner: Arc::new(ContextInner {
+                server: inner.server.clone(),
+                session: inner.session.clone(),
+                request_id: inner.request_id.clone(),
+                progress_token: None,
+                related: None,
+                cancel,
+                rounds: inner.rounds.clone(),
+                task: Some(slot),
+            }),
+        }
+    }
+
+    pub(crate) fn task_slot(&self) -> Option<&Arc<TaskSlot>> {
+        self.inner.task.as_ref()
+    }
+
+    /// The id of the task this call runs as, once it is one (MCP 2026-07-28's tasks
+    /// extension: see [`tasks`](crate::tasks)); `None` for an ordinary call.
+    pub fn task_id(&self) -> Option<&str> {
+        self.inner.task.as_deref().and_then(TaskSlot::id)
     }
 
     pub(crate) fn rounds(&self) -> Option<&Arc<Rounds>> {
@@ -154,7 +187,8 @@ impl Context {
         self.inner.server.state::<T>()
     }
 
-    /// `true` once the client cancelled this request (`notifications/cancelled`). A cancelled
+    /// `true` once the client cancelled this request (`notifications/cancelled`, or
+    /// `tasks/cancel` for a task). A cancelled
     /// async tool is also dropped at its next `.await`; this lets long computations stop early.
     pub fn is_cancelled(&self) -> bool {
         self.inner.cancel.is_cancelled()
@@ -196,7 +230,20 @@ impl Context {
     /// Sends a log message to the client (`notifications/message`), unless the client asked
     /// (with `logging/setLevel`, or the request's `logLevel`) only for more severe ones, or
     /// (a 2026-07-28 request that named no level) for none.
+    ///
+    /// In a task, a message at `info` level or above becomes the task's status message instead.
     pub async fn log(&self, level: LogLevel, logger: Option<&str>, data: impl Serialize) {
+        if let Some(task) = self.task_slot() {
+            if level >= LogLevel::Info {
+                let text = match serde_json::to_value(&data) {
+                    Ok(Value::String(text)) => text,
+                    Ok(other) => other.to_string(),
+                    Err(_) => return,
+                };
+                task.say(text).await;
+            }
+            return;
+        }
         if !self.inner.session.hears(level) {
             return;
         }
@@ -229,8 +276,18 @@ impl Context {
     }
 
     /// Reports progress (`notifications/progress`) if the client asked for it by sending a
-    /// progress token with the request; otherwise does nothing.
+    /// progress token with the request; otherwise does nothing. In a task, it becomes the
+    /// task's status message (`message`, or else `progress/total`).
     pub async fn report_progress(&self, progress: f64, total: Option<f64>, message: Option<&str>) {
+        if let Some(task) = self.task_slot() {
+            let text = match (message, total) {
+                (Some(message), _) => message.to_owned(),
+                (None, Some(total)) => format!("{progress}/{total}"),
+                (None, None) => progress.to_string(),
+            };
+            task.say(text).await;
+            return;
+        }
         let Some(progress_token) = &self.inner.progress_token else {
             return;
         };

@@ -62,6 +62,7 @@ pub(super) fn capabilities(server: &Server, list_changed: bool) -> ServerCapabil
         completions: (resources.has_completers() || has_completers(&prompts)).then_some(Empty {}),
         // Any tool may log through its Context, so the client may always ask for logs.
         logging: Some(Empty {}),
+        extensions: None,
     }
 }
 

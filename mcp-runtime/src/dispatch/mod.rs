@@ -153,50 +153,34 @@ impl Server {
         // A resource's own caching hints, when it has any.
         let mut cache = None;
         let outcome = if modern {
-            let outcome = match modern::ModernMethod::of(&method) {
-                modern::ModernMethod::Discover => modern::discover(self),
+            let answered = match modern::ModernMethod::of(&method) {
+                modern::ModernMethod::Discover => Answered::Dress(modern::discover(self)),
                 modern::ModernMethod::Listen => {
                     // Its result (the server ended it) is complete as it is.
                     let outcome =
                         crate::subscriptions::listen(self, session, &id, params, &context).await;
-                    return Response {
-                        id: Some(id),
-                        outcome: outcome.map_err(modern::era_error),
-                    };
+                    Answered::AsIs(outcome.map_err(modern::era_error))
                 }
-                modern::ModernMethod::Removed(why) => Err(modern::removed(&method, why)),
-                modern::ModernMethod::Shared => match rounds {
-                    // A handler that may ask questions runs until it finishes, or until it
-                    // waits for an answer it does not have: then the client is asked.
-                    Some(of) => {
-                        let handling =
-                            self.handle_shared(session, &method, params, context, &mut cache);
-                        match crate::input::until_input(&of.rounds, handling).await {
-                            // Complete as it is: `input_required` has members of its own.
-                            None => {
-                                let outcome = modern::input_required(self, &of);
-                                return Response {
-                                    id: Some(id),
-                                    outcome,
-                                };
-                            }
-                            Some(Err(error)) => match of.rounds.missing_capability() {
-                                Some(capability) => {
-                                    Err(crate::input::missing_capability(capability))
-                                }
-                                None => Err(error),
-                            },
-                            Some(outcome) => outcome,
-                        }
-                    }
+                modern::ModernMethod::Removed(why) => {
+                    Answered::Dress(Err(modern::removed(&method, why)))
+                }
+                modern::ModernMethod::Task(which) => {
+                    Answered::Dress(crate::tasks::handle(self, session, which, params).await)
+                }
+                modern::ModernMethod::Shared => match self.task_tool(session, &method, &params) {
+                    Some(Ok(tool)) => self.call_as_task(&tool, params, &context, rounds).await,
+                    Some(Err(error)) => Answered::Dress(Err(error)),
                     None => {
                         let handling =
                             self.handle_shared(session, &method, params, context, &mut cache);
-                        handling.await
+                        modern::run_rounds(self, rounds, handling).await
                     }
                 },
             };
-            modern::dress(self, &method, outcome, cache.as_deref())
+            match answered {
+                Answered::Dress(outcome) => modern::dress(self, &method, outcome, cache.as_deref()),
+                Answered::AsIs(outcome) => outcome,
+            }
         } else {
             match method.as_str() {
                 "initialize" => handshake::initialize(self, session, params),
@@ -266,6 +250,74 @@ impl Server {
             _ => Err(ErrorObject::method_not_found(method)),
         }
     }
+}
+
+impl Server {
+    /// The tool a modern `tools/call` names, when its call may become a task: `Some(Ok)` when
+    /// the request declares the tasks extension, `Some(Err)` (`-32021`) when the tool needs
+    /// it and the request does not; `None` for an ordinary call.
+    fn task_tool(
+        &self,
+        session: &Session,
+        method: &str,
+        params: &serde_json::Value,
+    ) -> Option<Result<Arc<crate::tool::Tool>, ErrorObject>> {
+        use crate::tasks::TaskSupport;
+        if method != "tools/call" {
+            return None;
+        }
+        let name = params.get("name").and_then(serde_json::Value::as_str)?;
+        let tool = self.tool(name)?;
+        let declared = session
+            .negotiated()
+            .is_some_and(|negotiated| crate::tasks::declared(&negotiated.client_capabilities));
+        match tool.task_support() {
+            TaskSupport::Never => None,
+            _ if declared => Some(Ok(tool)),
+            TaskSupport::Required => Some(Err(crate::tasks::missing_extension(&format!(
+                "the tool `{name}` runs only as a task, and so"
+            )))),
+            TaskSupport::Optional => None,
+        }
+    }
+
+    /// A `tools/call` that becomes a task if it has to wait.
+    async fn call_as_task(
+        &self,
+        tool: &crate::tool::Tool,
+        params: serde_json::Value,
+        context: &Context,
+        rounds: Option<modern::RoundsOf>,
+    ) -> Answered {
+        use crate::protocol::wire::{decode, CallToolParams};
+        use crate::tasks::Called;
+        let CallToolParams { name, arguments } = match decode("tools/call", params) {
+            Ok(params) => params,
+            Err(error) => return Answered::Dress(Err(error)),
+        };
+        tracing::Span::current().record("tool", name.as_str());
+        let arguments = match crate::tasks::arguments(&name, arguments) {
+            Ok(arguments) => arguments,
+            Err(result) => return Answered::Dress(encode(&result)),
+        };
+        match crate::tasks::call(self, tool, arguments, context).await {
+            Called::Finished(result) => Answered::Dress(encode(&result)),
+            Called::InputRequired => match rounds {
+                Some(of) => Answered::AsIs(modern::input_required(self, &of)),
+                None => Answered::Dress(Err(ErrorObject::internal(
+                    "a tool without rounds asked for input",
+                ))),
+            },
+            Called::Task(task) => Answered::AsIs(modern::task_created(self, &task)),
+            Called::Refused(error) => Answered::Dress(Err(error)),
+        }
+    }
+}
+
+/// A modern answer: to dress with the era's members, or complete as it is.
+pub(super) enum Answered {
+    Dress(Outcome),
+    AsIs(Outcome),
 }
 
 /// The request's `_meta.progressToken`, if the client asked for progress.

@@ -32,6 +32,8 @@ pub(super) enum ModernMethod {
     Discover,
     /// `subscriptions/listen`: a stream of notifications until the client closes it.
     Listen,
+    /// A method of the tasks extension.
+    Task(crate::tasks::TaskMethod),
     /// A method the era removed (or this server does not serve in it): `-32601`.
     Removed(&'static str),
     /// A method both eras share.
@@ -56,7 +58,17 @@ impl ModernMethod {
                  (`notifications.resourceSubscriptions`)",
             ),
             "subscriptions/listen" => ModernMethod::Listen,
-            _ => ModernMethod::Shared,
+            "tasks/result" => ModernMethod::Removed(
+                "the tasks extension has no `tasks/result`: `tasks/get` carries a finished \
+                 task's result inline",
+            ),
+            "tasks/list" => ModernMethod::Removed(
+                "the tasks extension has no `tasks/list`: keep the ids of the tasks you start",
+            ),
+            _ => match crate::tasks::TaskMethod::of(method) {
+                Some(task) => ModernMethod::Task(task),
+                None => ModernMethod::Shared,
+            },
         }
     }
 }
@@ -155,6 +167,34 @@ pub(super) fn input_required(server: &Server, of: &RoundsOf) -> Outcome {
     ))
 }
 
+/// Runs a shared method's handler with the request's rounds, if it has any: until it
+/// finishes, or until it waits for an answer it does not have (then the client is asked:
+/// `input_required`, complete as it is).
+pub(super) async fn run_rounds(
+    server: &Server,
+    rounds: Option<RoundsOf>,
+    handling: impl std::future::Future<Output = Outcome>,
+) -> super::Answered {
+    use super::Answered;
+    let Some(of) = rounds else {
+        return Answered::Dress(handling.await);
+    };
+    match crate::input::until_input(&of.rounds, handling).await {
+        None => Answered::AsIs(input_required(server, &of)),
+        Some(Err(error)) => Answered::Dress(Err(match of.rounds.missing_capability() {
+            Some(capability) => crate::input::missing_capability(capability),
+            None => error,
+        })),
+        Some(outcome) => Answered::Dress(outcome),
+    }
+}
+
+/// The answer to a call that became a task: a `CreateTaskResult`.
+pub(super) fn task_created(server: &Server, task: &crate::tasks::TaskRecord) -> Outcome {
+    let encoded = encode(&task.created())?;
+    Ok(prepend_members(&encoded, &[&server.modern_members().task]))
+}
+
 /// `-32601` for a method the modern era does not have, saying what to do instead.
 pub(super) fn removed(method: &str, why: &str) -> ErrorObject {
     ErrorObject::new(
@@ -165,10 +205,20 @@ pub(super) fn removed(method: &str, why: &str) -> ErrorObject {
 
 /// `server/discover`: the revisions and capabilities of this server.
 pub(super) fn discover(server: &Server) -> Outcome {
+    let mut capabilities = capabilities(server, true);
+    // The tasks extension, when a tool may run as a task.
+    let tasks = server
+        .tool_set()
+        .enabled()
+        .iter()
+        .any(|tool| tool.task_support() != crate::tasks::TaskSupport::Never);
+    if tasks {
+        capabilities.extensions = Some(serde_json::json!({ crate::tasks::EXTENSION: {} }));
+    }
     encode(&DiscoverResult {
         supported_versions: MODERN_VERSIONS,
         // Changes to the sets reach modern clients on `subscriptions/listen`.
-        capabilities: capabilities(server, true),
+        capabilities,
         instructions: server.instructions(),
     })
 }

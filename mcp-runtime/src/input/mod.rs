@@ -109,7 +109,7 @@ impl Rounds {
         *lock(&self.missing_capability)
     }
 
-    fn has_outstanding(&self) -> bool {
+    pub(crate) fn has_outstanding(&self) -> bool {
         !lock(&self.outstanding).is_empty()
     }
 

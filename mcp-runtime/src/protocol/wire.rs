@@ -138,6 +138,9 @@ pub(crate) struct ServerCapabilities {
     pub completions: Option<Empty>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub logging: Option<Empty>,
+    /// The extensions served, by identifier (MCP 2026-07-28).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub extensions: Option<Value>,
 }
 
 /// `{"listChanged": true}`: the set may change while the server runs.
@@ -472,6 +475,10 @@ pub(crate) struct SubscriptionFilter {
     pub resources_list_changed: bool,
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub resource_subscriptions: Vec<String>,
+    /// The tasks whose changes the stream carries (`notifications/tasks`; the tasks
+    /// extension).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub task_ids: Vec<String>,
 }
 
 fn is_false(value: &bool) -> bool {

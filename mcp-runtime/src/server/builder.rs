@@ -13,6 +13,7 @@ use crate::input::StateKey;
 use crate::prompt::{Prompt, PromptDefinition, Prompts};
 use crate::resource::{ResourceDefinition, Resources};
 use crate::session::SessionRegistry;
+use crate::tasks::{MemoryTaskStore, TaskLimits, TaskStore, Tasks};
 use crate::tool::{Tool, ToolDefinition, Tools};
 
 /// Configures a [`Server`]; see [`Server::builder`].
@@ -28,6 +29,17 @@ pub struct ServerBuilder {
     prompts: Option<Vec<String>>,
     settings: Settings,
     state: StateMap,
+    task_store: Option<StoreHandle>,
+}
+
+/// The task store given to [`ServerBuilder::task_store`].
+#[derive(Clone)]
+struct StoreHandle(Arc<dyn TaskStore>);
+
+impl std::fmt::Debug for StoreHandle {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("TaskStore")
+    }
 }
 
 impl ServerBuilder {
@@ -173,6 +185,35 @@ impl ServerBuilder {
         self
     }
 
+    /// How long a task (a tool call that outlives its request: see [`tasks`](crate::tasks))
+    /// is kept after it was created, its result with it; a task still running then is
+    /// stopped and fails. Clients see it as `ttlMs`. Default: 1 hour.
+    pub fn task_ttl(mut self, ttl: Duration) -> Self {
+        self.settings.tasks.ttl = ttl;
+        self
+    }
+
+    /// How often clients are asked to poll a task (`pollIntervalMs`). Default: 1 second.
+    pub fn task_poll_interval(mut self, interval: Duration) -> Self {
+        self.settings.tasks.poll_interval = interval;
+        self
+    }
+
+    /// How many tasks may run, and be kept, at once, overall and per identity; a call
+    /// beyond them gets an error saying which limit it met. Default: [`TaskLimits::default`]
+    /// (1,024 running, 64 per identity; 10,000 kept, 1,000 per identity).
+    pub fn task_limits(mut self, limits: TaskLimits) -> Self {
+        self.settings.tasks.limits = limits;
+        self
+    }
+
+    /// Where tasks live. Default: a [`MemoryTaskStore`] of this server's own; a store shared
+    /// by several replicas lets any of them serve any task.
+    pub fn task_store(mut self, store: impl TaskStore) -> Self {
+        self.task_store = Some(StoreHandle(Arc::new(store)));
+        self
+    }
+
     /// Shares a value with every tool, reachable as `ctx.state::<T>()` (one value per type).
     ///
     /// ```
@@ -222,6 +263,12 @@ impl ServerBuilder {
         let version = self
             .version
             .unwrap_or_else(|| env!("CARGO_PKG_VERSION").to_owned());
+        let listeners = Arc::default();
+        let store = self.task_store.map_or_else(
+            || Arc::new(MemoryTaskStore::new()) as Arc<dyn TaskStore>,
+            |s| s.0,
+        );
+        let tasks = Tasks::new(store, self.settings.tasks.clone(), Arc::clone(&listeners));
         Ok(Server {
             inner: Arc::new(ServerInner {
                 modern_members: ModernMembers::new(
@@ -242,7 +289,8 @@ impl ServerBuilder {
                 requests_in_flight: AtomicUsize::new(0),
                 shutting_down: AtomicBool::new(false),
                 sessions: Arc::new(SessionRegistry::default()),
-                listeners: Arc::default(),
+                listeners,
+                tasks,
             }),
         })
     }

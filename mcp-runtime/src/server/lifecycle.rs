@@ -89,8 +89,9 @@ impl Server {
     }
 
     /// Shuts the MCP side of the server down gracefully: new sessions are refused at once and
-    /// new requests in open sessions get an error; requests already running may finish for up
-    /// to `grace`; then what still runs is cancelled and every stream ends, so clients see
+    /// new requests in open sessions get an error; requests and tasks already running may
+    /// finish for up to `grace`; then what still runs is cancelled (a task ends `cancelled`,
+    /// saying the server shut down) and every stream ends, so clients see
     /// their connections close cleanly instead of being cut.
     ///
     /// Over HTTP, call it before stopping the HTTP server, whose own graceful stop would
@@ -105,6 +106,8 @@ impl Server {
         while self.requests_in_flight() > 0 && Instant::now() < deadline {
             tokio::time::sleep(Duration::from_millis(10)).await;
         }
+        // Tasks get the same grace; those still running then end `cancelled`.
+        self.inner.tasks.shutdown(deadline).await;
         let cancelled = self.requests_in_flight();
         if cancelled > 0 {
             tracing::warn!(

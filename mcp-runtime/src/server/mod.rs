@@ -76,6 +76,8 @@ struct ServerInner {
     listeners: Arc<Listeners>,
     /// What every result of the modern era begins with, written once.
     modern_members: ModernMembers,
+    /// Tool calls that outlive their request (MCP's tasks extension).
+    tasks: Arc<crate::tasks::Tasks>,
 }
 
 /// The members every result of the modern era (2026-07-28) begins with, as JSON text written
@@ -91,6 +93,8 @@ pub(crate) struct ModernMembers {
     pub read: Box<str>,
     /// Of an `input_required` answer.
     pub input_required: Box<str>,
+    /// Of a `CreateTaskResult`.
+    pub task: Box<str>,
 }
 
 impl ModernMembers {
@@ -109,6 +113,7 @@ impl ModernMembers {
         let result = format!("\"resultType\":\"complete\",{meta}");
         ModernMembers {
             input_required: format!("\"resultType\":\"input_required\",{meta}").into(),
+            task: format!("\"resultType\":\"task\",{meta}").into(),
             list: format!("{result},{}", settings.list_caching.json_members()).into(),
             read: format!("{result},{}", settings.read_caching.json_members()).into(),
             result: result.into(),
@@ -129,6 +134,7 @@ struct Settings {
     state_key: StateKey,
     request_state_ttl: Duration,
     eras: crate::protocol::Eras,
+    tasks: crate::tasks::TaskSettings,
 }
 
 impl Default for Settings {
@@ -149,6 +155,7 @@ impl Default for Settings {
                 .map_or_else(StateKey::random, StateKey::new),
             request_state_ttl: crate::input::state::DEFAULT_STATE_TTL,
             eras: crate::protocol::Eras::Both,
+            tasks: crate::tasks::TaskSettings::default(),
         }
     }
 }
@@ -292,6 +299,25 @@ impl Server {
 
     pub(crate) fn modern_members(&self) -> &ModernMembers {
         &self.inner.modern_members
+    }
+
+    pub(crate) fn tasks(&self) -> &Arc<crate::tasks::Tasks> {
+        &self.inner.tasks
+    }
+
+    /// How many tasks (tool calls that outlive their request) this process runs now.
+    pub fn running_tasks(&self) -> usize {
+        self.inner.tasks.running()
+    }
+
+    /// How many tasks the task store keeps now, running or ended (each until its time to
+    /// live has passed), for monitoring and tests.
+    ///
+    /// # Errors
+    ///
+    /// When the store cannot be reached.
+    pub async fn kept_tasks(&self) -> Result<usize, crate::tasks::TaskStoreError> {
+        self.inner.tasks.store().len().await
     }
 
     pub(crate) fn tool_timeout(&self) -> Option<Duration> {

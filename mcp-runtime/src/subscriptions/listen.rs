@@ -32,7 +32,7 @@ pub(crate) async fn listen(
     context: &Context,
 ) -> Result<Box<RawValue>, ErrorObject> {
     let ListenParams { notifications } = decode(METHOD, params)?;
-    let agreed = agree(server, notifications);
+    let agreed = agree(server, session, notifications).await?;
     // Registered before the acknowledgment is sent: a change in between is sent after it.
     let connection = session.connection_id();
     let registration = server.listeners().register(&agreed, connection);
@@ -51,8 +51,14 @@ pub(crate) async fn listen(
                 Notice::PromptsChanged => ("notifications/prompts/list_changed", None),
                 Notice::ResourcesChanged => ("notifications/resources/list_changed", None),
                 Notice::Updated(uri) => ("notifications/resources/updated", Some(uri.as_str())),
+                Notice::Task(task) => {
+                    if send_task(server, context, id, task).await {
+                        continue;
+                    }
+                    ("", None)
+                }
             };
-            if send(context, method, &tagged(id, None, uri)).await {
+            if !method.is_empty() && send(context, method, &tagged(id, None, uri)).await {
                 continue;
             }
             // A stream of its own (HTTP) that refuses is gone: nobody reads the result. A
@@ -97,18 +103,71 @@ fn tagged<'a>(
 /// What the server agrees to send of what the client asked for: what `server/discover`
 /// announces (changes to the sets it has), and updates of the resources it serves; the rest
 /// is left out of the acknowledgment.
-fn agree(server: &Server, asked: SubscriptionFilter) -> SubscriptionFilter {
+///
+/// Tasks need the tasks extension declared (`-32021` otherwise); only the caller's own are
+/// agreed to.
+async fn agree(
+    server: &Server,
+    session: &Session,
+    asked: SubscriptionFilter,
+) -> Result<SubscriptionFilter, ErrorObject> {
+    let mut task_ids = Vec::new();
+    if !asked.task_ids.is_empty() {
+        let declared = session
+            .negotiated()
+            .is_some_and(|negotiated| crate::tasks::declared(&negotiated.client_capabilities));
+        if !declared {
+            return Err(crate::tasks::missing_extension(
+                "listening for task notifications (`taskIds`)",
+            ));
+        }
+        for task in asked.task_ids {
+            if !task_ids.contains(&task)
+                && crate::tasks::own_task(server, session, &task).await.is_ok()
+            {
+                task_ids.push(task);
+            }
+        }
+    }
     let resources = server.resource_set();
     let mut uris = asked.resource_subscriptions;
     uris.retain(|uri| resources.serves(uri));
     uris.sort_unstable();
     uris.dedup();
-    SubscriptionFilter {
+    Ok(SubscriptionFilter {
         tools_list_changed: asked.tools_list_changed && !server.tool_set().enabled().is_empty(),
         prompts_list_changed: asked.prompts_list_changed && !server.prompt_set().is_empty(),
         resources_list_changed: asked.resources_list_changed && !resources.is_empty(),
         resource_subscriptions: uris,
+        task_ids,
+    })
+}
+
+/// Sends a task's state as it is now (`notifications/tasks`, the task with `_meta` naming
+/// the subscription); `true` when sent, or when there is nothing to send (it expired).
+async fn send_task(server: &Server, context: &Context, id: &RequestId, task: &str) -> bool {
+    #[derive(Serialize)]
+    struct TaskNotice<'a, T: Serialize> {
+        #[serde(rename = "_meta")]
+        meta: SubscriptionMeta<'a>,
+        #[serde(flatten)]
+        task: T,
     }
+    let record = match server.tasks().store().get(task).await {
+        Ok(Some(record)) => record,
+        Ok(None) => return true,
+        Err(err) => {
+            tracing::warn!(%task, %err, "a task's change could not be read to announce it");
+            return true;
+        }
+    };
+    let notice = TaskNotice {
+        meta: SubscriptionMeta {
+            subscription_id: id,
+        },
+        task: record.detailed(),
+    };
+    send(context, "notifications/tasks", &notice).await
 }
 
 async fn send(context: &Context, method: &str, params: &impl Serialize) -> bool {

@@ -32,6 +32,8 @@ pub(crate) enum Change<'a> {
     Resources,
     /// What this resource returns changed (`notifications/resources/updated`).
     Updated(&'a str),
+    /// This task changed (`notifications/tasks`).
+    Task(&'a str),
 }
 
 /// Every open `subscriptions/listen` stream of a server, on every transport.
@@ -58,6 +60,7 @@ struct Wants {
     prompts: bool,
     resources: bool,
     uris: HashSet<String>,
+    tasks: HashSet<String>,
 }
 
 /// What a listener has yet to send, and whether it is to end.
@@ -67,6 +70,7 @@ struct Pending {
     prompts: bool,
     resources: bool,
     updated: Vec<String>,
+    tasks: Vec<String>,
     /// Why the server ends the subscription, once it does.
     ended: Option<&'static str>,
 }
@@ -87,6 +91,8 @@ pub(crate) enum Notice {
     PromptsChanged,
     ResourcesChanged,
     Updated(String),
+    /// A task changed: its current state is sent.
+    Task(String),
 }
 
 const SHUTTING_DOWN: &str = "the server is shutting down";
@@ -112,6 +118,7 @@ impl Listeners {
                 prompts: agreed.prompts_list_changed,
                 resources: agreed.resources_list_changed,
                 uris: agreed.resource_subscriptions.iter().cloned().collect(),
+                tasks: agreed.task_ids.iter().cloned().collect(),
             },
             connection: connection.map(str::to_owned),
             pending: Mutex::default(),
@@ -182,6 +189,12 @@ impl Listener {
                     pending.updated.push(uri.to_owned());
                 }
             }
+            Change::Task(id) if wants.tasks.contains(id) => {
+                // At most one of each task waits: its state is read when it is sent.
+                if !pending.tasks.iter().any(|waiting| waiting == id) {
+                    pending.tasks.push(id.to_owned());
+                }
+            }
             _ => return false,
         }
         drop(pending);
@@ -201,6 +214,11 @@ impl Listener {
                 Notice::Updated(uri) => {
                     if !pending.updated.contains(uri) {
                         pending.updated.push(uri.clone());
+                    }
+                }
+                Notice::Task(id) => {
+                    if !pending.tasks.contains(id) {
+                        pending.tasks.push(id.clone());
                     }
                 }
             }
@@ -240,6 +258,7 @@ impl Registration {
                     notices.push(Notice::ResourcesChanged);
                 }
                 notices.extend(pending.updated.drain(..).map(Notice::Updated));
+                notices.extend(pending.tasks.drain(..).map(Notice::Task));
                 if !notices.is_empty() {
                     return Next::Send(notices);
                 }

@@ -9,6 +9,7 @@ use serde_json::{Map, Value};
 use super::{Handler, Listing, Tool, ToolAnnotations, ToolCall, ToolFuture};
 use crate::error::BuildError;
 use crate::error::SourceLocation;
+use crate::tasks::TaskSupport;
 
 /// Makes a [`Tool`] by hand; see [`Tool::builder`].
 pub struct ToolBuilder {
@@ -19,6 +20,7 @@ pub struct ToolBuilder {
     pub(super) output_schema: Option<Value>,
     pub(super) annotations: ToolAnnotations,
     pub(super) handler: Option<Handler>,
+    pub(super) task: TaskSupport,
     pub(super) location: SourceLocation,
 }
 
@@ -62,6 +64,13 @@ impl ToolBuilder {
         self
     }
 
+    /// Whether its calls may run as tasks, as `#[tool(task = "..")]` says (see
+    /// [`tasks`](crate::tasks)). Default: [`TaskSupport::Never`].
+    pub fn task(mut self, support: TaskSupport) -> Self {
+        self.task = support;
+        self
+    }
+
     /// Handles a call: the arguments as sent (check them yourself: the schema is not enforced)
     /// and the request's [`Context`](crate::Context); returns anything
     /// [`IntoToolResult`](crate::IntoToolResult).
@@ -102,6 +111,6 @@ impl ToolBuilder {
             annotations: self.annotations,
         };
         // A handler is given the request's `Context`, and so may ask the client.
-        Tool::new(listing, false, handler, true, self.location).map_err(invalid)
+        Tool::new(listing, false, handler, true, self.task, self.location).map_err(invalid)
     }
 }

@@ -30,6 +30,8 @@ pub struct ToolDefinition {
     pub call: fn(ToolCall) -> ToolFuture,
     /// Whether the function takes a `Context`: only then can it ask the client anything.
     pub takes_context: bool,
+    /// `#[tool(task = "..")]`.
+    pub task: crate::tasks::TaskSupport,
     pub location: SourceLocation,
 }
 
@@ -101,6 +103,7 @@ impl Tool {
             wraps_output,
             Arc::new(definition.call),
             definition.takes_context,
+            definition.task,
             definition.location,
         )
         .map_err(|reason| BuildError::invalid_tool(definition.name, reason, definition.location))

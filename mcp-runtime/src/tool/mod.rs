@@ -17,6 +17,7 @@ use serde_json::{Map, Value};
 use crate::catalog::{Item, Set};
 use crate::error::SourceLocation;
 use crate::protocol::wire::Described;
+use crate::tasks::TaskSupport;
 
 pub use builder::ToolBuilder;
 pub(crate) use call::{call, list};
@@ -117,6 +118,8 @@ pub struct Tool {
     location: SourceLocation,
     /// The parameters mirrored in `Mcp-Param-*` headers (MCP 2026-07-28).
     header_params: Box<[HeaderParam]>,
+    /// Whether its calls may run as tasks.
+    task: TaskSupport,
 }
 
 impl fmt::Debug for Tool {
@@ -195,6 +198,7 @@ impl Tool {
         wraps_output: bool,
         call: Handler,
         may_ask: bool,
+        task: TaskSupport,
         location: SourceLocation,
     ) -> Result<Tool, String> {
         let header_params = headers::header_params(&listing.input_schema)?.into();
@@ -206,12 +210,18 @@ impl Tool {
             may_ask,
             location,
             header_params,
+            task,
         })
     }
 
     /// Whether a call may ask the client something (its handler gets a `Context`).
     pub(crate) fn may_ask(&self) -> bool {
         self.may_ask
+    }
+
+    /// Whether its calls may run as tasks.
+    pub fn task_support(&self) -> TaskSupport {
+        self.task
     }
 
     /// The parameters mirrored in `Mcp-Param-*` headers.
@@ -250,6 +260,7 @@ impl Tool {
             output_schema: None,
             annotations: ToolAnnotations::default(),
             handler: None,
+            task: TaskSupport::Never,
             location: SourceLocation::of_caller(std::panic::Location::caller()),
         }
     }

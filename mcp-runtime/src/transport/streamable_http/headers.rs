@@ -6,7 +6,7 @@
 //! |---|---|---|
 //! | `MCP-Protocol-Version` | `params._meta["io.modelcontextprotocol/protocolVersion"]` | every request |
 //! | `Mcp-Method` | `method` | every request |
-//! | `Mcp-Name` | `params.name`, or `params.uri` for `resources/read` | `tools/call`, `prompts/get`, `resources/read` |
+//! | `Mcp-Name` | `params.name`, `params.uri` for `resources/read`, `params.taskId` for `tasks/*` | `tools/call`, `prompts/get`, `resources/read`, `tasks/get`, `tasks/update`, `tasks/cancel` |
 //!
 //! A value that cannot travel as a plain header value is sent as `=?base64?<base64>?=`
 //! (`Mcp-Name` only here); it is decoded before the comparison.
@@ -53,6 +53,8 @@ pub(super) fn check(
     let name_member = match request.method.as_str() {
         "tools/call" | "prompts/get" => "name",
         "resources/read" => "uri",
+        // The tasks extension routes its methods by the task.
+        "tasks/get" | "tasks/update" | "tasks/cancel" => "taskId",
         _ => return Ok(()),
     };
     // A request without the member is refused by its method, with the method's message.
