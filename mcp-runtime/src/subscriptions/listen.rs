@@ -40,6 +40,7 @@ pub(crate) async fn listen(
     if !send(context, "notifications/subscriptions/acknowledged", &ack).await {
         return ended(server, id);
     }
+    registration.send_tasks_now(&agreed.task_ids);
     let reason = loop {
         let notices = match registration.next().await {
             Next::Send(notices) => notices,

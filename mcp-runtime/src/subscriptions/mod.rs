@@ -277,6 +277,14 @@ impl Registration {
         self.listener.put_back(notices);
     }
 
+    /// Sends the current state of these tasks next: a listener learns where its tasks are
+    /// without polling once more, however they changed before it was opened.
+    pub(crate) fn send_tasks_now(&self, tasks: &[String]) {
+        for task in tasks {
+            self.listener.note(Change::Task(task));
+        }
+    }
+
     /// Whether the server has ended the subscription.
     pub(crate) fn is_ended(&self) -> bool {
         lock(&self.listener.pending).ended.is_some()

@@ -161,7 +161,12 @@ impl Tasks {
                 .unwrap_or_else(|| TaskEnding::Cancelled("cancelled".to_owned())),
             outcome = future => match outcome {
                 Ok(result) => match serde_json::to_value(&result) {
-                    Ok(result) => TaskEnding::Completed(result),
+                    Ok(mut result) => {
+                        // A `CallToolResult` of the revision, as the call itself would have
+                        // answered it.
+                        result["resultType"] = Value::from("complete");
+                        TaskEnding::Completed(result)
+                    }
                     Err(err) => failed(format!("the tool's result did not serialize: {err}")),
                 },
                 Err(failure) => failed(format!("the tool {failure}")),

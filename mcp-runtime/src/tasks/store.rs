@@ -164,3 +164,38 @@ impl fmt::Display for TaskStoreError {
 }
 
 impl std::error::Error for TaskStoreError {}
+
+/// A store shared by reference: the server uses it, and the program keeps a handle to it.
+impl<T: TaskStore> TaskStore for Arc<T> {
+    fn create<'a>(&'a self, task: TaskRecord, limits: &'a TaskLimits) -> StoreFuture<'a, ()> {
+        (**self).create(task, limits)
+    }
+
+    fn get<'a>(&'a self, id: &'a str) -> StoreFuture<'a, Option<TaskRecord>> {
+        (**self).get(id)
+    }
+
+    fn update<'a>(&'a self, id: &'a str, change: TaskChange) -> StoreFuture<'a, bool> {
+        (**self).update(id, change)
+    }
+
+    fn answer<'a>(&'a self, id: &'a str, responses: Map<String, Value>) -> StoreFuture<'a, bool> {
+        (**self).answer(id, responses)
+    }
+
+    fn take_answers<'a>(&'a self, id: &'a str) -> StoreFuture<'a, Map<String, Value>> {
+        (**self).take_answers(id)
+    }
+
+    fn cancel<'a>(&'a self, id: &'a str) -> StoreFuture<'a, bool> {
+        (**self).cancel(id)
+    }
+
+    fn watch(&self, events: TaskEvents) {
+        (**self).watch(events);
+    }
+
+    fn len(&self) -> StoreFuture<'_, usize> {
+        (**self).len()
+    }
+}

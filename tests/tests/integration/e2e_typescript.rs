@@ -6,7 +6,8 @@
 //! listed outputSchema) and a wrong argument type; and the HTTP exchanges: session ids, the GET
 //! stream, `terminateSession()` (DELETE, then 404 for the ended session), or none of those when
 //! stateless. See that script for exactly what it asserts. tests/e2e/ts_v2_client.mjs does the
-//! same with the v2 client (`@modelcontextprotocol/client`) in MCP 2026-07-28, pinned and `auto`.
+//! same with the v2 client (`@modelcontextprotocol/client`) in MCP 2026-07-28, pinned and `auto`;
+//! tests/e2e/ts_tasks_client.mjs drives tasks with it and npm `@modelcontextprotocol/ext-tasks`.
 //!
 //! Needs `scripts/setup-e2e.sh` to have been run; fails (never skips) when it has not.
 
@@ -77,4 +78,43 @@ fn typescript_sdk_v2_client_speaks_2026_07_28() {
         server.log()
     );
     print!("{}", output.stdout);
+}
+
+/// A task driven end to end by client code nobody here wrote: the TypeScript SDK v2 client
+/// with npm `@modelcontextprotocol/ext-tasks` (tests/e2e/ts_tasks_client.mjs) against the
+/// everything example. `confirm_delete` becomes a task that waits for input; ext-tasks answers
+/// it through `tasks/update`, polls it to completion and reads the result; `slow_compute` is
+/// cancelled mid-run (`tasks/cancel`) and ends `cancelled`.
+#[test]
+fn typescript_ext_tasks_drives_a_task_with_input_and_cancels_one() {
+    let server = Server::start("everything", Some(2));
+    let url = server.url("/mcp");
+    let mut command = Command::new(mcp_tests::e2e::node22());
+    command
+        .current_dir(e2e_dir())
+        .arg("ts_tasks_client.mjs")
+        .arg(&url)
+        .args(["--deadline", &SCRIPT_DEADLINE_SECS.to_string()]);
+    let output = run(&mut command, SCRIPT_TIMEOUT);
+    let last = output.stdout.lines().last().unwrap_or_default();
+    let summary: serde_json::Value = serde_json::from_str(last).unwrap_or_default();
+    let findings = output
+        .stdout
+        .lines()
+        .filter(|line| !line.contains(r#""check":"wire""#))
+        .count();
+    assert!(
+        output.status.success() && summary["ok"] == true && findings >= 10,
+        "ts_tasks_client.mjs against {url} failed:\n{}\n--- server output ---\n{}",
+        output.describe(),
+        server.log()
+    );
+    for check in [
+        "input_required",
+        "tasks/update",
+        "deleted report.txt",
+        "cancelled",
+    ] {
+        assert!(output.stdout.contains(check), "no finding about {check}");
+    }
 }

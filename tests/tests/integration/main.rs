@@ -24,3 +24,4 @@ mod sse_transport;
 mod stdio_transport;
 mod streamable_http_transport;
 mod subscriptions;
+mod tasks;
