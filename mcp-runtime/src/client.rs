@@ -238,12 +238,81 @@ impl Client {
         if !arguments.is_null() {
             params.insert("arguments".to_owned(), arguments);
         }
-        let result = self.request("tools/call", Value::Object(params)).await?;
+        let mut result = self.request("tools/call", Value::Object(params)).await?;
+        if result["resultType"] == "task" {
+            result = self.follow_task(&result).await?;
+        }
         serde_json::from_value(result).map_err(|err| {
             ClientError::invalid_response(format!(
                 "`tools/call` returned something that is not a tool result: {err}"
             ))
         })
+    }
+
+    /// Follows a task (MCP's tasks extension) to its end, as a client of the extension does:
+    /// polls `tasks/get`, answers its questions with the [`on_request`](ClientBuilder::on_request)
+    /// handlers through `tasks/update`, and returns its result; a failed or cancelled task is
+    /// an error. In process, it polls every few milliseconds rather than every `pollIntervalMs`.
+    async fn follow_task(&self, created: &Value) -> Result<Value, ClientError> {
+        let id = created["taskId"].as_str().ok_or_else(|| {
+            ClientError::invalid_response(format!("a task without a `taskId`: {created}"))
+        })?;
+        let poll = std::time::Duration::from_millis(
+            created["pollIntervalMs"].as_u64().unwrap_or(1000).min(5),
+        );
+        let mut answered = HashSet::new();
+        loop {
+            let task = self.request("tasks/get", json!({ "taskId": id })).await?;
+            match task["status"].as_str().unwrap_or_default() {
+                "completed" => return Ok(task["result"].clone()),
+                "failed" => {
+                    let code = task["error"]["code"].as_i64().unwrap_or(INTERNAL_ERROR);
+                    let message = task["error"]["message"]
+                        .as_str()
+                        .unwrap_or("the task failed");
+                    return Err(ClientError::new(code, message));
+                }
+                "cancelled" => {
+                    let why = task["statusMessage"].as_str().unwrap_or("cancelled");
+                    return Err(ClientError::new(
+                        INTERNAL_ERROR,
+                        format!("the task {id} was cancelled: {why}"),
+                    ));
+                }
+                "input_required" => {
+                    let mut responses = Map::new();
+                    if let Some(Value::Object(requests)) = task.get("inputRequests") {
+                        for (key, request) in requests {
+                            if answered.insert(key.clone()) {
+                                responses.insert(key.clone(), self.answer(key, request)?);
+                            }
+                        }
+                    }
+                    if !responses.is_empty() {
+                        let update = json!({ "taskId": id, "inputResponses": responses });
+                        self.request("tasks/update", update).await?;
+                        continue;
+                    }
+                }
+                _ => {}
+            }
+            tokio::time::sleep(poll).await;
+        }
+    }
+
+    /// The answer of this client's handler to a question of the server (`{method, params}`).
+    fn answer(&self, key: &str, request: &Value) -> Result<Value, ClientError> {
+        let method = request["method"].as_str().unwrap_or_default();
+        match self.handlers.get(method) {
+            Some(handler) => handler(request["params"].clone()),
+            None => Err(ClientError::new(
+                crate::protocol::METHOD_NOT_FOUND,
+                format!(
+                    "the server asked `{method}` (under {key:?}) and this client has no \
+                     handler for it: add one with ClientBuilder::on_request"
+                ),
+            )),
+        }
     }
 
     /// Sends any request and returns its result.
@@ -290,19 +359,7 @@ impl Client {
             let mut responses = Map::new();
             if let Some(Value::Object(requests)) = result.get("inputRequests") {
                 for (key, request) in requests {
-                    let method = request["method"].as_str().unwrap_or_default();
-                    let answer = match self.handlers.get(method) {
-                        Some(handler) => handler(request["params"].clone())?,
-                        None => {
-                            return Err(ClientError::new(
-                                crate::protocol::METHOD_NOT_FOUND,
-                                format!(
-                                    "the server asked `{method}` (under {key:?}) and this client                                      has no handler for it: add one with ClientBuilder::on_request"
-                                ),
-                            ))
-                        }
-                    };
-                    responses.insert(key.clone(), answer);
+                    responses.insert(key.clone(), self.answer(key, request)?);
                 }
             }
             params.insert("inputResponses".to_owned(), Value::Object(responses));
@@ -468,7 +525,9 @@ impl ClientBuilder {
         self
     }
 
-    /// The `capabilities` to declare. Default: none (`{}`).
+    /// The `capabilities` to declare. Default: none (`{}`). In MCP 2026-07-28,
+    /// `{"extensions": {"io.modelcontextprotocol/tasks": {}}}` lets the server answer a call
+    /// with a task, which [`Client::call_tool`] then follows to its end.
     pub fn capabilities(mut self, capabilities: Value) -> Self {
         self.capabilities = capabilities;
         self

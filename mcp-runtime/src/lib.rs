@@ -2,6 +2,7 @@
 #![doc = include_str!("../docs/tools.md")]
 #![doc = include_str!("../docs/resources-and-prompts.md")]
 #![doc = include_str!("../docs/context.md")]
+#![doc = include_str!("../docs/tasks.md")]
 #![doc = include_str!("../docs/serving.md")]
 #![doc = include_str!("../docs/testing.md")]
 #![warn(missing_docs)]
