@@ -5,7 +5,9 @@
 #
 # CYCLES HTTP+SSE and CYCLES Streamable HTTP session open/close cycles, then CONCURRENT sessions
 # (half of each transport) each with a slow tool call running, whose clients all vanish
-# mid-call. Then it checks that the session tables are empty, no request is in flight, the
+# mid-call; then CYCLES/10 calls that become tasks (MCP 2026-07-28) and finish. Then it checks
+# that the session tables are empty, no request is in flight, the task store empties after the
+# tasks' time to live, the
 # server's runtimes have no more tasks than before, and RSS is back near its starting level,
 # and prints the figures. Loopback only; bounded in count and time (10 minutes at most).
 set -euo pipefail

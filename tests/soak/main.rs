@@ -4,7 +4,9 @@
 //! 1. open/close cycles: HTTP+SSE sessions (open the stream, `initialize`, hang up) and
 //!    Streamable HTTP sessions (`initialize`, `notifications/initialized`, `DELETE`);
 //! 2. concurrent sessions, half HTTP+SSE and half Streamable HTTP, each with a slow tool call
-//!    running, all open at once; then every client vanishes mid-call (its connections dropped).
+//!    running, all open at once; then every client vanishes mid-call (its connections dropped);
+//! 3. tasks (MCP 2026-07-28's tasks extension): CYCLES / 10 calls that become tasks and finish,
+//!    after which the task store must empty once their time to live has passed.
 //!
 //! Afterwards: the session tables are empty (`Server::session_count`), no request is in flight
 //! (`Server::requests_in_flight`), the server's worker runtimes have no more tasks alive than
@@ -36,6 +38,36 @@ static GATE: LazyLock<Semaphore> = LazyLock::new(|| Semaphore::new(0));
 async fn slow() -> &'static str {
     let _ = tokio::time::timeout(Duration::from_secs(60), GATE.acquire()).await;
     "done"
+}
+
+/// Works a moment: as a task, always (the soak's clients declare the extension).
+#[tool(task = "required")]
+async fn soak_task(n: u64) -> String {
+    tokio::time::sleep(Duration::from_millis(5)).await;
+    format!("task {n} done")
+}
+
+/// How long the soak's tasks are kept.
+const TASK_TTL: Duration = Duration::from_secs(2);
+
+/// Starts one task over Streamable HTTP (MCP 2026-07-28, stateless).
+async fn start_task(addr: SocketAddr, n: u64) {
+    let call = json!({"jsonrpc": "2.0", "id": 1, "method": "tools/call", "params": {
+    "name": "soak_task", "arguments": {"n": n}, "_meta": {
+        "io.modelcontextprotocol/protocolVersion": "2026-07-28",
+        "io.modelcontextprotocol/clientInfo": {"name": "soak", "version": "0"},
+        "io.modelcontextprotocol/clientCapabilities": {
+            "extensions": {"io.modelcontextprotocol/tasks": {}}},
+    }}});
+    let headers = [
+        ACCEPT_BOTH,
+        JSON,
+        ("MCP-Protocol-Version", "2026-07-28"),
+        ("Mcp-Method", "tools/call"),
+        ("Mcp-Name", "soak_task"),
+    ];
+    let reply = request_with(addr, "POST", "/mcp", &headers, call.to_string().as_bytes()).await;
+    assert!(reply.body.contains("\"resultType\":\"task\""), "{reply:?}");
 }
 
 const ACCEPT_BOTH: (&str, &str) = ("Accept", "application/json, text/event-stream");
@@ -94,6 +126,7 @@ fn alive_tasks(workers: &Workers) -> usize {
         .sum()
 }
 
+#[derive(Clone)]
 struct Snapshot {
     sessions: usize,
     in_flight: usize,
@@ -250,7 +283,8 @@ async fn main() {
     let keep_alive = Duration::from_secs(1);
     let server = Server::builder()
         .name("soak")
-        .tools(["slow"])
+        .tools(["slow", "soak_task"])
+        .task_ttl(TASK_TTL)
         // Hung-up HTTP+SSE sessions count until noticed (see above): room for all of them.
         .max_sessions(cycle_count + concurrent * 2 + 100)
         .max_requests_per_session(4)
@@ -460,6 +494,70 @@ async fn main() {
         report("end, after malloc_trim (free memory returned)", trimmed);
     }
 
+    // 3. Tasks: started and finished, then forgotten once their time to live has passed.
+    let task_count = (cycle_count / 10).max(1);
+    let phase = Instant::now();
+    let before_tasks = end_trimmed.clone().unwrap_or_else(|| end.clone());
+    let limit = Arc::new(Semaphore::new(CONNECTING));
+    let mut starting = tokio::task::JoinSet::new();
+    for n in 0..task_count {
+        let permit = Arc::clone(&limit).acquire_owned().await.unwrap();
+        starting.spawn(async move {
+            start_task(addr, n as u64).await;
+            drop(permit);
+        });
+    }
+    while let Some(started) = starting.join_next().await {
+        started.expect("a task started");
+    }
+    let kept_peak = server.kept_tasks().await.unwrap_or(0);
+    let ran = settle(Duration::from_secs(30), || server.running_tasks() == 0).await;
+    report(
+        &format!(
+            "{task_count} tasks started and finished ({:.1} s; {kept_peak} kept)",
+            phase.elapsed().as_secs_f64()
+        ),
+        &snapshot(&server, &workers),
+    );
+    if ran.is_none() {
+        failures.push(format!("{} tasks still running", server.running_tasks()));
+    }
+    let deadline = Instant::now() + TASK_TTL + Duration::from_secs(10);
+    while server.kept_tasks().await.unwrap_or(usize::MAX) > 0 && Instant::now() < deadline {
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    let kept = server.kept_tasks().await.unwrap_or(usize::MAX);
+    if kept != 0 {
+        failures.push(format!("{kept} tasks still kept after their time to live"));
+    }
+    tokio::time::sleep(Duration::from_millis(200)).await;
+    let after_tasks = trim_heap()
+        .then(|| snapshot(&server, &workers))
+        .unwrap_or_else(|| snapshot(&server, &workers));
+    report(
+        &format!("tasks expired ({kept} kept), memory trimmed"),
+        &after_tasks,
+    );
+    let mib = |kib: u64| kib as f64 / 1024.0;
+    println!(
+        "tasks: RSS in use {:.1} MiB before, {:.1} MiB after {task_count} tasks expired",
+        mib(before_tasks.rss_kib),
+        mib(after_tasks.rss_kib)
+    );
+    if after_tasks.rss_kib as f64 > before_tasks.rss_kib as f64 * 1.1 + 4.0 * 1024.0 {
+        failures.push(format!(
+            "RSS in use grew from {:.1} to {:.1} MiB over the tasks",
+            mib(before_tasks.rss_kib),
+            mib(after_tasks.rss_kib)
+        ));
+    }
+    if after_tasks.tasks > baseline.tasks {
+        failures.push(format!(
+            "{} runtime tasks alive after the tasks, {} at the baseline",
+            after_tasks.tasks, baseline.tasks
+        ));
+    }
+
     // Freed memory mostly stays with the allocator: a second round of the same cycles shows
     // whether RSS keeps growing (a leak) or reuses it (a plateau), and malloc_trim shows what
     // is still in use.
@@ -472,7 +570,6 @@ async fn main() {
     if let Some(trimmed) = &trimmed {
         report("again, after malloc_trim", trimmed);
     }
-    let mib = |kib: u64| kib as f64 / 1024.0;
     println!(
         "RSS: baseline {:.1} MiB, peak {:.1} MiB, end {:.1} MiB (trimmed {}), after a second \
          round {:.1} MiB (trimmed {}); worker tasks: baseline {}, peak {}, end {}; total {:.1} s",
