@@ -934,3 +934,85 @@ async fn a_listen_stream_waits_for_room_on_a_full_output_and_loses_no_change() {
     served.await.unwrap().unwrap();
     assert_eq!(server.subscription_count(), 0);
 }
+
+#[derive(serde::Deserialize, schemars::JsonSchema)]
+struct Proceed {
+    proceed: bool,
+}
+
+/// Works a moment, then asks whether to go on: as a task, when the client supports them.
+#[tool(name = "stdio.task", task = "optional")]
+async fn stdio_task(ctx: Context) -> Result<String, mcp_runtime::context::ClientRequestError> {
+    ctx.report_progress(0.0, None, Some("warming up")).await;
+    tokio::time::sleep(Duration::from_millis(20)).await;
+    let answer = ctx.keyed("proceed").elicit::<Proceed>("Go on?").await?;
+    Ok(match answer {
+        mcp_runtime::context::Elicitation::Accept(Proceed { proceed: true }) => "went on".into(),
+        _ => "stopped".into(),
+    })
+}
+
+/// A modern request from a client that declares the tasks extension.
+fn with_tasks(id: i64, method: &str, params: Value) -> Value {
+    let mut request = modern(id, method, params);
+    request["params"]["_meta"]["io.modelcontextprotocol/clientCapabilities"] =
+        json!({"elicitation": {}, "extensions": {"io.modelcontextprotocol/tasks": {}}});
+    request
+}
+
+#[tokio::test]
+async fn a_task_runs_asks_and_completes_over_stdio_with_only_responses_on_the_output() {
+    let server = serving(&["stdio.task"]).name("stdio-test").build().unwrap();
+    let mut pipes = Pipes::start(&server);
+    pipes
+        .send(with_tasks(1, "tools/call", json!({"name": "stdio.task"})))
+        .await;
+    let created = pipes.recv().await;
+    assert_eq!(created["id"], 1, "{created}");
+    assert_eq!(created["result"]["resultType"], "task", "{created}");
+    let task = created["result"]["taskId"].as_str().unwrap().to_owned();
+    let mut id = 2;
+    let mut get = async |pipes: &mut Pipes| {
+        id += 1;
+        pipes
+            .send(with_tasks(id, "tasks/get", json!({ "taskId": task })))
+            .await;
+        // Every line is a response: no progress, no log, no request to the client.
+        let answer = pipes.recv().await;
+        assert_eq!(answer["id"], id, "{answer}");
+        answer["result"].clone()
+    };
+    let deadline = Instant::now() + WAIT;
+    let waiting = loop {
+        let state = get(&mut pipes).await;
+        if state["status"] == "input_required" {
+            break state;
+        }
+        assert!(Instant::now() < deadline, "never asked: {state}");
+        tokio::time::sleep(Duration::from_millis(10)).await;
+    };
+    assert_eq!(
+        waiting["inputRequests"]["proceed"]["method"],
+        "elicitation/create"
+    );
+    let answer = json!({"proceed": {"action": "accept", "content": {"proceed": true}}});
+    pipes
+        .send(with_tasks(
+            2,
+            "tasks/update",
+            json!({"taskId": task, "inputResponses": answer}),
+        ))
+        .await;
+    let ack = pipes.recv().await;
+    assert_eq!(ack["result"]["resultType"], "complete", "{ack}");
+    let done = loop {
+        let state = get(&mut pipes).await;
+        if state["status"] == "completed" {
+            break state;
+        }
+        assert!(Instant::now() < deadline, "never completed: {state}");
+        tokio::time::sleep(Duration::from_millis(10)).await;
+    };
+    assert_eq!(done["result"]["content"][0]["text"], "went on", "{done}");
+    pipes.finish().await.expect("clean end");
+}
