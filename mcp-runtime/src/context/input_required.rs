@@ -246,6 +246,27 @@ impl Context {
                     return std::future::pending().await;
                 }
             }
+            None if started.is_some() => {
+                // Asked together: the task's `inputRequests` hold them all at once.
+                let task = started.expect("a started task");
+                let keys: Vec<String> = requests.questions.iter().map(|q| q.key.clone()).collect();
+                let questions = requests
+                    .questions
+                    .into_iter()
+                    .map(|question| crate::tasks::Question {
+                        key: Some(question.key),
+                        kind: question.kind.to_owned(),
+                        method: question.method.to_owned(),
+                        params: question.params,
+                    })
+                    .collect();
+                let answered = task.ask_all(questions).await.map_err(|_| {
+                    ClientRequestError::Undeliverable {
+                        method: "tasks/update".to_owned(),
+                    }
+                })?;
+                answers.extend(keys.into_iter().zip(answered));
+            }
             None => {
                 for question in requests.questions {
                     let key = Some(question.key.as_str());

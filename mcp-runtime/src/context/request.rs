@@ -234,13 +234,19 @@ impl Context {
     /// In a task, a message at `info` level or above becomes the task's status message instead.
     pub async fn log(&self, level: LogLevel, logger: Option<&str>, data: impl Serialize) {
         if let Some(task) = self.task_slot() {
+            let request = task.request();
             if level >= LogLevel::Info {
-                let text = match serde_json::to_value(&data) {
-                    Ok(Value::String(text)) => text,
-                    Ok(other) => other.to_string(),
-                    Err(_) => return,
-                };
-                task.say(text).await;
+                if let Ok(data) = serde_json::to_value(&data) {
+                    let text = match &data {
+                        Value::String(text) => text.clone(),
+                        other => other.to_string(),
+                    };
+                    task.say(text).await;
+                    // Before the call is a task, its request's client hears it as usual.
+                    if let Some(request) = request {
+                        Box::pin(request.log(level, logger, data)).await;
+                    }
+                }
             }
             return;
         }
@@ -286,6 +292,10 @@ impl Context {
                 (None, None) => progress.to_string(),
             };
             task.say(text).await;
+            // Before the call is a task, its request's client hears of it as usual.
+            if let Some(request) = task.request() {
+                Box::pin(request.report_progress(progress, total, message)).await;
+            }
             return;
         }
         let Some(progress_token) = &self.inner.progress_token else {

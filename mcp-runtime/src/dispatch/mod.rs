@@ -74,7 +74,9 @@ impl Server {
         _counted: RequestGuard,
     ) -> Option<Response> {
         let id = request.id.clone();
-        if self.is_shutting_down() {
+        // While shutting down, the tasks still running may be followed (and answered, or
+        // cancelled) until they end.
+        if self.is_shutting_down() && !request.method.starts_with("tasks/") {
             return Some(Response::error(
                 Some(id),
                 ErrorObject::new(
@@ -267,13 +269,18 @@ impl Server {
             return None;
         }
         let name = params.get("name").and_then(serde_json::Value::as_str)?;
-        let tool = self.tool(name)?;
+        let tools = self.tool_set();
+        let tool = tools.get(name)?;
+        let support = tool.task_support();
+        if support == TaskSupport::Never {
+            return None;
+        }
         let declared = session
             .negotiated()
             .is_some_and(|negotiated| crate::tasks::declared(&negotiated.client_capabilities));
-        match tool.task_support() {
+        match support {
             TaskSupport::Never => None,
-            _ if declared => Some(Ok(tool)),
+            _ if declared => Some(Ok(Arc::clone(tool))),
             TaskSupport::Required => Some(Err(crate::tasks::missing_extension(&format!(
                 "the tool `{name}` runs only as a task, and so"
             )))),

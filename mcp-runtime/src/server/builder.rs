@@ -179,7 +179,8 @@ impl ServerBuilder {
     /// How long a tool call may run before it is stopped and answered with an error result;
     /// `None` lets calls run forever. Default: 5 minutes. An async tool is dropped at its next
     /// `.await`; a synchronous one cannot be interrupted, so its thread runs on, but its result
-    /// is discarded.
+    /// is discarded. A call that became a task (see [`tasks`](crate::tasks)) is bound by its
+    /// time to live ([`task_ttl`](Self::task_ttl)) instead.
     pub fn tool_timeout(mut self, timeout: Option<Duration>) -> Self {
         self.settings.tool_timeout = timeout;
         self

@@ -19,6 +19,9 @@ use crate::session::Session;
 
 const METHOD: &str = "subscriptions/listen";
 
+/// How many tasks one listen stream may follow (each is looked up when it opens).
+const MAX_TASK_IDS: usize = 1000;
+
 /// How long a listener waits for room on a full connection output (stdio) before it tries
 /// again.
 const FULL_OUTPUT_RETRY: std::time::Duration = std::time::Duration::from_millis(20);
@@ -122,8 +125,14 @@ async fn agree(
                 "listening for task notifications (`taskIds`)",
             ));
         }
+        if asked.task_ids.len() > MAX_TASK_IDS {
+            return Err(ErrorObject::invalid_params(format!(
+                "a listen stream follows at most {MAX_TASK_IDS} tasks: open another for the rest"
+            )));
+        }
+        let mut seen = std::collections::HashSet::new();
         for task in asked.task_ids {
-            if !task_ids.contains(&task)
+            if seen.insert(task.clone())
                 && crate::tasks::own_task(server, session, &task).await.is_ok()
             {
                 task_ids.push(task);

@@ -36,15 +36,27 @@ pub(crate) async fn call(
     context: &Context,
 ) -> Called {
     let tasks = server.tasks();
-    let slot = Arc::new(TaskSlot::new(tasks));
+    let slot = Arc::new(TaskSlot::new(tasks, context.clone()));
     // The task's own: cancelling the request that started it does not stop the task.
     let cancel = CancelToken::default();
     let in_task = context.for_task(Arc::clone(&slot), cancel.clone());
     let mut future = Box::pin(isolate(tool.call(arguments, in_task)));
     match poll_once(future.as_mut()).await {
-        Poll::Ready(Ok(result)) => Called::Finished(result),
+        Poll::Ready(Ok(result)) => {
+            // A question the tool could not ask makes its failure the client's to fix.
+            let missing = context
+                .rounds()
+                .and_then(|rounds| rounds.missing_capability());
+            match missing {
+                Some(capability) if result.is_error => {
+                    Called::Refused(crate::input::missing_capability(capability))
+                }
+                _ => Called::Finished(result),
+            }
+        }
+        // A protocol error, as the same panic in the task would have made it (`failed`).
         Poll::Ready(Err(failure)) => {
-            Called::Finished(CallToolResult::error(format!("the tool {failure}")))
+            Called::Refused(ErrorObject::internal(format!("the tool {failure}")))
         }
         Poll::Pending
             if context

@@ -39,7 +39,8 @@ pub struct MemoryTaskStore {
 #[derive(Default)]
 struct Inner {
     state: Mutex<State>,
-    events: RwLock<Option<TaskEvents>>,
+    /// Every server using the store hears of its changes.
+    events: RwLock<Vec<TaskEvents>>,
     /// A sweep is scheduled.
     sweeping: AtomicBool,
 }
@@ -143,7 +144,7 @@ impl Inner {
             .read()
             .unwrap_or_else(|poisoned| poisoned.into_inner())
             .clone();
-        if let Some(events) = events {
+        for events in events {
             events(id, event);
         }
     }
@@ -156,6 +157,8 @@ impl Inner {
         }
         let weak: Weak<Inner> = Arc::downgrade(self);
         tokio::spawn(async move {
+            // However the sweep ends (its runtime may stop), the next task schedules another.
+            let unmark = Unmark(weak.clone());
             loop {
                 tokio::time::sleep(SWEEP_EVERY).await;
                 let Some(inner) = weak.upgrade() else {
@@ -175,11 +178,24 @@ impl Inner {
                     if lock(&inner.state).tasks.is_empty()
                         || inner.sweeping.swap(true, Ordering::AcqRel)
                     {
+                        // Not ours to clear any more.
+                        std::mem::forget(unmark);
                         return;
                     }
                 }
             }
         });
+    }
+}
+
+/// Clears the store's `sweeping` mark when its sweep ends.
+struct Unmark(Weak<Inner>);
+
+impl Drop for Unmark {
+    fn drop(&mut self) {
+        if let Some(inner) = self.0.upgrade() {
+            inner.sweeping.store(false, Ordering::Release);
+        }
     }
 }
 
@@ -321,11 +337,11 @@ impl TaskStore for MemoryTaskStore {
     }
 
     fn watch(&self, events: TaskEvents) {
-        *self
-            .inner
+        self.inner
             .events
             .write()
-            .unwrap_or_else(|poisoned| poisoned.into_inner()) = Some(events);
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
+            .push(events);
     }
 
     fn len(&self) -> StoreFuture<'_, usize> {
@@ -470,5 +486,29 @@ mod tests {
         let ended = store.get("t").await.unwrap().unwrap();
         assert!(!ended.cancel_requested);
         assert_eq!(ended.status, TaskStatus::Completed);
+    }
+
+    #[test]
+    fn every_watcher_hears_and_the_sweep_outlives_the_runtime_that_started_it() {
+        let store = MemoryTaskStore::new();
+        let heard = Arc::new(Mutex::new(0));
+        for _ in 0..2 {
+            let heard = Arc::clone(&heard);
+            store.watch(Arc::new(move |_: &str, _| *lock(&heard) += 1));
+        }
+        let limits = TaskLimits::default();
+        let short = Duration::from_millis(100);
+        // The first sweep starts on a runtime that is then dropped.
+        tokio::runtime::Runtime::new().unwrap().block_on(async {
+            store.create(task("a", None, short), &limits).await.unwrap();
+            store.update("a", finish()).await.unwrap();
+        });
+        assert_eq!(*lock(&heard), 2, "both watchers heard the change");
+        tokio::runtime::Runtime::new().unwrap().block_on(async {
+            store.create(task("b", None, short), &limits).await.unwrap();
+            store.update("b", finish()).await.unwrap();
+            tokio::time::sleep(SWEEP_EVERY * 2 + Duration::from_millis(300)).await;
+            assert!(store.is_empty().await.unwrap(), "a new sweep forgot both");
+        });
     }
 }

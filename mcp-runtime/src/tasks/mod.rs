@@ -46,7 +46,7 @@ pub use store::{
 
 pub(crate) use call::{arguments, call, Called};
 pub(crate) use methods::{handle, own_task, TaskMethod};
-pub(crate) use run::{TaskSlot, Tasks};
+pub(crate) use run::{Question, TaskSlot, Tasks};
 
 /// The extension's identifier, as clients and servers name it in their capabilities.
 pub const EXTENSION: &str = "io.modelcontextprotocol/tasks";
@@ -59,9 +59,10 @@ pub enum TaskSupport {
     Never,
     /// When the client supports tasks and the call has to wait; otherwise an ordinary call.
     Optional,
-    /// Only as a task: a client that does not support tasks gets `-32021` (missing required
-    /// client capability), in MCP 2026-07-28. Earlier revisions, which have no tasks, run the
-    /// call as an ordinary one.
+    /// Never as an ordinary call of a 2026-07-28 client: one that does not support tasks gets
+    /// `-32021` (missing required client capability); one that does gets a task when the call
+    /// has to wait (and its result when it finishes at once, as the extension allows).
+    /// Earlier revisions, which have no tasks, run the call as an ordinary one.
     Required,
 }
 

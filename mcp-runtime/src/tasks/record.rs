@@ -131,9 +131,24 @@ impl TaskRecord {
                 self.input_requests.insert(key, request);
                 self.status = TaskStatus::InputRequired;
             }
+            TaskChange::Withdraw(key) => {
+                let asked = self.input_requests.remove(&key).is_some();
+                let answered = self.answers.remove(&key).is_some();
+                if !asked && !answered {
+                    return false;
+                }
+                if self.input_requests.is_empty() {
+                    self.status = TaskStatus::Working;
+                }
+            }
             TaskChange::Finish(ending) => {
                 self.input_requests.clear();
                 self.answers.clear();
+                // Its outcome is kept a while even when it ends near (or at) its time to live:
+                // the extension lets `ttlMs` change.
+                let lived = now_ms.saturating_sub(self.created_ms);
+                let keep = self.ttl_ms.min(KEEP_ENDED_MS);
+                self.ttl_ms = self.ttl_ms.max(lived.saturating_add(keep));
                 match ending {
                     TaskEnding::Completed(result) => {
                         self.status = TaskStatus::Completed;
@@ -193,12 +208,18 @@ impl TaskRecord {
     }
 }
 
+/// How long an ended task is kept at least (or for its whole time to live, if shorter), so
+/// that a client sees how a task ended even when it ended at its time to live.
+const KEEP_ENDED_MS: u64 = 60_000;
+
 /// A change the runner of a task makes to it.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
 pub enum TaskChange {
     /// A new status message (the tool reported progress or logged).
     Message(String),
+    /// The tool no longer waits for the answer under this key (it gave up on the question).
+    Withdraw(String),
     /// The tool asks the client something: the task waits for input.
     Ask {
         /// The question's key, unique over the task's life.

@@ -5,7 +5,6 @@
 use std::collections::HashSet;
 use std::future::Future;
 use std::pin::Pin;
-use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard, OnceLock, Weak};
 use std::time::{Duration, Instant};
 
@@ -16,6 +15,7 @@ use tokio::sync::oneshot;
 use super::record::{now_ms, TaskChange, TaskEnding, TaskRecord};
 use super::store::{TaskEvent, TaskStore, TaskStoreError, TaskStoreErrorKind};
 use super::TaskSettings;
+use crate::context::Context;
 use crate::protocol::{ErrorObject, INTERNAL_ERROR, SERVER_UNAVAILABLE};
 use crate::session::CancelToken;
 use crate::subscriptions::{Change, Listeners};
@@ -99,19 +99,8 @@ impl Tasks {
         tokio::spawn(async move {
             match event {
                 TaskEvent::CancelRequested => {
-                    let expired = matches!(
-                        tasks.store.get(&id).await,
-                        Ok(Some(task)) if now_ms() >= task.expires_ms()
-                    );
-                    running.stop(if expired {
-                        TaskEnding::Failed(json!({
-                            "code": INTERNAL_ERROR,
-                            "message": "the task outlived its time to live and was stopped \
-                                        (ServerBuilder::task_ttl sets it)",
-                        }))
-                    } else {
-                        TaskEnding::Cancelled("cancelled by the client".to_owned())
-                    });
+                    // A time to live that passed is `drive`'s to see; this is the client's.
+                    running.stop(TaskEnding::Cancelled("cancelled by the client".to_owned()));
                 }
                 _ => match tasks.store.take_answers(&id).await {
                     Ok(answers) => running.slot.deliver(answers),
@@ -132,9 +121,15 @@ impl Tasks {
         future: TaskFuture,
     ) -> Result<TaskRecord, ErrorObject> {
         let id = crate::session::new_session_id();
-        let (input_requests, message) = slot.take_first();
-        let mut record = TaskRecord::new(id.clone(), owner, tool, &self.settings, input_requests);
-        record.status_message = message;
+        let first = slot.take_first();
+        let mut record = TaskRecord::new(
+            id.clone(),
+            owner,
+            tool,
+            &self.settings,
+            first.input_requests,
+        );
+        record.status_message = first.message;
         self.store
             .create(record.clone(), &self.settings.limits)
             .await
@@ -145,39 +140,91 @@ impl Tasks {
             stopped: Mutex::new(None),
         });
         lock(&self.running).insert(id.clone(), Arc::clone(&running));
-        // The future is not polled until it is spawned: nothing it asks is missed.
-        slot.started(id.clone());
+        // From here on, what the call asks or says goes to the store; what it asked or said
+        // while the task was being created (a subtask of its own may have) goes there now.
+        let late = slot.started(id.clone());
+        for (key, request) in late.input_requests {
+            self.record(&id, TaskChange::Ask { key, request }).await;
+        }
+        if let Some(message) = late.message {
+            self.record(&id, TaskChange::Message(message)).await;
+        }
         tracing::debug!(task = %id, %tool, "a tool call became a task");
-        tokio::spawn(Arc::clone(self).drive(id, running, future));
+        let expires = record.expires_ms();
+        tokio::spawn(Arc::clone(self).drive(id, running, future, expires));
         Ok(record)
     }
 
-    /// Runs a task to its end, or until it is stopped, and records how it ended.
-    async fn drive(self: Arc<Self>, id: String, running: Arc<Running>, future: TaskFuture) {
-        let ending = tokio::select! {
-            biased;
-            () = running.cancel.cancelled() => lock(&running.stopped)
-                .take()
-                .unwrap_or_else(|| TaskEnding::Cancelled("cancelled".to_owned())),
-            outcome = future => match outcome {
-                Ok(result) => match serde_json::to_value(&result) {
-                    Ok(mut result) => {
-                        // A `CallToolResult` of the revision, as the call itself would have
-                        // answered it.
-                        result["resultType"] = Value::from("complete");
-                        TaskEnding::Completed(result)
-                    }
-                    Err(err) => failed(format!("the tool's result did not serialize: {err}")),
-                },
-                Err(failure) => failed(format!("the tool {failure}")),
-            },
-        };
-        // Dropped above, so the tool's own clean-up has run.
-        running.slot.close();
-        if let Err(err) = self.store.update(&id, TaskChange::Finish(ending)).await {
-            tracing::warn!(task = %id, %err, "a task's end could not be recorded");
+    async fn record(&self, id: &str, change: TaskChange) {
+        if let Err(err) = self.store.update(id, change).await {
+            tracing::warn!(task = %id, %err, "a change of a task could not be recorded");
         }
-        lock(&self.running).remove(&id);
+    }
+
+    /// Reads what the store holds for a task this process runs, in case an event about it was
+    /// missed (a shared store may lose one): its answers, and whether it is to stop.
+    async fn recheck(&self, id: &str, running: &Running) {
+        match self.store.get(id).await {
+            Ok(Some(task)) if task.cancel_requested => {
+                running.stop(TaskEnding::Cancelled("cancelled by the client".to_owned()));
+            }
+            Ok(Some(task)) if !task.answers.is_empty() => {
+                if let Ok(answers) = self.store.take_answers(id).await {
+                    running.slot.deliver(answers);
+                }
+            }
+            _ => {}
+        }
+    }
+
+    /// Runs a task to its end, until it is stopped, or until its time to live has passed, and
+    /// records how it ended.
+    async fn drive(
+        self: Arc<Self>,
+        id: String,
+        running: Arc<Running>,
+        mut future: TaskFuture,
+        expires_ms: u64,
+    ) {
+        // However this ends (even dropped with its runtime), the task no longer runs here.
+        let _entry = RunningEntry {
+            tasks: Arc::clone(&self),
+            id: id.clone(),
+        };
+        let left = Duration::from_millis(expires_ms.saturating_sub(now_ms()));
+        let expiry = tokio::time::sleep(left);
+        tokio::pin!(expiry);
+        let mut recheck = tokio::time::interval_at(tokio::time::Instant::now() + RECHECK, RECHECK);
+        let ending = loop {
+            tokio::select! {
+                biased;
+                () = running.cancel.cancelled() => break lock(&running.stopped)
+                    .take()
+                    .unwrap_or_else(|| TaskEnding::Cancelled("cancelled".to_owned())),
+                () = &mut expiry => break failed(
+                    "the task outlived its time to live and was stopped \
+                     (ServerBuilder::task_ttl sets it)".to_owned(),
+                ),
+                outcome = &mut future => break match outcome {
+                    Ok(result) => match serde_json::to_value(&result) {
+                        Ok(mut result) => {
+                            // A `CallToolResult` of the revision, as the call itself would
+                            // have answered it.
+                            result["resultType"] = Value::from("complete");
+                            TaskEnding::Completed(result)
+                        }
+                        Err(err) => failed(format!("the tool's result did not serialize: {err}")),
+                    },
+                    Err(failure) => failed(format!("the tool {failure}")),
+                },
+                _ = recheck.tick() => self.recheck(&id, &running).await,
+            }
+        };
+        // Its questions are no longer waited for; the tool's own clean-up runs before its end
+        // is recorded.
+        running.slot.close();
+        drop(future);
+        self.record(&id, TaskChange::Finish(ending)).await;
     }
 
     /// Shutdown: lets running tasks finish until `deadline`, then stops the rest, recording
@@ -207,6 +254,21 @@ impl Tasks {
     }
 }
 
+/// How often a running task reads its record, in case an event about it was missed.
+const RECHECK: Duration = Duration::from_secs(2);
+
+/// Removes a task from those this process runs when dropped.
+struct RunningEntry {
+    tasks: Arc<Tasks>,
+    id: String,
+}
+
+impl Drop for RunningEntry {
+    fn drop(&mut self) {
+        lock(&self.tasks.running).remove(&self.id);
+    }
+}
+
 fn failed(message: String) -> TaskEnding {
     TaskEnding::Failed(json!({ "code": INTERNAL_ERROR, "message": message }))
 }
@@ -224,20 +286,39 @@ pub(crate) fn store_error(err: &TaskStoreError) -> ErrorObject {
 /// messages go; before the call becomes a task, what it asked and said so far.
 pub(crate) struct TaskSlot {
     tasks: Weak<Tasks>,
+    /// The task's id, once the call is one (read without the lock; set under it).
     id: OnceLock<String>,
-    first: Mutex<First>,
+    state: Mutex<SlotState>,
     /// Questions waiting for their answer, by key.
     waiting: Mutex<FastMap<String, oneshot::Sender<Value>>>,
+    /// The request's own context, until the call becomes a task: what the call reports
+    /// before then reaches the request's client as usual.
+    request: Mutex<Option<Context>>,
+}
+
+#[derive(Default)]
+struct SlotState {
+    started: bool,
+    first: First,
     /// Every key used: keys are unique over a task's life.
-    keys: Mutex<HashSet<String>>,
-    asked: AtomicUsize,
+    keys: HashSet<String>,
+    asked: usize,
 }
 
 /// What a call asked and said before it became a task.
 #[derive(Default)]
-struct First {
-    input_requests: Map<String, Value>,
-    message: Option<String>,
+pub(crate) struct First {
+    pub(crate) input_requests: Map<String, Value>,
+    pub(crate) message: Option<String>,
+}
+
+/// A question of a task: its key (the handler's, or by default its kind and position), kind,
+/// method and params.
+pub(crate) struct Question {
+    pub key: Option<String>,
+    pub kind: String,
+    pub method: String,
+    pub params: Value,
 }
 
 /// A question of a task that will not be answered: the task ended.
@@ -245,14 +326,13 @@ struct First {
 pub(crate) struct Unanswered;
 
 impl TaskSlot {
-    pub(crate) fn new(tasks: &Arc<Tasks>) -> Self {
+    pub(crate) fn new(tasks: &Arc<Tasks>, request: Context) -> Self {
         TaskSlot {
             tasks: Arc::downgrade(tasks),
             id: OnceLock::new(),
-            first: Mutex::default(),
+            state: Mutex::default(),
             waiting: Mutex::default(),
-            keys: Mutex::default(),
-            asked: AtomicUsize::new(0),
+            request: Mutex::new(Some(request)),
         }
     }
 
@@ -261,13 +341,23 @@ impl TaskSlot {
         self.id.get().map(String::as_str)
     }
 
-    fn started(&self, id: String) {
-        let _ = self.id.set(id);
+    /// The request's context, while the call is not (yet) a task.
+    pub(crate) fn request(&self) -> Option<Context> {
+        lock(&self.request).clone()
     }
 
-    fn take_first(&self) -> (Map<String, Value>, Option<String>) {
-        let first = std::mem::take(&mut *lock(&self.first));
-        (first.input_requests, first.message)
+    fn take_first(&self) -> First {
+        std::mem::take(&mut lock(&self.state).first)
+    }
+
+    /// The call is the task `id` from now on; returns what it asked or said since
+    /// [`take_first`](Self::take_first).
+    fn started(&self, id: String) -> First {
+        let mut state = lock(&self.state);
+        state.started = true;
+        let _ = self.id.set(id);
+        lock(&self.request).take();
+        std::mem::take(&mut state.first)
     }
 
     /// Asks the client: the task waits for input until `tasks/update` brings the answer.
@@ -278,44 +368,88 @@ impl TaskSlot {
         method: &str,
         params: Value,
     ) -> Result<Value, Unanswered> {
-        let position = self.asked.fetch_add(1, Ordering::Relaxed) + 1;
-        let mut key = key.map_or_else(|| format!("{kind}-{position}"), str::to_owned);
+        let question = Question {
+            key: key.map(str::to_owned),
+            kind: kind.to_owned(),
+            method: method.to_owned(),
+            params,
+        };
+        let mut answers = self.ask_all(vec![question]).await?;
+        Ok(answers.remove(0))
+    }
+
+    /// Asks several questions at once (the task's `inputRequests` hold them together, and the
+    /// client may answer them one at a time); returns their answers in order. A question
+    /// given up on (this future dropped) is withdrawn from the task.
+    pub(crate) async fn ask_all(&self, questions: Vec<Question>) -> Result<Vec<Value>, Unanswered> {
+        let mut asked = Vec::with_capacity(questions.len());
+        let mut record = Vec::new();
         {
-            let mut keys = lock(&self.keys);
-            if !keys.insert(key.clone()) {
-                key = format!("{key}-{position}");
-                keys.insert(key.clone());
+            let mut state = lock(&self.state);
+            let mut waiting = lock(&self.waiting);
+            for question in questions {
+                state.asked += 1;
+                let position = state.asked;
+                let base = question
+                    .key
+                    .unwrap_or_else(|| format!("{}-{position}", question.kind));
+                let mut key = base.clone();
+                let mut suffix = 1;
+                while !state.keys.insert(key.clone()) {
+                    suffix += 1;
+                    key = format!("{base}-{suffix}");
+                }
+                let (answer, answered) = oneshot::channel();
+                waiting.insert(key.clone(), answer);
+                let request = json!({ "method": question.method, "params": question.params });
+                if state.started {
+                    record.push((key.clone(), request));
+                } else {
+                    state.first.input_requests.insert(key.clone(), request);
+                }
+                asked.push((key, answered));
             }
         }
-        let (answer, answered) = oneshot::channel();
-        lock(&self.waiting).insert(key.clone(), answer);
-        let request = json!({ "method": method, "params": params });
-        match self.id() {
-            None => {
-                lock(&self.first).input_requests.insert(key, request);
-            }
-            Some(id) => {
-                let tasks = self.tasks.upgrade().ok_or(Unanswered)?;
-                let change = TaskChange::Ask { key, request };
-                if let Err(err) = tasks.store.update(id, change).await {
+        let withdraw = Withdraw {
+            slot: self,
+            keys: asked.iter().map(|(key, _)| key.clone()).collect(),
+        };
+        if let Some(id) = self.id() {
+            let tasks = self.tasks.upgrade().ok_or(Unanswered)?;
+            for (key, request) in record {
+                if let Err(err) = tasks
+                    .store
+                    .update(id, TaskChange::Ask { key, request })
+                    .await
+                {
                     tracing::warn!(task = %id, %err, "a task's question could not be recorded");
                     return Err(Unanswered);
                 }
             }
         }
-        answered.await.map_err(|_| Unanswered)
+        let mut answers = Vec::with_capacity(asked.len());
+        for (_, answered) in asked {
+            answers.push(answered.await.map_err(|_| Unanswered)?);
+        }
+        drop(withdraw);
+        Ok(answers)
     }
 
-    /// Sets the task's status message.
+    /// Sets the task's status message (kept for the task, before the call is one).
     pub(crate) async fn say(&self, message: String) {
-        let Some(id) = self.id() else {
-            lock(&self.first).message = Some(message);
+        let id = {
+            let mut state = lock(&self.state);
+            if !state.started {
+                state.first.message = Some(message);
+                return;
+            }
+            self.id().map(str::to_owned)
+        };
+        let (Some(id), Some(tasks)) = (id, self.tasks.upgrade()) else {
             return;
         };
-        if let Some(tasks) = self.tasks.upgrade() {
-            if let Err(err) = tasks.store.update(id, TaskChange::Message(message)).await {
-                tracing::debug!(task = %id, %err, "a task's status message was not recorded");
-            }
+        if let Err(err) = tasks.store.update(&id, TaskChange::Message(message)).await {
+            tracing::debug!(task = %id, %err, "a task's status message was not recorded");
         }
     }
 
@@ -331,5 +465,48 @@ impl TaskSlot {
     /// The task ended: questions still waiting are dropped.
     fn close(&self) {
         lock(&self.waiting).clear();
+    }
+}
+
+/// Withdraws the questions of an [`TaskSlot::ask_all`] still unanswered when it is dropped
+/// (the tool gave up on them): the task no longer shows them.
+struct Withdraw<'a> {
+    slot: &'a TaskSlot,
+    keys: Vec<String>,
+}
+
+impl Drop for Withdraw<'_> {
+    fn drop(&mut self) {
+        let open: Vec<String> = {
+            let mut waiting = lock(&self.slot.waiting);
+            self.keys
+                .drain(..)
+                .filter(|key| waiting.remove(key).is_some())
+                .collect()
+        };
+        if open.is_empty() {
+            return;
+        }
+        {
+            let mut state = lock(&self.slot.state);
+            if !state.started {
+                for key in &open {
+                    state.first.input_requests.remove(key);
+                }
+                return;
+            }
+        }
+        let (Some(id), Some(tasks)) = (self.slot.id(), self.slot.tasks.upgrade()) else {
+            return;
+        };
+        let id = id.to_owned();
+        // Dropped in a task of the runtime: the store is told there.
+        if let Ok(runtime) = tokio::runtime::Handle::try_current() {
+            runtime.spawn(async move {
+                for key in open {
+                    tasks.record(&id, TaskChange::Withdraw(key)).await;
+                }
+            });
+        }
     }
 }

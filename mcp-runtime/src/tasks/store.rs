@@ -105,7 +105,10 @@ pub trait TaskStore: Send + Sync + 'static {
     /// `false` when there is no such task.
     fn cancel<'a>(&'a self, id: &'a str) -> StoreFuture<'a, bool>;
 
-    /// Sets what hears of every change.
+    /// Adds what hears of every change (each server using the store adds its own). Called
+    /// from within a Tokio runtime (a shared store's subscriber task, say): the server spawns
+    /// what an event needs on it. Events may be lost (a shared store's pub/sub is at most
+    /// once): the runner of a task also reads its record every few seconds.
     fn watch(&self, events: TaskEvents);
 
     /// How many tasks it keeps now (running or ended), for monitoring and tests.

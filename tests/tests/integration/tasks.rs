@@ -77,8 +77,59 @@ async fn tasks_whoami(ctx: Context) -> String {
         .map_or_else(|| "nobody".to_owned(), |id| id.subject().to_owned())
 }
 
+/// Asks, but gives up waiting after 300 ms and finishes anyway.
+#[tool(name = "tasks.impatient", task = "optional")]
+async fn tasks_impatient(ctx: Context) -> String {
+    tokio::time::sleep(Duration::from_millis(10)).await;
+    let asked = ctx.keyed("maybe").elicit::<Go>("Quick, go on?");
+    let outcome = match tokio::time::timeout(Duration::from_millis(300), asked).await {
+        Ok(_) => "answered".to_owned(),
+        Err(_) => "gave up".to_owned(),
+    };
+    // Works on a while without the answer.
+    tokio::time::sleep(Duration::from_millis(400)).await;
+    outcome
+}
+
+/// Asks two questions together, in the explicit form.
+#[tool(name = "tasks.both", task = "optional")]
+async fn tasks_both(ctx: Context) -> Result<String, ClientRequestError> {
+    use mcp_runtime::context::InputRequired;
+    tokio::time::sleep(Duration::from_millis(10)).await;
+    let questions = InputRequired::new()
+        .elicit::<Go>("first", "First?")
+        .elicit::<Go>("second", "Second?");
+    let answers = ctx.input_required(questions).await?;
+    let yes = |key| {
+        matches!(
+            answers.elicitation::<Go>(key),
+            Ok(Elicitation::Accept(Go { go: true }))
+        )
+    };
+    Ok(format!("{} {}", yes("first"), yes("second")))
+}
+
+/// Breaks at once.
+#[tool(name = "tasks.broken", task = "optional")]
+async fn tasks_broken() -> &'static str {
+    panic!("broken at once")
+}
+
+/// Reports progress before it has to wait.
+#[tool(name = "tasks.progress", task = "optional")]
+async fn tasks_progress(ctx: Context) -> &'static str {
+    ctx.report_progress(1.0, Some(2.0), Some("first half"))
+        .await;
+    tokio::time::sleep(Duration::from_millis(20)).await;
+    "halves"
+}
+
 const TOOLS: &[&str] = &[
     "tasks.ask",
+    "tasks.impatient",
+    "tasks.both",
+    "tasks.broken",
+    "tasks.progress",
     "tasks.forever",
     "tasks.quick",
     "tasks.required",
@@ -579,6 +630,162 @@ async fn listeners_hear_every_change_of_their_own_tasks() {
 }
 
 #[actix_web::test]
+async fn a_question_given_up_on_is_withdrawn_and_questions_asked_together_wait_together() {
+    let app = start();
+    let client = Client::new(app.addr);
+    let task = client.start_task("tasks.impatient").await;
+    let waiting = client.until(&task, &["input_required"]).await;
+    assert!(waiting["inputRequests"]["maybe"].is_object(), "{waiting}");
+    let working = client.until(&task, &["working", "completed"]).await;
+    assert_eq!(working["status"], "working", "withdrawn: {working}");
+    assert!(working.get("inputRequests").is_none(), "{working}");
+    let late = json!({"maybe": {"action": "accept", "content": {"go": true}}});
+    client
+        .result(
+            "tasks/update",
+            json!({"taskId": task, "inputResponses": late}),
+        )
+        .await;
+    let done = client.until(&task, &["completed"]).await;
+    assert_eq!(done["result"]["content"][0]["text"], "gave up");
+
+    let task = client.start_task("tasks.both").await;
+    let waiting = client.until(&task, &["input_required"]).await;
+    let keys: Vec<&String> = waiting["inputRequests"]
+        .as_object()
+        .unwrap()
+        .keys()
+        .collect();
+    assert_eq!(keys, ["first", "second"], "{waiting}");
+    // Answered one at a time: the other still waits.
+    let yes = json!({"action": "accept", "content": {"go": true}});
+    let first = json!({"taskId": task, "inputResponses": {"first": yes}});
+    client.result("tasks/update", first).await;
+    let half = client.get(&task).await;
+    assert_eq!(half["status"], "input_required", "{half}");
+    assert!(half["inputRequests"].get("first").is_none(), "{half}");
+    let second = json!({"taskId": task, "inputResponses": {"second": yes}});
+    client.result("tasks/update", second).await;
+    let done = client.until(&task, &["completed"]).await;
+    assert_eq!(done["result"]["content"][0]["text"], "true true");
+}
+
+#[actix_web::test]
+async fn a_panic_before_the_call_waits_is_a_protocol_error_and_early_progress_reaches_the_request()
+{
+    let app = start();
+    let client = Client::new(app.addr);
+    let broken = client
+        .error(
+            "tools/call",
+            json!({"name": "tasks.broken", "arguments": {}}),
+        )
+        .await;
+    assert_eq!(broken["code"], -32603, "{broken}");
+    assert!(
+        broken["message"]
+            .as_str()
+            .unwrap()
+            .contains("broken at once"),
+        "{broken}"
+    );
+
+    // What the call reports before it becomes a task still reaches the request's client.
+    let mut params = json!({"name": "tasks.progress", "arguments": {}});
+    params["_meta"] = json!({
+        "io.modelcontextprotocol/protocolVersion": REVISION,
+        "io.modelcontextprotocol/clientCapabilities": {"extensions": {EXTENSION: {}}},
+        "io.modelcontextprotocol/clientInfo": {"name": "tasks-test", "version": "0"},
+        "progressToken": "p",
+    });
+    let message = json!({"jsonrpc": "2.0", "id": 5, "method": "tools/call", "params": params});
+    let headers = [
+        ("Accept", "application/json, text/event-stream"),
+        ("Content-Type", "application/json"),
+        ("MCP-Protocol-Version", REVISION),
+        ("Mcp-Method", "tools/call"),
+        ("Mcp-Name", "tasks.progress"),
+    ];
+    let reply = request_with(
+        app.addr,
+        "POST",
+        "/mcp",
+        &headers,
+        message.to_string().as_bytes(),
+    )
+    .await;
+    let events = mcp_tests::support::parse_events(&reply.body);
+    let messages: Vec<Value> = events
+        .iter()
+        .map(|event| serde_json::from_str(&event.data).unwrap())
+        .collect();
+    assert_eq!(messages.len(), 2, "{reply:?}");
+    assert_eq!(messages[0]["method"], "notifications/progress");
+    assert_eq!(messages[0]["params"]["message"], "first half");
+    assert_eq!(messages[1]["result"]["resultType"], "task");
+    assert_eq!(messages[1]["result"]["statusMessage"], "first half");
+}
+
+#[actix_web::test]
+async fn a_task_past_its_ttl_is_stopped_and_its_failure_stays_readable() {
+    let server = serving(TOOLS)
+        .task_ttl(Duration::from_millis(400))
+        .build()
+        .unwrap();
+    let app = start_with(server);
+    let client = Client::new(app.addr);
+    // It waits for an answer that never comes.
+    let task = client.start_task("tasks.ask").await;
+    client.until(&task, &["input_required"]).await;
+    let ended = client
+        .until(&task, &["failed", "completed", "cancelled"])
+        .await;
+    assert_eq!(ended["status"], "failed", "{ended}");
+    let message = ended["statusMessage"].as_str().unwrap();
+    assert!(message.contains("time to live"), "{message}");
+    assert!(
+        ended["ttlMs"].as_u64().unwrap() > 400,
+        "extended to keep the outcome: {ended}"
+    );
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    assert_eq!(client.get(&task).await["status"], "failed");
+}
+
+#[actix_web::test]
+async fn servers_sharing_a_store_each_run_their_own_tasks() {
+    let store = Arc::new(MemoryTaskStore::new());
+    let first = serving(TOOLS)
+        .task_store(Arc::clone(&store))
+        .build()
+        .unwrap();
+    let second = serving(TOOLS)
+        .task_store(Arc::clone(&store))
+        .build()
+        .unwrap();
+    let (a, b) = (start_with(first), start_with(second));
+    let (on_a, on_b) = (Client::new(a.addr), Client::new(b.addr));
+    let task = on_a.start_task("tasks.ask").await;
+    on_b.until(&task, &["input_required"]).await;
+    // Answered through the other server: the one running it hears of it from the store.
+    let answer = json!({"go": {"action": "accept", "content": {"go": true}}});
+    on_b.result(
+        "tasks/update",
+        json!({"taskId": task, "inputResponses": answer}),
+    )
+    .await;
+    let done = on_a.until(&task, &["completed"]).await;
+    assert_eq!(done["result"]["content"][0]["text"], "went");
+    // And cancelled through it.
+    let forever = on_a.start_task("tasks.forever").await;
+    on_b.result("tasks/cancel", json!({ "taskId": forever }))
+        .await;
+    assert_eq!(
+        on_a.until(&forever, &["cancelled"]).await["status"],
+        "cancelled"
+    );
+}
+
+#[actix_web::test]
 async fn shutdown_ends_tasks_that_outlive_the_grace_period_marked_cancelled() {
     let store = Arc::new(MemoryTaskStore::new());
     let server = serving(TOOLS)
@@ -590,8 +797,16 @@ async fn shutdown_ends_tasks_that_outlive_the_grace_period_marked_cancelled() {
     let dropped = DROPPED.load(Ordering::SeqCst);
     let forever = client.start_task("tasks.forever").await;
     let whoami = client.start_task("tasks.whoami").await;
-    // The quick one finishes within the grace period; the other is stopped.
-    server.shutdown(Duration::from_millis(1500)).await;
+    // The quick one finishes within the grace period, and may still be read then; the other
+    // is stopped.
+    let stopping = tokio::spawn({
+        let server = server.clone();
+        async move { server.shutdown(Duration::from_millis(1500)).await }
+    });
+    eventually("the shutdown has begun", || server.is_shutting_down()).await;
+    let during = client.until(&whoami, &["completed"]).await;
+    assert_eq!(during["result"]["content"][0]["text"], "nobody");
+    stopping.await.unwrap();
     assert_eq!(server.running_tasks(), 0);
     let finished = store.get(&whoami).await.unwrap().unwrap();
     assert_eq!(finished.status, TaskStatus::Completed);
