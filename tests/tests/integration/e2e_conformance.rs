@@ -234,16 +234,6 @@ fn conformance_stateless_calculator() {
         "ping",
         "tools-list",
         "dns-rebinding-protection",
-        // The tasks extension (unscored in the set, required here).
-        "tasks-lifecycle",
-        "tasks-capability-negotiation",
-        "tasks-wire-fields",
-        "tasks-request-state-removal",
-        "tasks-mrtr-input",
-        "tasks-request-headers",
-        "tasks-dispatch-and-envelope",
-        "tasks-required-task-error",
-        "tasks-mrtr-composition",
     ] {
         run_scenario(&server, scenario);
     }
