@@ -45,36 +45,32 @@ impl Context {
         method: &str,
         params: &P,
     ) -> Result<Value, ClientRequestError> {
-        if let Some(task) = self.task_slot() {
+        // In a task, or a request of MCP 2026-07-28, questions are not sent as requests: only
+        // those the era knows can be asked.
+        let asked_not_sent = self.task_slot().is_some() || self.rounds().is_some();
+        let question = if asked_not_sent {
             if kind == "request" {
                 return Err(ClientRequestError::Undeliverable {
                     method: method.to_owned(),
                 });
             }
-            let params =
-                serde_json::to_value(params).map_err(|err| ClientRequestError::Malformed {
-                    method: method.to_owned(),
-                    reason: format!("the request did not serialize: {err}"),
-                })?;
+            serde_json::to_value(params).map_err(|err| ClientRequestError::Malformed {
+                method: method.to_owned(),
+                reason: format!("the request did not serialize: {err}"),
+            })?
+        } else {
+            Value::Null
+        };
+        if let Some(task) = self.task_slot() {
             // The task waits for input until `tasks/update` brings the answer.
-            return task.ask(key, kind, method, params).await.map_err(|_| {
+            return task.ask(key, kind, method, question).await.map_err(|_| {
                 ClientRequestError::Undeliverable {
                     method: method.to_owned(),
                 }
             });
         }
         if let Some(rounds) = self.rounds() {
-            if kind == "request" {
-                return Err(ClientRequestError::Undeliverable {
-                    method: method.to_owned(),
-                });
-            }
-            let params =
-                serde_json::to_value(params).map_err(|err| ClientRequestError::Malformed {
-                    method: method.to_owned(),
-                    reason: format!("the request did not serialize: {err}"),
-                })?;
-            return match rounds.ask(key, kind, method, params) {
+            return match rounds.ask(key, kind, method, question) {
                 Asked::Answer(answer) => Ok(answer),
                 // Stopped here: the request is answered `input_required`, and runs again
                 // with the answer.
