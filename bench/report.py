@@ -370,6 +370,7 @@ def main():
             "call_add": ("one `tools/call` of `add` through the dispatcher", "parse to `Value`, add, encode the response"),
             "list_1000": ("`tools/list`, 1,002 tools", "encode the cached listings directly"),
             "schema_1000": ("build a server with 1,002 tools (all schemas)", "schemars on equivalent structs, 1,002 times"),
+            "task_call": ("a 2026-07-28 `tools/call` that becomes a task, run, then `tasks/get` until completed", "the same call answered directly"),
         }
         for group, (ours_what, base_what) in what.items():
             times = {}

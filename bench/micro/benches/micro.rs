@@ -9,6 +9,10 @@
 //! - `schema_1000/*`: building a server with 1,002 tools (every schema generated and reshaped),
 //!   against schemars generating the schemas of equivalent structs (same three shapes) 1,002 times.
 //!
+//! - `task_call/*`: a `tools/call` (MCP 2026-07-28) of a tool that waits a moment, as a task
+//!   (the call answered with the task, the task run, `tasks/get` until it is completed) against
+//!   the same call answered directly: what making a call a task costs.
+//!
 //! `cargo bench -p mcp-micro` (from bench/); bench/run.sh runs it and reports the ratios.
 
 use std::time::Duration;
@@ -134,11 +138,58 @@ fn schema_1000(c: &mut Criterion) {
     group.finish();
 }
 
+fn task_call(c: &mut Criterion) {
+    use mcp_runtime::client::Client;
+    let runtime = runtime();
+    let server = mcp_micro::server_with_task_tools();
+    let connect = |capabilities: Value| {
+        runtime.block_on(
+            Client::builder()
+                .protocol_version("2026-07-28")
+                .capabilities(capabilities)
+                .connect(&server),
+        )
+    };
+    let plain = connect(json!({})).unwrap();
+    let tasks = connect(json!({"extensions": {"io.modelcontextprotocol/tasks": {}}})).unwrap();
+    let arguments = json!({"a": 1234, "b": -34});
+    let mut group = c.benchmark_group("task_call");
+    group.bench_function("baseline", |b| {
+        b.iter(|| {
+            runtime.block_on(async {
+                let call = json!({"name": "add_later", "arguments": arguments});
+                let result = plain.request("tools/call", call).await.unwrap();
+                assert_eq!(result["content"][0]["text"], "1200");
+                black_box(result)
+            })
+        })
+    });
+    group.bench_function("mcp_runtime", |b| {
+        b.iter(|| {
+            runtime.block_on(async {
+                let call = json!({"name": "add_later_task", "arguments": arguments});
+                let created = tasks.request("tools/call", call).await.unwrap();
+                assert_eq!(created["resultType"], "task");
+                let get = json!({"taskId": created["taskId"]});
+                loop {
+                    let task = tasks.request("tasks/get", get.clone()).await.unwrap();
+                    if task["status"] == "completed" {
+                        assert_eq!(task["result"]["content"][0]["text"], "1200");
+                        break black_box(task);
+                    }
+                    tokio::task::yield_now().await;
+                }
+            })
+        })
+    });
+    group.finish();
+}
+
 criterion_group! {
     name = micro;
     config = Criterion::default()
         .warm_up_time(Duration::from_millis(500))
         .measurement_time(Duration::from_secs(2));
-    targets = call_add, list_1000, schema_1000
+    targets = call_add, list_1000, schema_1000, task_call
 }
 criterion_main!(micro);

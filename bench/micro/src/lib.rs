@@ -36,6 +36,33 @@ async fn add(a: i64, b: i64) -> i64 {
     a + b
 }
 
+/// Add two numbers, after yielding once (an ordinary call that waits a moment).
+#[mcp_runtime::tool]
+async fn add_later(a: i64, b: i64) -> i64 {
+    tokio::task::yield_now().await;
+    a + b
+}
+
+/// The same as [`add_later`], as a task when the client supports them: since it waits, its
+/// calls become tasks.
+#[mcp_runtime::tool(task = "optional")]
+async fn add_later_task(a: i64, b: i64) -> i64 {
+    tokio::task::yield_now().await;
+    a + b
+}
+
+/// A server of the two tools of the `task_call` benchmark only.
+pub fn server_with_task_tools() -> mcp_runtime::Server {
+    mcp_runtime::Server::builder()
+        .name("micro-tasks")
+        .tools(["add_later", "add_later_task"])
+        // Tens of thousands of tasks a second: kept briefly, and room for them.
+        .task_ttl(std::time::Duration::from_millis(200))
+        .task_limits(mcp_runtime::tasks::TaskLimits::default().kept(1_000_000, 1_000_000))
+        .build()
+        .expect("valid server")
+}
+
 /// How many times the schema of [`Counted`] has been generated.
 pub static SCHEMA_CALLS: AtomicUsize = AtomicUsize::new(0);
 
@@ -92,6 +119,12 @@ pub struct BaselineFilter {
 pub fn server_with_all_tools() -> mcp_runtime::Server {
     mcp_runtime::Server::builder()
         .name("micro")
+        // The 1,000 generated tools, `add` and `counted` (not the `task_call` tools).
+        .tools(
+            (0..1000)
+                .map(|i| format!("tool_{i:04}"))
+                .chain(["add".to_owned(), "counted".to_owned()]),
+        )
         .build()
         .expect("valid server")
 }
