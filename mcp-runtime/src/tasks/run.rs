@@ -96,7 +96,12 @@ impl Tasks {
             return;
         };
         let (tasks, id) = (Arc::clone(self), id.to_owned());
-        tokio::spawn(async move {
+        // Outside a runtime (a store told from a thread of its own), the runner's own rereading
+        // of its record picks the change up.
+        let Ok(runtime) = tokio::runtime::Handle::try_current() else {
+            return;
+        };
+        runtime.spawn(async move {
             match event {
                 TaskEvent::CancelRequested => {
                     // A time to live that passed is `drive`'s to see; this is the client's.
