@@ -11,14 +11,16 @@
 //! ```
 //!
 //! Streamable HTTP at `/mcp`, HTTP+SSE at `/sse` beside it (one server, shared state), or, with
-//! `--stdio`, standard input and output. `MCP_BIND` sets the address (default `127.0.0.1:8000`)
-//! and `MCP_WORKERS` the number of workers.
+//! `--stdio`, standard input and output. `MCP_BIND` sets the address (default `127.0.0.1:8000`),
+//! `MCP_WORKERS` the number of workers, and `MCP_REDIS_URL` (`redis://host:port/`) a Redis in
+//! which to keep tasks, shared by every replica pointed at it.
 
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::Duration;
 
 use actix_web::rt::time::sleep;
 use mcp_runtime::context::{ClientRequestError, Elicitation, InputRequired, SamplingRequest};
+use mcp_runtime::tasks::RedisTaskStore;
 use mcp_runtime::{prompt, resource, tool, Content, Context, Json, PromptMessage, Server, Tool};
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
@@ -904,8 +906,13 @@ async fn write_report(
 
 // ---- The server ------------------------------------------------------------------------------
 
-fn server() -> Server {
-    Server::builder()
+fn server(tasks: Option<RedisTaskStore>) -> Server {
+    let builder = match tasks {
+        // Replicas sharing one Redis serve each other's tasks.
+        Some(store) => Server::builder().task_store(store),
+        None => Server::builder(),
+    };
+    builder
         .name("everything")
         .version(env!("CARGO_PKG_VERSION"))
         .instructions(
@@ -920,7 +927,14 @@ fn server() -> Server {
 
 #[actix_web::main]
 async fn main() -> std::io::Result<()> {
-    let server = server();
+    let tasks = match RedisTaskStore::from_env().await {
+        Ok(store) => store,
+        Err(err) => {
+            eprintln!("everything: {err}");
+            std::process::exit(1);
+        }
+    };
+    let server = server(tasks);
     if std::env::args().skip(1).any(|arg| arg == "--stdio") {
         eprintln!("everything: MCP over stdio");
         return server.serve_stdio().await;

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # The whole test suite: what `.ci/run` runs and what a developer runs before pushing.
 #
-# 1. installs the pinned real MCP clients (Inspector CLI from npm, Python SDK 1.x and 2.x);
+# 1. installs the pinned real MCP clients (Inspector CLI from npm, Python SDK 1.x and 2.x), and
+#    Debian's redis-server when missing (the shared-state tests start their own instances);
 # 2. checks formatting, lints (warnings are errors), the API docs, and the runtime built without
 #    its HTTP transports;
 # 3. runs doctests, then every unit, socket, compile-fail and end-to-end test.
@@ -12,6 +13,15 @@ step() { printf '\n==> %s\n' "$*"; }
 
 step "installing the pinned MCP clients used by the end-to-end tests"
 scripts/setup-e2e.sh
+
+# The shared-state tests start their own redis-server (Debian's package) on free loopback
+# ports; nothing is started here.
+if ! command -v redis-server >/dev/null; then
+    step "installing redis-server (Debian package) for the shared-state tests"
+    as_root() { if [ "$(id -u)" -eq 0 ]; then "$@"; else sudo "$@"; fi; }
+    as_root env DEBIAN_FRONTEND=noninteractive apt-get update -q
+    as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -q redis-server
+fi
 
 step "cargo fmt --check"
 cargo fmt --all -- --check

@@ -338,6 +338,15 @@ impl ChildGuard {
         }
     }
 
+    /// Spawns `command`, or says why it could not.
+    pub fn try_spawn(command: &mut Command) -> std::io::Result<ChildGuard> {
+        Ok(ChildGuard {
+            child: command.spawn()?,
+            group: false,
+            done: None,
+        })
+    }
+
     pub fn id(&self) -> u32 {
         self.child.id()
     }
@@ -433,4 +442,63 @@ pub fn temp_path(suffix: &str) -> PathBuf {
     static NEXT: AtomicUsize = AtomicUsize::new(0);
     let n = NEXT.fetch_add(1, Ordering::Relaxed);
     std::env::temp_dir().join(format!("mcp-e2e-{}-{n}-{suffix}", std::process::id()))
+}
+
+/// A real `redis-server` (Debian's package, which `scripts/test.sh` installs when missing) on a
+/// free loopback port, keeping nothing on disk; stopped by its pid when dropped. Fails, never
+/// skips, when the binary is missing.
+pub struct RedisServer {
+    pub port: u16,
+    child: Option<ChildGuard>,
+}
+
+impl RedisServer {
+    pub fn start() -> RedisServer {
+        let mut server = RedisServer {
+            port: free_port(),
+            child: None,
+        };
+        server.run();
+        server
+    }
+
+    /// `redis://127.0.0.1:<port>/`.
+    pub fn url(&self) -> String {
+        format!("redis://127.0.0.1:{}/", self.port)
+    }
+
+    fn run(&mut self) {
+        let mut command = Command::new("redis-server");
+        command
+            .args(["--port", &self.port.to_string(), "--bind", "127.0.0.1"])
+            .args(["--save", "", "--appendonly", "no", "--protected-mode", "no"])
+            .stdout(Stdio::null())
+            .stderr(Stdio::null());
+        let child = ChildGuard::try_spawn(&mut command).unwrap_or_else(|err| {
+            panic!("cannot start redis-server ({err}): run scripts/test.sh, which installs it")
+        });
+        self.child = Some(child);
+        let deadline = Instant::now() + Duration::from_secs(10);
+        while TcpStream::connect(("127.0.0.1", self.port)).is_err() {
+            assert!(
+                Instant::now() < deadline,
+                "redis-server did not listen on {}",
+                self.port
+            );
+            sleep(Duration::from_millis(20));
+        }
+    }
+
+    /// Stops the server (its data is gone: it keeps nothing on disk).
+    pub fn stop(&mut self) {
+        if let Some(mut child) = self.child.take() {
+            child.stop();
+        }
+    }
+
+    /// Starts it again on the same port.
+    pub fn restart(&mut self) {
+        self.stop();
+        self.run();
+    }
 }

@@ -33,11 +33,15 @@ mod call;
 mod memory;
 mod methods;
 mod record;
+#[cfg(feature = "redis")]
+mod redis;
 mod run;
 mod store;
 
 use std::time::Duration;
 
+#[cfg(feature = "redis")]
+pub use self::redis::RedisTaskStore;
 pub use memory::MemoryTaskStore;
 pub use record::{TaskChange, TaskEnding, TaskRecord, TaskStatus};
 pub use store::{

@@ -442,7 +442,12 @@ fn conformance_suite_all_against_everything() {
 /// `conformance server --requirements <set>` (the 0.2.0 prerelease, on Node 22) against the
 /// everything example: per scenario, `✓`/`✗` and its counts.
 fn run_requirements(set: &str) -> Vec<(String, bool, u32, u32)> {
-    let server = Server::start("everything", None);
+    run_requirements_with(set, &[])
+}
+
+/// [`run_requirements`] against the everything example started with `env`.
+fn run_requirements_with(set: &str, env: &[(&str, &str)]) -> Vec<(String, bool, u32, u32)> {
+    let server = Server::start_with_env("everything", None, env);
     let url = server.url("/mcp");
     let mut command = mcp_tests::e2e::conformance_2026();
     command
@@ -530,6 +535,28 @@ fn conformance_2026_07_28_requirements_against_everything() {
         scenarios.len() >= 45,
         "fewer scenarios than the set has: {scenarios:#?}"
     );
+}
+
+/// The tasks scenarios again, with the everything example keeping its tasks in a real Redis
+/// (`MCP_REDIS_URL`): the Redis task store passes what the in-memory one does.
+#[test]
+fn conformance_2026_07_28_tasks_with_the_redis_task_store() {
+    let redis = mcp_tests::e2e::RedisServer::start();
+    let url = redis.url();
+    let scenarios = run_requirements_with("2026-07-28", &[("MCP_REDIS_URL", &url)]);
+    let tasks: Vec<_> = scenarios
+        .iter()
+        .filter(|(name, ..)| name.starts_with("tasks-"))
+        .collect();
+    assert!(
+        tasks.len() >= 10,
+        "the tasks scenarios did not run: {scenarios:#?}"
+    );
+    let failing: Vec<_> = scenarios
+        .iter()
+        .filter(|(_, passed, _, failed)| !passed || *failed > 0)
+        .collect();
+    assert!(failing.is_empty(), "with Redis, failing: {failing:#?}");
 }
 
 #[test]

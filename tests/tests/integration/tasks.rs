@@ -37,7 +37,7 @@ async fn tasks_ask(ctx: Context) -> Result<String, ClientRequestError> {
 }
 
 /// How many `tasks.forever` calls were dropped (stopped).
-static DROPPED: AtomicUsize = AtomicUsize::new(0);
+pub(crate) static DROPPED: AtomicUsize = AtomicUsize::new(0);
 
 struct CountsDrop;
 
@@ -124,7 +124,7 @@ async fn tasks_progress(ctx: Context) -> &'static str {
     "halves"
 }
 
-const TOOLS: &[&str] = &[
+pub(crate) const TOOLS: &[&str] = &[
     "tasks.ask",
     "tasks.impatient",
     "tasks.both",
@@ -136,7 +136,7 @@ const TOOLS: &[&str] = &[
     "tasks.whoami",
 ];
 
-fn start_with(server: Server) -> TestServer {
+pub(crate) fn start_with(server: Server) -> TestServer {
     TestServer::start(2, move || {
         App::new().service(web::scope("/mcp").service(server.streamable_http_app()))
     })
@@ -148,14 +148,14 @@ fn start() -> TestServer {
 
 /// A client: whether it declares the extension, and its bearer token.
 #[derive(Clone, Copy)]
-struct Client {
+pub(crate) struct Client {
     addr: SocketAddr,
     tasks: bool,
     token: Option<&'static str>,
 }
 
 impl Client {
-    fn new(addr: SocketAddr) -> Client {
+    pub(crate) fn new(addr: SocketAddr) -> Client {
         Client {
             addr,
             tasks: true,
@@ -163,14 +163,14 @@ impl Client {
         }
     }
 
-    fn without_tasks(self) -> Client {
+    pub(crate) fn without_tasks(self) -> Client {
         Client {
             tasks: false,
             ..self
         }
     }
 
-    fn with_token(self, token: &'static str) -> Client {
+    pub(crate) fn with_token(self, token: &'static str) -> Client {
         Client {
             token: Some(token),
             ..self
@@ -179,7 +179,7 @@ impl Client {
 
     /// Sends one modern request with `_meta` and the headers the revision requires
     /// (`Mcp-Name`: the tool, or the task).
-    async fn send(&self, method: &str, mut params: Value) -> Reply {
+    pub(crate) async fn send(&self, method: &str, mut params: Value) -> Reply {
         let extensions = if self.tasks {
             json!({ EXTENSION: {} })
         } else {
@@ -222,7 +222,7 @@ impl Client {
     }
 
     /// The result of a request that must succeed.
-    async fn result(&self, method: &str, params: Value) -> Value {
+    pub(crate) async fn result(&self, method: &str, params: Value) -> Value {
         let reply = self.send(method, params).await;
         let body = reply.json();
         assert!(body.get("result").is_some(), "{method}: {reply:?}");
@@ -230,14 +230,14 @@ impl Client {
     }
 
     /// The error of a request that must fail.
-    async fn error(&self, method: &str, params: Value) -> Value {
+    pub(crate) async fn error(&self, method: &str, params: Value) -> Value {
         let reply = self.send(method, params).await;
         let body = reply.json();
         assert!(body.get("error").is_some(), "{method}: {reply:?}");
         body["error"].clone()
     }
 
-    async fn start_task(&self, tool: &str) -> String {
+    pub(crate) async fn start_task(&self, tool: &str) -> String {
         let created = self
             .result("tools/call", json!({"name": tool, "arguments": {}}))
             .await;
@@ -245,12 +245,12 @@ impl Client {
         created["taskId"].as_str().expect("a task id").to_owned()
     }
 
-    async fn get(&self, task: &str) -> Value {
+    pub(crate) async fn get(&self, task: &str) -> Value {
         self.result("tasks/get", json!({ "taskId": task })).await
     }
 
     /// Polls `tasks/get` until the task's status is one of `statuses`.
-    async fn until(&self, task: &str, statuses: &[&str]) -> Value {
+    pub(crate) async fn until(&self, task: &str, statuses: &[&str]) -> Value {
         let deadline = tokio::time::Instant::now() + WAIT;
         loop {
             let state = self.get(task).await;

@@ -1,0 +1,512 @@
+//! [`RedisTaskStore`]: tasks in Redis (feature `redis`), shared by every replica of a
+//! deployment: a task started on one is read, answered and cancelled on any other.
+//!
+//! | key (under the prefix, `mcp` by default) | holds | expires |
+//! |---|---|---|
+//! | `task:{id}` | the [`TaskRecord`], as JSON | with the task (its ttl, plus a grace period) |
+//! | `tasks:running`, `tasks:kept` | the ids of running and kept tasks, scored by expiry | members drop out as they expire |
+//! | `owner:{subject}:running`, `owner:{subject}:kept` | the same, per identity | the same |
+//! | channel `tasks:events` | `{event} {id}` after every change | (pub/sub) |
+//!
+//! Every operation is one atomic step: creation (limits checked, record and counts written) is
+//! one Lua script; a change is a read, [`TaskRecord::apply`] (the same code as in memory), and a
+//! compare-and-set script, retried when another replica changed the record in between. A
+//! change that ends a task takes it out of the running counts in the same script. Events go
+//! out on pub/sub, which may lose one (while reconnecting, say): the runner of a task rereads
+//! its record every few seconds, so nothing waits for an event for ever.
+//!
+//! Redis down: each operation fails within a second or two with
+//! [`TaskStoreErrorKind::Unavailable`](super::TaskStoreErrorKind::Unavailable) (never a hang),
+//! and the connection comes back by itself.
+
+use std::sync::{Arc, RwLock};
+use std::time::Duration;
+
+use redis::aio::{ConnectionManager, ConnectionManagerConfig};
+use redis::{AsyncCommands, Script};
+use serde_json::{Map, Value};
+
+use super::record::{now_ms, TaskChange, TaskRecord};
+use super::store::{StoreFuture, TaskEvent, TaskEvents, TaskLimits, TaskStore, TaskStoreError};
+
+/// How long a task's key outlives its ttl, so that a runner still ending it finds it.
+const GRACE_MS: u64 = 30_000;
+
+/// How many times a change is retried when another replica changed the record meanwhile.
+const RETRIES: usize = 16;
+
+/// Tasks kept in Redis, shared by every replica that connects to the same Redis with the same
+/// prefix.
+///
+/// ```no_run
+/// # async fn run() -> Result<(), mcp_runtime::tasks::TaskStoreError> {
+/// use mcp_runtime::tasks::RedisTaskStore;
+///
+/// let store = RedisTaskStore::connect("redis://127.0.0.1:6379/").await?;
+/// let server = mcp_runtime::Server::builder().task_store(store).build().unwrap();
+/// # Ok(()) }
+/// ```
+#[derive(Clone)]
+pub struct RedisTaskStore {
+    inner: Arc<Inner>,
+}
+
+struct Inner {
+    url: String,
+    prefix: String,
+    connection: ConnectionManager,
+    client: redis::Client,
+    events: RwLock<Vec<TaskEvents>>,
+    create: Script,
+    swap: Script,
+    count: Script,
+}
+
+impl std::fmt::Debug for RedisTaskStore {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("RedisTaskStore")
+            .field("url", &self.inner.url)
+            .field("prefix", &self.inner.prefix)
+            .finish_non_exhaustive()
+    }
+}
+
+/// Creates a task unless a limit would be passed. KEYS: record, running, kept, owner running,
+/// owner kept (the last two ignored without an owner). ARGV: id, record JSON, now, expiry
+/// score, key ttl (ms), has owner, max running, max kept, max running per owner, max kept per
+/// owner. Returns 0 when created, else which limit: 1 running, 2 kept, 3 owner running,
+/// 4 owner kept, 5 the id exists.
+const CREATE: &str = r"
+local now = tonumber(ARGV[3])
+for i = 2, 5 do redis.call('ZREMRANGEBYSCORE', KEYS[i], '-inf', now) end
+if redis.call('ZCARD', KEYS[2]) >= tonumber(ARGV[7]) then return 1 end
+if redis.call('ZCARD', KEYS[3]) >= tonumber(ARGV[8]) then return 2 end
+if ARGV[6] == '1' then
+  if redis.call('ZCARD', KEYS[4]) >= tonumber(ARGV[9]) then return 3 end
+  if redis.call('ZCARD', KEYS[5]) >= tonumber(ARGV[10]) then return 4 end
+end
+if not redis.call('SET', KEYS[1], ARGV[2], 'NX', 'PX', ARGV[5]) then return 5 end
+redis.call('ZADD', KEYS[2], ARGV[4], ARGV[1])
+redis.call('ZADD', KEYS[3], ARGV[4], ARGV[1])
+if ARGV[6] == '1' then
+  redis.call('ZADD', KEYS[4], ARGV[4], ARGV[1])
+  redis.call('ZADD', KEYS[5], ARGV[4], ARGV[1])
+end
+return 0
+";
+
+/// Replaces a record if it is still what was read. KEYS: record, running, kept, owner
+/// running, owner kept. ARGV: id, old JSON, new JSON, key ttl (ms), expiry score, ended (1:
+/// the change ended the task), has owner. Returns 1 when replaced, 0 when the record changed
+/// meanwhile (or is gone).
+const SWAP: &str = r"
+if redis.call('GET', KEYS[1]) ~= ARGV[2] then return 0 end
+redis.call('SET', KEYS[1], ARGV[3], 'PX', ARGV[4])
+redis.call('ZADD', KEYS[3], 'XX', ARGV[5], ARGV[1])
+if ARGV[7] == '1' then redis.call('ZADD', KEYS[5], 'XX', ARGV[5], ARGV[1]) end
+if ARGV[6] == '1' then
+  redis.call('ZREM', KEYS[2], ARGV[1])
+  if ARGV[7] == '1' then redis.call('ZREM', KEYS[4], ARGV[1]) end
+end
+return 1
+";
+
+/// How many tasks are kept. KEYS: kept. ARGV: now.
+const COUNT: &str = r"
+redis.call('ZREMRANGEBYSCORE', KEYS[1], '-inf', tonumber(ARGV[1]))
+return redis.call('ZCARD', KEYS[1])
+";
+
+/// What a change of the record does, once read.
+enum Edit {
+    Apply(TaskChange),
+    Answer(Map<String, Value>),
+    TakeAnswers,
+    Cancel,
+}
+
+impl RedisTaskStore {
+    /// Connects to the Redis at `url` (`redis://host:port/db`), with keys under `mcp:`.
+    ///
+    /// # Errors
+    ///
+    /// When Redis cannot be reached (the error names the URL).
+    pub async fn connect(url: &str) -> Result<RedisTaskStore, TaskStoreError> {
+        RedisTaskStore::connect_with_prefix(url, "mcp").await
+    }
+
+    /// Connects to the Redis that `MCP_REDIS_URL` names, if it names one (what every example
+    /// does): `Ok(None)` when it is unset or empty.
+    ///
+    /// # Errors
+    ///
+    /// When it is set and Redis cannot be reached (the error names the URL).
+    pub async fn from_env() -> Result<Option<RedisTaskStore>, TaskStoreError> {
+        match std::env::var("MCP_REDIS_URL") {
+            Ok(url) if !url.is_empty() => RedisTaskStore::connect(&url).await.map(Some),
+            _ => Ok(None),
+        }
+    }
+
+    /// Connects with keys under `{prefix}:` (deployments sharing one Redis use one prefix
+    /// each).
+    ///
+    /// # Errors
+    ///
+    /// When Redis cannot be reached (the error names the URL).
+    pub async fn connect_with_prefix(
+        url: &str,
+        prefix: &str,
+    ) -> Result<RedisTaskStore, TaskStoreError> {
+        let unreachable = |err: redis::RedisError| {
+            TaskStoreError::unavailable(format!("cannot reach Redis at {url}: {err}"))
+        };
+        let client = redis::Client::open(url).map_err(unreachable)?;
+        let config = ConnectionManagerConfig::new()
+            .set_connection_timeout(Some(Duration::from_secs(2)))
+            .set_response_timeout(Some(Duration::from_secs(2)))
+            .set_number_of_retries(2)
+            .set_max_delay(Duration::from_millis(500));
+        let connection = client
+            .get_connection_manager_with_config(config)
+            .await
+            .map_err(unreachable)?;
+        let store = RedisTaskStore {
+            inner: Arc::new(Inner {
+                url: url.to_owned(),
+                prefix: prefix.to_owned(),
+                connection,
+                client,
+                events: RwLock::default(),
+                create: Script::new(CREATE),
+                swap: Script::new(SWAP),
+                count: Script::new(COUNT),
+            }),
+        };
+        store.subscribe();
+        Ok(store)
+    }
+
+    fn key(&self, what: &str) -> String {
+        format!("{}:{what}", self.inner.prefix)
+    }
+
+    /// The record's key, then the running and kept sets, overall and of the owner.
+    fn keys(&self, id: &str, owner: Option<&str>) -> [String; 5] {
+        let owner = owner.unwrap_or("");
+        [
+            self.key(&format!("task:{id}")),
+            self.key("tasks:running"),
+            self.key("tasks:kept"),
+            self.key(&format!("owner:{owner}:running")),
+            self.key(&format!("owner:{owner}:kept")),
+        ]
+    }
+
+    fn failed(&self, err: &redis::RedisError) -> TaskStoreError {
+        TaskStoreError::unavailable(format!("Redis at {}: {err}", self.inner.url))
+    }
+
+    async fn read(&self, id: &str) -> Result<Option<(String, TaskRecord)>, TaskStoreError> {
+        let mut connection = self.inner.connection.clone();
+        let key = self.key(&format!("task:{id}"));
+        let text: Option<String> = connection
+            .get(&key)
+            .await
+            .map_err(|err| self.failed(&err))?;
+        Ok(text.and_then(|text| {
+            let record = serde_json::from_str(&text).ok()?;
+            Some((text, record))
+        }))
+    }
+
+    /// Reads, edits and writes back a record, retried while another replica changes it
+    /// meanwhile. `None`: no such task. Else whether it changed, and the answers taken.
+    async fn edit(
+        &self,
+        id: &str,
+        edit: Edit,
+    ) -> Result<Option<(bool, Map<String, Value>)>, TaskStoreError> {
+        for _ in 0..RETRIES {
+            let Some((old, mut record)) = self.read(id).await? else {
+                return Ok(None);
+            };
+            let was_running = !record.status.is_terminal();
+            let now = now_ms();
+            let mut taken = Map::new();
+            let changed = match &edit {
+                Edit::Apply(change) => record.apply(change.clone(), now),
+                Edit::Answer(responses) => record.answer(responses.clone(), now) > 0,
+                Edit::TakeAnswers => {
+                    taken = std::mem::take(&mut record.answers);
+                    !taken.is_empty()
+                }
+                Edit::Cancel => {
+                    let asked = was_running && !record.cancel_requested;
+                    record.cancel_requested |= asked;
+                    asked
+                }
+            };
+            if !changed {
+                return Ok(Some((false, taken)));
+            }
+            let new = serde_json::to_string(&record).expect("a task record serializes");
+            let ended = was_running && record.status.is_terminal();
+            let expiry = record.expires_ms();
+            let keys = self.keys(id, record.owner.as_deref());
+            let mut connection = self.inner.connection.clone();
+            let swapped: i64 = self
+                .inner
+                .swap
+                .key(&keys[0])
+                .key(&keys[1])
+                .key(&keys[2])
+                .key(&keys[3])
+                .key(&keys[4])
+                .arg(id)
+                .arg(&old)
+                .arg(&new)
+                .arg(key_ttl(expiry, now))
+                .arg(expiry)
+                .arg(u8::from(ended))
+                .arg(u8::from(record.owner.is_some()))
+                .invoke_async(&mut connection)
+                .await
+                .map_err(|err| self.failed(&err))?;
+            if swapped == 1 {
+                return Ok(Some((true, taken)));
+            }
+        }
+        Err(TaskStoreError::unavailable(format!(
+            "task {id} kept changing in Redis at {}: gave up after {RETRIES} tries",
+            self.inner.url
+        )))
+    }
+
+    /// Tells the other replicas (and this one) of a change.
+    async fn publish(&self, id: &str, event: TaskEvent) {
+        let name = match event {
+            TaskEvent::Answered => "answered",
+            TaskEvent::CancelRequested => "cancel",
+            _ => "updated",
+        };
+        let mut connection = self.inner.connection.clone();
+        let channel = self.key("tasks:events");
+        let sent: Result<i64, _> = connection.publish(channel, format!("{name} {id}")).await;
+        if let Err(err) = sent {
+            // The runners reread their records: a lost event only delays.
+            tracing::debug!(task = %id, %err, "a task event was not published");
+        }
+    }
+
+    /// Listens to the events channel for as long as the store lives, reconnecting when Redis
+    /// goes away.
+    fn subscribe(&self) {
+        let weak = Arc::downgrade(&self.inner);
+        let channel = self.key("tasks:events");
+        tokio::spawn(async move {
+            let mut pause = Duration::from_millis(100);
+            loop {
+                let Some(client) = weak.upgrade().map(|inner| inner.client.clone()) else {
+                    return;
+                };
+                match client.get_async_pubsub().await {
+                    Ok(mut pubsub) => {
+                        if pubsub.subscribe(&channel).await.is_ok() {
+                            pause = Duration::from_millis(100);
+                            let mut messages = pubsub.on_message();
+                            while let Some(message) = next(&mut messages).await {
+                                let Some(inner) = weak.upgrade() else {
+                                    return;
+                                };
+                                let Ok(payload) = message.get_payload::<String>() else {
+                                    continue;
+                                };
+                                let Some((name, id)) = payload.split_once(' ') else {
+                                    continue;
+                                };
+                                let event = match name {
+                                    "answered" => TaskEvent::Answered,
+                                    "cancel" => TaskEvent::CancelRequested,
+                                    _ => TaskEvent::Updated,
+                                };
+                                let watchers = inner
+                                    .events
+                                    .read()
+                                    .unwrap_or_else(|poisoned| poisoned.into_inner())
+                                    .clone();
+                                for watcher in watchers {
+                                    watcher(id, event);
+                                }
+                            }
+                        }
+                    }
+                    Err(err) => {
+                        tracing::debug!(%err, "the task events subscription is reconnecting");
+                    }
+                }
+                tokio::time::sleep(pause).await;
+                pause = (pause * 2).min(Duration::from_secs(2));
+            }
+        });
+    }
+}
+
+/// The next item of a stream.
+async fn next<S: futures_core::Stream + Unpin>(stream: &mut S) -> Option<S::Item> {
+    std::future::poll_fn(|cx| std::pin::Pin::new(&mut *stream).poll_next(cx)).await
+}
+
+/// How long a record's key lives from `now`: to its expiry, plus the grace period.
+fn key_ttl(expiry: u64, now: u64) -> u64 {
+    expiry.saturating_add(GRACE_MS).saturating_sub(now).max(1)
+}
+
+impl TaskStore for RedisTaskStore {
+    fn create<'a>(&'a self, task: TaskRecord, limits: &'a TaskLimits) -> StoreFuture<'a, ()> {
+        Box::pin(async move {
+            let now = now_ms();
+            let expiry = task.expires_ms();
+            let keys = self.keys(&task.id, task.owner.as_deref());
+            let json = serde_json::to_string(&task).expect("a task record serializes");
+            let mut connection = self.inner.connection.clone();
+            let outcome: i64 = self
+                .inner
+                .create
+                .key(&keys[0])
+                .key(&keys[1])
+                .key(&keys[2])
+                .key(&keys[3])
+                .key(&keys[4])
+                .arg(&task.id)
+                .arg(&json)
+                .arg(now)
+                .arg(expiry)
+                .arg(key_ttl(expiry, now))
+                .arg(u8::from(task.owner.is_some()))
+                .arg(limits.max_running)
+                .arg(limits.max_kept)
+                .arg(limits.max_running_per_identity)
+                .arg(limits.max_kept_per_identity)
+                .invoke_async(&mut connection)
+                .await
+                .map_err(|err| self.failed(&err))?;
+            let refused = match outcome {
+                0 => None,
+                1 => Some(format!(
+                    "the server already runs {} tasks, its limit: try again when some have \
+                     ended (ServerBuilder::task_limits sets it)",
+                    limits.max_running
+                )),
+                2 => Some(format!(
+                    "the server already keeps {} tasks, its limit: try again when some have \
+                     expired (ServerBuilder::task_limits sets it)",
+                    limits.max_kept
+                )),
+                3 => Some(format!(
+                    "you already run {} tasks, the limit for one identity: try again when \
+                     some have ended",
+                    limits.max_running_per_identity
+                )),
+                4 => Some(format!(
+                    "you already have {} tasks kept, the limit for one identity: try again \
+                     when some have expired",
+                    limits.max_kept_per_identity
+                )),
+                _ => {
+                    return Err(TaskStoreError::unavailable(format!(
+                        "task {} already exists in Redis at {}",
+                        task.id, self.inner.url
+                    )))
+                }
+            };
+            match refused {
+                Some(message) => Err(TaskStoreError::limit_reached(message)),
+                None => Ok(()),
+            }
+        })
+    }
+
+    fn get<'a>(&'a self, id: &'a str) -> StoreFuture<'a, Option<TaskRecord>> {
+        Box::pin(async move {
+            let found = self.read(id).await?.map(|(_, record)| record);
+            // An ended task past its time to live is gone, even while its key lingers.
+            Ok(found.filter(|task| !task.status.is_terminal() || now_ms() < task.expires_ms()))
+        })
+    }
+
+    fn update<'a>(&'a self, id: &'a str, change: TaskChange) -> StoreFuture<'a, bool> {
+        Box::pin(async move {
+            match self.edit(id, Edit::Apply(change)).await? {
+                None => Ok(false),
+                Some((changed, _)) => {
+                    if changed {
+                        self.publish(id, TaskEvent::Updated).await;
+                    }
+                    Ok(true)
+                }
+            }
+        })
+    }
+
+    fn answer<'a>(&'a self, id: &'a str, responses: Map<String, Value>) -> StoreFuture<'a, bool> {
+        Box::pin(async move {
+            match self.edit(id, Edit::Answer(responses)).await? {
+                None => Ok(false),
+                Some((changed, _)) => {
+                    if changed {
+                        self.publish(id, TaskEvent::Answered).await;
+                    }
+                    Ok(true)
+                }
+            }
+        })
+    }
+
+    fn take_answers<'a>(&'a self, id: &'a str) -> StoreFuture<'a, Map<String, Value>> {
+        Box::pin(async move {
+            Ok(self
+                .edit(id, Edit::TakeAnswers)
+                .await?
+                .map(|(_, taken)| taken)
+                .unwrap_or_default())
+        })
+    }
+
+    fn cancel<'a>(&'a self, id: &'a str) -> StoreFuture<'a, bool> {
+        Box::pin(async move {
+            match self.edit(id, Edit::Cancel).await? {
+                None => Ok(false),
+                Some((asked, _)) => {
+                    if asked {
+                        self.publish(id, TaskEvent::CancelRequested).await;
+                    }
+                    Ok(true)
+                }
+            }
+        })
+    }
+
+    fn watch(&self, events: TaskEvents) {
+        self.inner
+            .events
+            .write()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
+            .push(events);
+    }
+
+    fn len(&self) -> StoreFuture<'_, usize> {
+        Box::pin(async move {
+            let mut connection = self.inner.connection.clone();
+            let count: usize = self
+                .inner
+                .count
+                .key(self.key("tasks:kept"))
+                .arg(now_ms())
+                .invoke_async(&mut connection)
+                .await
+                .map_err(|err| self.failed(&err))?;
+            Ok(count)
+        })
+    }
+}

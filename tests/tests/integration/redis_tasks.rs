@@ -1,0 +1,190 @@
+//! Tasks in Redis (feature `redis`): a real `redis-server` on a free loopback port, and several
+//! servers (replicas) each with a connection of its own: a task started on one is read,
+//! answered and cancelled on the others; limits count the whole deployment; Redis going away
+//! gives clear retryable errors and service resumes by itself when it is back.
+
+use std::sync::atomic::Ordering;
+use std::time::{Duration, Instant};
+
+use mcp_runtime::tasks::{RedisTaskStore, TaskLimits, TaskStore};
+use mcp_runtime::Server;
+use mcp_tests::e2e::{free_port, RedisServer};
+use mcp_tests::support::{serving, TestServer};
+use serde_json::json;
+
+use crate::tasks::{start_with, Client, DROPPED, TOOLS};
+
+/// A replica: a server with a store of its own connected to `redis`, under `prefix`.
+async fn replica(redis: &RedisServer, prefix: &str, limits: TaskLimits) -> (TestServer, Server) {
+    let store = RedisTaskStore::connect_with_prefix(&redis.url(), prefix)
+        .await
+        .expect("redis is up");
+    let server = serving(TOOLS)
+        .task_store(store)
+        .task_limits(limits)
+        .build()
+        .unwrap();
+    (start_with(server.clone()), server)
+}
+
+#[actix_web::test]
+async fn a_task_started_on_one_replica_is_read_answered_and_cancelled_on_the_others() {
+    let redis = RedisServer::start();
+    let limits = TaskLimits::default();
+    let (a, _) = replica(&redis, "spread", limits).await;
+    let (b, _) = replica(&redis, "spread", limits).await;
+    let (c, _) = replica(&redis, "spread", limits).await;
+    let (on_a, on_b, on_c) = (
+        Client::new(a.addr),
+        Client::new(b.addr),
+        Client::new(c.addr),
+    );
+
+    let task = on_a.start_task("tasks.ask").await;
+    // Durable before the answer: another replica finds it at once.
+    assert_eq!(on_b.get(&task).await["taskId"], task);
+    let waiting = on_b.until(&task, &["input_required"]).await;
+    assert!(waiting["inputRequests"]["go"].is_object(), "{waiting}");
+    let answer = json!({"go": {"action": "accept", "content": {"go": true}}});
+    on_c.result(
+        "tasks/update",
+        json!({"taskId": task, "inputResponses": answer}),
+    )
+    .await;
+    let done = on_b
+        .until(&task, &["completed", "failed", "cancelled"])
+        .await;
+    assert_eq!(done["status"], "completed", "{done}");
+    assert_eq!(done["result"]["content"][0]["text"], "went");
+
+    let dropped = DROPPED.load(Ordering::SeqCst);
+    let forever = on_a.start_task("tasks.forever").await;
+    on_c.result("tasks/cancel", json!({ "taskId": forever }))
+        .await;
+    let ended = on_b
+        .until(&forever, &["cancelled", "completed", "failed"])
+        .await;
+    assert_eq!(ended["status"], "cancelled", "{ended}");
+    assert_eq!(
+        DROPPED.load(Ordering::SeqCst),
+        dropped + 1,
+        "replica A stopped the tool"
+    );
+    // Another deployment (another prefix) on the same Redis sees none of it.
+    let (other, _) = replica(&redis, "elsewhere", limits).await;
+    let error = Client::new(other.addr)
+        .error("tasks/get", json!({ "taskId": task }))
+        .await;
+    assert_eq!(error["code"], -32602, "{error}");
+}
+
+#[actix_web::test]
+async fn limits_count_the_whole_deployment() {
+    let redis = RedisServer::start();
+    let limits = TaskLimits::default().running(1, 1);
+    let (a, _) = replica(&redis, "limits", limits).await;
+    let (b, _) = replica(&redis, "limits", limits).await;
+    let (on_a, on_b) = (Client::new(a.addr), Client::new(b.addr));
+    let first = on_a.start_task("tasks.forever").await;
+    let refused = on_b
+        .error(
+            "tools/call",
+            json!({"name": "tasks.forever", "arguments": {}}),
+        )
+        .await;
+    assert!(
+        refused["message"]
+            .as_str()
+            .unwrap()
+            .contains("already runs 1 tasks"),
+        "{refused}"
+    );
+    on_b.result("tasks/cancel", json!({ "taskId": first }))
+        .await;
+    on_a.until(&first, &["cancelled"]).await;
+    on_b.start_task("tasks.forever").await;
+}
+
+#[actix_web::test]
+async fn tasks_in_redis_expire_with_their_ttl() {
+    let redis = RedisServer::start();
+    let store = RedisTaskStore::connect_with_prefix(&redis.url(), "ttl")
+        .await
+        .unwrap();
+    let server = serving(TOOLS)
+        .task_store(store.clone())
+        .task_ttl(Duration::from_millis(500))
+        .build()
+        .unwrap();
+    let app = start_with(server);
+    let client = Client::new(app.addr);
+    let task = client.start_task("tasks.required").await;
+    client.until(&task, &["completed"]).await;
+    assert_eq!(store.len().await.unwrap(), 1);
+    let deadline = Instant::now() + Duration::from_secs(10);
+    while store.len().await.unwrap() > 0 {
+        assert!(
+            Instant::now() < deadline,
+            "the task outlived its ttl in Redis"
+        );
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    let gone = client.error("tasks/get", json!({ "taskId": task })).await;
+    assert_eq!(gone["code"], -32602, "{gone}");
+}
+
+#[actix_web::test]
+async fn redis_going_away_gives_retryable_errors_and_service_resumes_by_itself() {
+    let mut redis = RedisServer::start();
+    let (app, _) = replica(&redis, "faults", TaskLimits::default()).await;
+    let client = Client::new(app.addr);
+    client.start_task("tasks.required").await;
+    redis.stop();
+    let started = Instant::now();
+    let error = client
+        .error(
+            "tools/call",
+            json!({"name": "tasks.required", "arguments": {}}),
+        )
+        .await;
+    assert!(
+        started.elapsed() < Duration::from_secs(8),
+        "no hang: {:?}",
+        started.elapsed()
+    );
+    assert_eq!(error["code"], -32000, "{error}");
+    let message = error["message"].as_str().unwrap();
+    assert!(
+        message.contains("unavailable") && message.contains(&redis.url()),
+        "{message}"
+    );
+    let get = client.error("tasks/get", json!({"taskId": "x"})).await;
+    assert_eq!(get["code"], -32000, "{get}");
+    // Back (empty: it kept nothing on disk), and served again without a restart of ours.
+    redis.restart();
+    let deadline = Instant::now() + Duration::from_secs(15);
+    loop {
+        let reply = client
+            .send(
+                "tools/call",
+                json!({"name": "tasks.required", "arguments": {}}),
+            )
+            .await;
+        if reply.json()["result"]["resultType"] == "task" {
+            break;
+        }
+        assert!(Instant::now() < deadline, "not served again: {reply:?}");
+        tokio::time::sleep(Duration::from_millis(200)).await;
+    }
+}
+
+#[actix_web::test]
+async fn redis_unreachable_at_start_up_is_an_error_naming_the_url() {
+    let url = format!("redis://127.0.0.1:{}/", free_port());
+    let error = RedisTaskStore::connect(&url).await.unwrap_err();
+    let message = error.to_string();
+    assert!(
+        message.contains(&url) && message.contains("cannot reach Redis"),
+        "{message}"
+    );
+}
