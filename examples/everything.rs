@@ -12,15 +12,15 @@
 //!
 //! Streamable HTTP at `/mcp`, HTTP+SSE at `/sse` beside it (one server, shared state), or, with
 //! `--stdio`, standard input and output. `MCP_BIND` sets the address (default `127.0.0.1:8000`),
-//! `MCP_WORKERS` the number of workers, and `MCP_REDIS_URL` (`redis://host:port/`) a Redis in
-//! which to keep tasks, shared by every replica pointed at it.
+//! `MCP_WORKERS` the number of workers, and `MCP_REDIS_URL` (`redis://host:port/`) a Redis that
+//! replicas share: tasks live there, and notices reach every replica's clients.
 
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::Duration;
 
 use actix_web::rt::time::sleep;
 use mcp_runtime::context::{ClientRequestError, Elicitation, InputRequired, SamplingRequest};
-use mcp_runtime::tasks::RedisTaskStore;
+use mcp_runtime::shared::Redis;
 use mcp_runtime::{prompt, resource, tool, Content, Context, Json, PromptMessage, Server, Tool};
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
@@ -906,10 +906,10 @@ async fn write_report(
 
 // ---- The server ------------------------------------------------------------------------------
 
-fn server(tasks: Option<RedisTaskStore>) -> Server {
-    let builder = match tasks {
-        // Replicas sharing one Redis serve each other's tasks.
-        Some(store) => Server::builder().task_store(store),
+fn server(redis: Option<Redis>) -> Server {
+    let builder = match redis {
+        // Replicas sharing one Redis serve each other's tasks and hear each other's notices.
+        Some(redis) => Server::builder().redis(&redis),
         None => Server::builder(),
     };
     builder
@@ -927,14 +927,14 @@ fn server(tasks: Option<RedisTaskStore>) -> Server {
 
 #[actix_web::main]
 async fn main() -> std::io::Result<()> {
-    let tasks = match RedisTaskStore::from_env().await {
-        Ok(store) => store,
+    let redis = match Redis::from_env().await {
+        Ok(redis) => redis,
         Err(err) => {
             eprintln!("everything: {err}");
             std::process::exit(1);
         }
     };
-    let server = server(tasks);
+    let server = server(redis);
     if std::env::args().skip(1).any(|arg| arg == "--stdio") {
         eprintln!("everything: MCP over stdio");
         return server.serve_stdio().await;

@@ -28,6 +28,8 @@ mod resource;
 mod schema;
 mod server;
 mod session;
+#[cfg(feature = "redis")]
+pub mod shared;
 mod subscriptions;
 mod task;
 pub mod tasks;

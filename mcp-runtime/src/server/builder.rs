@@ -30,6 +30,8 @@ pub struct ServerBuilder {
     settings: Settings,
     state: StateMap,
     task_store: Option<StoreHandle>,
+    #[cfg(feature = "redis")]
+    redis: Option<crate::shared::Redis>,
 }
 
 /// The task store given to [`ServerBuilder::task_store`].
@@ -215,6 +217,16 @@ impl ServerBuilder {
         self
     }
 
+    /// Shares state with the other replicas of a deployment through `redis` (feature
+    /// `redis`; see [`shared`](crate::shared)): tasks live in it, and notifications raised on
+    /// any replica reach every replica's clients.
+    #[cfg(feature = "redis")]
+    pub fn redis(mut self, redis: &crate::shared::Redis) -> Self {
+        self.task_store = Some(StoreHandle(Arc::new(redis.task_store())));
+        self.redis = Some(redis.clone());
+        self
+    }
+
     /// Shares a value with every tool, reachable as `ctx.state::<T>()` (one value per type).
     ///
     /// ```
@@ -270,7 +282,7 @@ impl ServerBuilder {
             |s| s.0,
         );
         let tasks = Tasks::new(store, self.settings.tasks.clone(), Arc::clone(&listeners));
-        Ok(Server {
+        let server = Server {
             inner: Arc::new(ServerInner {
                 modern_members: ModernMembers::new(
                     &name,
@@ -292,8 +304,15 @@ impl ServerBuilder {
                 sessions: Arc::new(SessionRegistry::default()),
                 listeners,
                 tasks,
+                #[cfg(feature = "redis")]
+                redis: self.redis.clone(),
             }),
-        })
+        };
+        #[cfg(feature = "redis")]
+        if let Some(redis) = &self.redis {
+            server.hear_replicas(redis);
+        }
+        Ok(server)
     }
 }
 

@@ -78,6 +78,9 @@ struct ServerInner {
     modern_members: ModernMembers,
     /// Tool calls that outlive their request (MCP's tasks extension).
     tasks: Arc<crate::tasks::Tasks>,
+    /// The Redis the replicas of a deployment share, when they do.
+    #[cfg(feature = "redis")]
+    redis: Option<crate::shared::Redis>,
 }
 
 /// The members every result of the modern era (2026-07-28) begins with, as JSON text written
@@ -120,6 +123,8 @@ impl ModernMembers {
         }
     }
 }
+
+const UPDATED: &str = "notifications/resources/updated";
 
 /// The settings of the protocol core, as [`ServerBuilder`] set them.
 #[derive(Debug, Clone)]
@@ -222,6 +227,36 @@ impl Server {
     /// prompts and resources) also reaches the `subscriptions/listen` streams that asked for
     /// it. Returns how many sessions and streams it reached.
     pub fn notify_all(&self, method: &str, params: Value) -> usize {
+        #[cfg(feature = "redis")]
+        if let Some(redis) = &self.inner.redis {
+            redis.publish(method, &params);
+        }
+        self.deliver(method, &params)
+    }
+
+    /// Tells the clients subscribed to `uri` that the resource changed
+    /// (`notifications/resources/updated`), so they can read it again: sessions that sent
+    /// `resources/subscribe`, and `subscriptions/listen` streams that name it. Returns how many
+    /// were told (here: with [`ServerBuilder::redis`], the other replicas tell their own).
+    /// Call it whenever your code changes what a resource returns.
+    pub fn notify_resource_updated(&self, uri: &str) -> usize {
+        #[cfg(feature = "redis")]
+        if let Some(redis) = &self.inner.redis {
+            redis.publish(UPDATED, &serde_json::json!({ "uri": uri }));
+        }
+        self.resource_updated(uri)
+    }
+
+    /// Delivers a notification to this process's own clients: what [`notify_all`] does here,
+    /// and what a notice of another replica does.
+    ///
+    /// [`notify_all`]: Self::notify_all
+    fn deliver(&self, method: &str, params: &Value) -> usize {
+        if method == UPDATED {
+            if let Some(uri) = params.get("uri").and_then(Value::as_str) {
+                return self.resource_updated(uri);
+            }
+        }
         let change = match method {
             "notifications/tools/list_changed" => Some(Change::Tools),
             "notifications/prompts/list_changed" => Some(Change::Prompts),
@@ -229,18 +264,12 @@ impl Server {
             _ => None,
         };
         let listeners = change.map_or(0, |change| self.inner.listeners.announce(change));
-        self.broadcast(method, &params, |_| true) + listeners
+        self.broadcast(method, params, |_| true) + listeners
     }
 
-    /// Tells the clients subscribed to `uri` that the resource changed
-    /// (`notifications/resources/updated`), so they can read it again: sessions that sent
-    /// `resources/subscribe`, and `subscriptions/listen` streams that name it. Returns how many
-    /// were told. Call it whenever your code changes what a resource returns.
-    pub fn notify_resource_updated(&self, uri: &str) -> usize {
+    fn resource_updated(&self, uri: &str) -> usize {
         let params = ResourceUpdated { uri };
-        let sessions = self.broadcast("notifications/resources/updated", &params, |session| {
-            session.is_subscribed(uri)
-        });
+        let sessions = self.broadcast(UPDATED, &params, |session| session.is_subscribed(uri));
         sessions + self.inner.listeners.announce(Change::Updated(uri))
     }
 
@@ -299,6 +328,17 @@ impl Server {
 
     pub(crate) fn modern_members(&self) -> &ModernMembers {
         &self.inner.modern_members
+    }
+
+    /// Hears the notices of the other replicas sharing `redis`, for as long as it lives.
+    #[cfg(feature = "redis")]
+    fn hear_replicas(&self, redis: &crate::shared::Redis) {
+        let weak = Arc::downgrade(&self.inner);
+        redis.add_sink(Arc::new(move |method: &str, params: &Value| {
+            if let Some(inner) = weak.upgrade() {
+                Server { inner }.deliver(method, params);
+            }
+        }));
     }
 
     pub(crate) fn tasks(&self) -> &Arc<crate::tasks::Tasks> {

@@ -20,14 +20,14 @@
 //! and the connection comes back by itself.
 
 use std::sync::{Arc, RwLock};
-use std::time::Duration;
 
-use redis::aio::{ConnectionManager, ConnectionManagerConfig};
+use redis::aio::ConnectionManager;
 use redis::{AsyncCommands, Script};
 use serde_json::{Map, Value};
 
 use super::record::{now_ms, TaskChange, TaskRecord};
 use super::store::{StoreFuture, TaskEvent, TaskEvents, TaskLimits, TaskStore, TaskStoreError};
+use crate::shared::Redis;
 
 /// How long a task's key outlives its ttl, so that a runner still ending it finds it.
 const GRACE_MS: u64 = 30_000;
@@ -52,10 +52,7 @@ pub struct RedisTaskStore {
 }
 
 struct Inner {
-    url: String,
-    prefix: String,
-    connection: ConnectionManager,
-    client: redis::Client,
+    redis: Redis,
     events: RwLock<Vec<TaskEvents>>,
     create: Script,
     swap: Script,
@@ -65,8 +62,7 @@ struct Inner {
 impl std::fmt::Debug for RedisTaskStore {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("RedisTaskStore")
-            .field("url", &self.inner.url)
-            .field("prefix", &self.inner.prefix)
+            .field("redis", &self.inner.redis)
             .finish_non_exhaustive()
     }
 }
@@ -126,7 +122,8 @@ enum Edit {
 }
 
 impl RedisTaskStore {
-    /// Connects to the Redis at `url` (`redis://host:port/db`), with keys under `mcp:`.
+    /// Connects to the Redis at `url` (`redis://host:port/db`), with keys under `mcp:`
+    /// ([`Redis::connect`], then [`Redis::task_store`]).
     ///
     /// # Errors
     ///
@@ -135,8 +132,8 @@ impl RedisTaskStore {
         RedisTaskStore::connect_with_prefix(url, "mcp").await
     }
 
-    /// Connects to the Redis that `MCP_REDIS_URL` names, if it names one (what every example
-    /// does): `Ok(None)` when it is unset or empty.
+    /// Connects to the Redis that `MCP_REDIS_URL` names, if it names one: `Ok(None)` when it
+    /// is unset or empty.
     ///
     /// # Errors
     ///
@@ -158,25 +155,17 @@ impl RedisTaskStore {
         url: &str,
         prefix: &str,
     ) -> Result<RedisTaskStore, TaskStoreError> {
-        let unreachable = |err: redis::RedisError| {
-            TaskStoreError::unavailable(format!("cannot reach Redis at {url}: {err}"))
-        };
-        let client = redis::Client::open(url).map_err(unreachable)?;
-        let config = ConnectionManagerConfig::new()
-            .set_connection_timeout(Some(Duration::from_secs(2)))
-            .set_response_timeout(Some(Duration::from_secs(2)))
-            .set_number_of_retries(2)
-            .set_max_delay(Duration::from_millis(500));
-        let connection = client
-            .get_connection_manager_with_config(config)
+        let redis = Redis::connect_with_prefix(url, prefix)
             .await
-            .map_err(unreachable)?;
+            .map_err(|err| TaskStoreError::unavailable(err.to_string()))?;
+        Ok(RedisTaskStore::on(&redis))
+    }
+
+    /// A store on a connection of a deployment's [`Redis`].
+    pub(crate) fn on(redis: &Redis) -> RedisTaskStore {
         let store = RedisTaskStore {
             inner: Arc::new(Inner {
-                url: url.to_owned(),
-                prefix: prefix.to_owned(),
-                connection,
-                client,
+                redis: redis.clone(),
                 events: RwLock::default(),
                 create: Script::new(CREATE),
                 swap: Script::new(SWAP),
@@ -184,11 +173,19 @@ impl RedisTaskStore {
             }),
         };
         store.subscribe();
-        Ok(store)
+        store
     }
 
     fn key(&self, what: &str) -> String {
-        format!("{}:{what}", self.inner.prefix)
+        self.inner.redis.key(what)
+    }
+
+    fn connection(&self) -> ConnectionManager {
+        self.inner.redis.inner.connection.clone()
+    }
+
+    fn url(&self) -> &str {
+        self.inner.redis.url()
     }
 
     /// The record's key, then the running and kept sets, overall and of the owner.
@@ -204,11 +201,11 @@ impl RedisTaskStore {
     }
 
     fn failed(&self, err: &redis::RedisError) -> TaskStoreError {
-        TaskStoreError::unavailable(format!("Redis at {}: {err}", self.inner.url))
+        TaskStoreError::unavailable(format!("Redis at {}: {err}", self.url()))
     }
 
     async fn read(&self, id: &str) -> Result<Option<(String, TaskRecord)>, TaskStoreError> {
-        let mut connection = self.inner.connection.clone();
+        let mut connection = self.connection();
         let key = self.key(&format!("task:{id}"));
         let text: Option<String> = connection
             .get(&key)
@@ -254,7 +251,7 @@ impl RedisTaskStore {
             let ended = was_running && record.status.is_terminal();
             let expiry = record.expires_ms();
             let keys = self.keys(id, record.owner.as_deref());
-            let mut connection = self.inner.connection.clone();
+            let mut connection = self.connection();
             let swapped: i64 = self
                 .inner
                 .swap
@@ -279,7 +276,7 @@ impl RedisTaskStore {
         }
         Err(TaskStoreError::unavailable(format!(
             "task {id} kept changing in Redis at {}: gave up after {RETRIES} tries",
-            self.inner.url
+            self.url()
         )))
     }
 
@@ -290,7 +287,7 @@ impl RedisTaskStore {
             TaskEvent::CancelRequested => "cancel",
             _ => "updated",
         };
-        let mut connection = self.inner.connection.clone();
+        let mut connection = self.connection();
         let channel = self.key("tasks:events");
         let sent: Result<i64, _> = connection.publish(channel, format!("{name} {id}")).await;
         if let Err(err) = sent {
@@ -299,62 +296,33 @@ impl RedisTaskStore {
         }
     }
 
-    /// Listens to the events channel for as long as the store lives, reconnecting when Redis
-    /// goes away.
+    /// Listens to the events channel for as long as the store lives.
     fn subscribe(&self) {
         let weak = Arc::downgrade(&self.inner);
-        let channel = self.key("tasks:events");
-        tokio::spawn(async move {
-            let mut pause = Duration::from_millis(100);
-            loop {
-                let Some(client) = weak.upgrade().map(|inner| inner.client.clone()) else {
-                    return;
-                };
-                match client.get_async_pubsub().await {
-                    Ok(mut pubsub) => {
-                        if pubsub.subscribe(&channel).await.is_ok() {
-                            pause = Duration::from_millis(100);
-                            let mut messages = pubsub.on_message();
-                            while let Some(message) = next(&mut messages).await {
-                                let Some(inner) = weak.upgrade() else {
-                                    return;
-                                };
-                                let Ok(payload) = message.get_payload::<String>() else {
-                                    continue;
-                                };
-                                let Some((name, id)) = payload.split_once(' ') else {
-                                    continue;
-                                };
-                                let event = match name {
-                                    "answered" => TaskEvent::Answered,
-                                    "cancel" => TaskEvent::CancelRequested,
-                                    _ => TaskEvent::Updated,
-                                };
-                                let watchers = inner
-                                    .events
-                                    .read()
-                                    .unwrap_or_else(|poisoned| poisoned.into_inner())
-                                    .clone();
-                                for watcher in watchers {
-                                    watcher(id, event);
-                                }
-                            }
-                        }
-                    }
-                    Err(err) => {
-                        tracing::debug!(%err, "the task events subscription is reconnecting");
-                    }
-                }
-                tokio::time::sleep(pause).await;
-                pause = (pause * 2).min(Duration::from_secs(2));
+        let client = self.inner.redis.inner.client.clone();
+        crate::shared::subscribe(client, self.key("tasks:events"), move |payload| {
+            let Some(inner) = weak.upgrade() else {
+                return false;
+            };
+            let Some((name, id)) = payload.split_once(' ') else {
+                return true;
+            };
+            let event = match name {
+                "answered" => TaskEvent::Answered,
+                "cancel" => TaskEvent::CancelRequested,
+                _ => TaskEvent::Updated,
+            };
+            let watchers = inner
+                .events
+                .read()
+                .unwrap_or_else(|poisoned| poisoned.into_inner())
+                .clone();
+            for watcher in watchers {
+                watcher(id, event);
             }
+            true
         });
     }
-}
-
-/// The next item of a stream.
-async fn next<S: futures_core::Stream + Unpin>(stream: &mut S) -> Option<S::Item> {
-    std::future::poll_fn(|cx| std::pin::Pin::new(&mut *stream).poll_next(cx)).await
 }
 
 /// How long a record's key lives from `now`: to its expiry, plus the grace period.
@@ -369,7 +337,7 @@ impl TaskStore for RedisTaskStore {
             let expiry = task.expires_ms();
             let keys = self.keys(&task.id, task.owner.as_deref());
             let json = serde_json::to_string(&task).expect("a task record serializes");
-            let mut connection = self.inner.connection.clone();
+            let mut connection = self.connection();
             let outcome: i64 = self
                 .inner
                 .create
@@ -416,7 +384,8 @@ impl TaskStore for RedisTaskStore {
                 _ => {
                     return Err(TaskStoreError::unavailable(format!(
                         "task {} already exists in Redis at {}",
-                        task.id, self.inner.url
+                        task.id,
+                        self.url()
                     )))
                 }
             };
@@ -497,7 +466,7 @@ impl TaskStore for RedisTaskStore {
 
     fn len(&self) -> StoreFuture<'_, usize> {
         Box::pin(async move {
-            let mut connection = self.inner.connection.clone();
+            let mut connection = self.connection();
             let count: usize = self
                 .inner
                 .count

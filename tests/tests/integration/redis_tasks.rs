@@ -1,11 +1,13 @@
 //! Tasks in Redis (feature `redis`): a real `redis-server` on a free loopback port, and several
 //! servers (replicas) each with a connection of its own: a task started on one is read,
 //! answered and cancelled on the others; limits count the whole deployment; Redis going away
-//! gives clear retryable errors and service resumes by itself when it is back.
+//! gives clear retryable errors and service resumes by itself when it is back; notices raised on
+//! one replica reach every other's clients.
 
 use std::sync::atomic::Ordering;
 use std::time::{Duration, Instant};
 
+use mcp_runtime::shared::Redis;
 use mcp_runtime::tasks::{RedisTaskStore, TaskLimits, TaskStore};
 use mcp_runtime::Server;
 use mcp_tests::e2e::{free_port, RedisServer};
@@ -187,4 +189,82 @@ async fn redis_unreachable_at_start_up_is_an_error_naming_the_url() {
         message.contains(&url) && message.contains("cannot reach Redis"),
         "{message}"
     );
+}
+
+/// A replica that shares all it can with the others through `redis`.
+fn sharing(redis: &Redis) -> Server {
+    serving(TOOLS).redis(redis).build().unwrap()
+}
+
+#[actix_web::test]
+async fn notices_raised_on_one_replica_reach_the_clients_of_every_other() {
+    let redis = RedisServer::start();
+    let url = redis.url();
+    let connect = || Redis::connect_with_prefix(&url, "notices");
+    let (a, b, c) = (
+        connect().await.unwrap(),
+        connect().await.unwrap(),
+        connect().await.unwrap(),
+    );
+    let (on_a, on_b, on_c) = (sharing(&a), sharing(&b), sharing(&c));
+    // A session of the handshake era on B, and one on C.
+    let session_b = mcp_runtime::client::Client::connect(&on_b).await;
+    let session_c = mcp_runtime::client::Client::connect(&on_c).await;
+    // Give the subscriptions a moment to be in place.
+    tokio::time::sleep(Duration::from_millis(300)).await;
+
+    // A run-time change on A: its list change reaches B's and C's clients.
+    let tool = mcp_runtime::Tool::builder("added_on_a")
+        .handler(|_, _| async { "a" })
+        .build()
+        .unwrap();
+    on_a.add_tool(tool);
+    for session in [&session_b, &session_c] {
+        let heard = tokio::time::timeout(Duration::from_secs(5), session.next_notification())
+            .await
+            .expect("the change reached the other replica");
+        assert_eq!(heard.method, "notifications/tools/list_changed");
+    }
+    // Any notification of the API, with its params.
+    on_c.notify_all(
+        "notifications/message",
+        json!({"level": "info", "data": "from C"}),
+    );
+    let heard = tokio::time::timeout(Duration::from_secs(5), session_b.next_notification())
+        .await
+        .expect("C's notice reached B");
+    assert_eq!(heard.method, "notifications/message");
+    assert_eq!(heard.params["data"], "from C");
+    // A replica's own clients hear its notices once, not again from Redis.
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    let own = session_c.notifications();
+    let messages = own
+        .iter()
+        .filter(|n| n.method == "notifications/message")
+        .count();
+    assert_eq!(messages, 1, "{own:?}");
+    // Another deployment on the same Redis hears nothing.
+    let other = Redis::connect_with_prefix(&redis.url(), "elsewhere")
+        .await
+        .unwrap();
+    let elsewhere = sharing(&other);
+    let session_elsewhere = mcp_runtime::client::Client::connect(&elsewhere).await;
+    tokio::time::sleep(Duration::from_millis(200)).await;
+    on_a.notify_all("notifications/tools/list_changed", json!({}));
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    assert!(session_elsewhere.notifications().is_empty());
+}
+
+#[actix_web::test]
+async fn a_server_built_with_redis_keeps_its_tasks_there() {
+    let redis = RedisServer::start();
+    let shared = Redis::connect_with_prefix(&redis.url(), "built")
+        .await
+        .unwrap();
+    let (first, second) = (sharing(&shared), sharing(&shared));
+    let (a, b) = (start_with(first), start_with(second));
+    let task = Client::new(a.addr).start_task("tasks.required").await;
+    let done = Client::new(b.addr).until(&task, &["completed"]).await;
+    assert_eq!(done["result"]["content"][0]["text"], "done");
+    assert_eq!(shared.task_store().len().await.unwrap(), 1);
 }

@@ -1,0 +1,127 @@
+//! Notices between replicas: what one replica announces (list changes, resource updates, any
+//! [`Server::notify_all`](crate::Server::notify_all)) is published on Redis pub/sub, and every
+//! other replica delivers it to its own clients. At most once, as pub/sub is: a notice sent
+//! while a replica reconnects is lost to that replica (clients re-list on their next request
+//! anyway).
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use serde::{Deserialize, Serialize};
+use serde_json::Value;
+
+use super::Redis;
+
+/// Delivers a notice of another replica (`method`, `params`) to a server's own clients.
+pub(crate) type Sink = Arc<dyn Fn(&str, &Value) + Send + Sync>;
+
+#[derive(Serialize, Deserialize)]
+struct Notice<'a> {
+    origin: &'a str,
+    method: &'a str,
+    params: Value,
+}
+
+impl Redis {
+    /// Adds a server that hears the other replicas' notices.
+    pub(crate) fn add_sink(&self, sink: Sink) {
+        self.inner
+            .sinks
+            .write()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
+            .push(sink);
+    }
+
+    /// Publishes a notice for the other replicas (in the background: a notification is never
+    /// held up by Redis; outside a Tokio runtime it is not published).
+    pub(crate) fn publish(&self, method: &str, params: &Value) {
+        let notice = Notice {
+            origin: &self.inner.origin,
+            method,
+            params: params.clone(),
+        };
+        let Ok(payload) = serde_json::to_string(&notice) else {
+            return;
+        };
+        let Ok(runtime) = tokio::runtime::Handle::try_current() else {
+            return;
+        };
+        let mut connection = self.inner.connection.clone();
+        let channel = self.key("notices");
+        runtime.spawn(async move {
+            let sent: Result<i64, _> =
+                redis::AsyncCommands::publish(&mut connection, channel, payload).await;
+            if let Err(err) = sent {
+                tracing::debug!(%err, "a notice for the other replicas was not published");
+            }
+        });
+    }
+}
+
+/// Delivers the other replicas' notices to this process's servers, for as long as `redis`
+/// lives.
+pub(super) fn listen(redis: &Redis) {
+    let weak = Arc::downgrade(&redis.inner);
+    subscribe(
+        redis.inner.client.clone(),
+        redis.key("notices"),
+        move |payload| {
+            let Some(inner) = weak.upgrade() else {
+                return false;
+            };
+            if let Ok(notice) = serde_json::from_str::<Notice<'_>>(payload) {
+                if notice.origin != inner.origin {
+                    let sinks = inner
+                        .sinks
+                        .read()
+                        .unwrap_or_else(|poisoned| poisoned.into_inner())
+                        .clone();
+                    for sink in sinks {
+                        sink(notice.method, &notice.params);
+                    }
+                }
+            }
+            true
+        },
+    );
+}
+
+/// Subscribes to `channel` in a task of its own, calling `on` with every message until it
+/// returns `false`; reconnects (backing off up to 2 s) whenever Redis goes away.
+pub(crate) fn subscribe<F>(client: redis::Client, channel: String, mut on: F)
+where
+    F: FnMut(&str) -> bool + Send + 'static,
+{
+    tokio::spawn(async move {
+        let mut pause = Duration::from_millis(100);
+        loop {
+            match client.get_async_pubsub().await {
+                Ok(mut pubsub) => {
+                    if pubsub.subscribe(&channel).await.is_ok() {
+                        pause = Duration::from_millis(100);
+                        let mut messages = pubsub.on_message();
+                        while let Some(message) = next(&mut messages).await {
+                            if let Ok(payload) = message.get_payload::<String>() {
+                                if !on(&payload) {
+                                    return;
+                                }
+                            }
+                        }
+                    }
+                }
+                Err(err) => tracing::debug!(%channel, %err, "a subscription is reconnecting"),
+            }
+            // Nobody listens any more: stop trying.
+            if !on("") {
+                return;
+            }
+            tokio::time::sleep(pause).await;
+            pause = (pause * 2).min(Duration::from_secs(2));
+        }
+    });
+}
+
+/// The next item of a stream.
+async fn next<S: futures_core::Stream + Unpin>(stream: &mut S) -> Option<S::Item> {
+    std::future::poll_fn(|cx| std::pin::Pin::new(&mut *stream).poll_next(cx)).await
+}

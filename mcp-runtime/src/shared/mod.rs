@@ -1,0 +1,155 @@
+//! State shared by the replicas of a deployment, through Redis (feature `redis`): run several
+//! servers behind one load balancer, and any of them serves what another started.
+//!
+//! ```no_run
+//! # #[tokio::main(flavor = "current_thread")]
+//! # async fn main() -> Result<(), mcp_runtime::shared::ConnectError> {
+//! use mcp_runtime::shared::Redis;
+//!
+//! // `MCP_REDIS_URL` in every example; `Redis::connect(url)` in code of your own.
+//! let server = match Redis::from_env().await? {
+//!     Some(redis) => mcp_runtime::Server::builder().redis(&redis),
+//!     None => mcp_runtime::Server::builder(),
+//! }
+//! .build()
+//! .unwrap();
+//! # Ok(()) }
+//! ```
+//!
+//! What is shared so far:
+//!
+//! | what | how |
+//! |---|---|
+//! | tasks (MCP's tasks extension) | a [`RedisTaskStore`](crate::tasks::RedisTaskStore): a task started on one replica is read, answered and cancelled on any |
+//! | notifications | [`Server::notify_all`](crate::Server::notify_all) and [`Server::notify_resource_updated`](crate::Server::notify_resource_updated), and the list changes of run-time changes, reach the clients of every replica (sessions and `subscriptions/listen` streams) |
+//! | `requestState` | verified on every replica when they share `MCP_STATE_KEY` (or [`ServerBuilder::state_key`](crate::ServerBuilder::state_key)) |
+//!
+//! Not yet shared: the sessions of the handshake era (HTTP+SSE, stateful Streamable HTTP),
+//! which still need sticky routing to one replica.
+
+mod bus;
+
+use std::fmt;
+use std::sync::{Arc, RwLock};
+use std::time::Duration;
+
+use redis::aio::{ConnectionManager, ConnectionManagerConfig};
+
+pub(crate) use bus::{subscribe, Sink};
+
+/// A connection to the Redis a deployment shares: give it to
+/// [`ServerBuilder::redis`](crate::ServerBuilder::redis). Cheap to clone.
+#[derive(Clone)]
+pub struct Redis {
+    pub(crate) inner: Arc<RedisInner>,
+}
+
+pub(crate) struct RedisInner {
+    pub(crate) url: String,
+    pub(crate) prefix: String,
+    pub(crate) client: redis::Client,
+    pub(crate) connection: ConnectionManager,
+    /// This process, as the notices it publishes name it (it skips its own).
+    origin: String,
+    /// The servers of this process that hear the notices of the others.
+    sinks: RwLock<Vec<Sink>>,
+}
+
+impl fmt::Debug for Redis {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Redis")
+            .field("url", &self.inner.url)
+            .field("prefix", &self.inner.prefix)
+            .finish_non_exhaustive()
+    }
+}
+
+/// Redis could not be reached at start-up.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ConnectError {
+    message: String,
+}
+
+impl fmt::Display for ConnectError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.message)
+    }
+}
+
+impl std::error::Error for ConnectError {}
+
+impl Redis {
+    /// Connects to the Redis at `url` (`redis://host:port/db`), with keys under `mcp:`. Call
+    /// it within a Tokio runtime (it starts listening to the other replicas' notices).
+    ///
+    /// # Errors
+    ///
+    /// When Redis cannot be reached; the error names the URL.
+    pub async fn connect(url: &str) -> Result<Redis, ConnectError> {
+        Redis::connect_with_prefix(url, "mcp").await
+    }
+
+    /// Connects with keys (and channels) under `{prefix}:`: deployments sharing one Redis use
+    /// one prefix each, and see nothing of each other.
+    ///
+    /// # Errors
+    ///
+    /// When Redis cannot be reached; the error names the URL.
+    pub async fn connect_with_prefix(url: &str, prefix: &str) -> Result<Redis, ConnectError> {
+        let unreachable = |err: redis::RedisError| ConnectError {
+            message: format!("cannot reach Redis at {url}: {err}"),
+        };
+        let client = redis::Client::open(url).map_err(unreachable)?;
+        // Requests while Redis is away fail within about two seconds, never hang; the
+        // connection comes back by itself.
+        let config = ConnectionManagerConfig::new()
+            .set_connection_timeout(Some(Duration::from_secs(2)))
+            .set_response_timeout(Some(Duration::from_secs(2)))
+            .set_number_of_retries(2)
+            .set_max_delay(Duration::from_millis(500));
+        let connection = client
+            .get_connection_manager_with_config(config)
+            .await
+            .map_err(unreachable)?;
+        let redis = Redis {
+            inner: Arc::new(RedisInner {
+                url: url.to_owned(),
+                prefix: prefix.to_owned(),
+                client,
+                connection,
+                origin: crate::session::new_session_id(),
+                sinks: RwLock::default(),
+            }),
+        };
+        bus::listen(&redis);
+        Ok(redis)
+    }
+
+    /// Connects to the Redis that `MCP_REDIS_URL` names, if it names one: `Ok(None)` when it
+    /// is unset or empty.
+    ///
+    /// # Errors
+    ///
+    /// When it is set and Redis cannot be reached; the error names the URL.
+    pub async fn from_env() -> Result<Option<Redis>, ConnectError> {
+        match std::env::var("MCP_REDIS_URL") {
+            Ok(url) if !url.is_empty() => Redis::connect(&url).await.map(Some),
+            _ => Ok(None),
+        }
+    }
+
+    /// The URL it connects to.
+    pub fn url(&self) -> &str {
+        &self.inner.url
+    }
+
+    /// A task store on this connection (what [`ServerBuilder::redis`](crate::ServerBuilder::redis)
+    /// uses).
+    pub fn task_store(&self) -> crate::tasks::RedisTaskStore {
+        crate::tasks::RedisTaskStore::on(self)
+    }
+
+    pub(crate) fn key(&self, what: &str) -> String {
+        format!("{}:{what}", self.inner.prefix)
+    }
+}
