@@ -339,6 +339,21 @@ impl Server {
                 Server { inner }.deliver(method, params);
             }
         }));
+        #[cfg(feature = "http")]
+        {
+            let weak = Arc::downgrade(&self.inner);
+            redis.add_forward_sink(Arc::new(move |session: &str, body: Vec<u8>| {
+                if let Some(inner) = weak.upgrade() {
+                    crate::transport::sse::deliver_forwarded(&Server { inner }, session, body);
+                }
+            }));
+        }
+    }
+
+    /// The Redis this server shares with its replicas, if it does.
+    #[cfg(feature = "redis")]
+    pub(crate) fn redis(&self) -> Option<&crate::shared::Redis> {
+        self.inner.redis.as_ref()
     }
 
     pub(crate) fn tasks(&self) -> &Arc<crate::tasks::Tasks> {

@@ -65,6 +65,7 @@ pub(super) fn listen(redis: &Redis) {
     subscribe(
         redis.inner.client.clone(),
         redis.key("notices"),
+        None,
         move |payload| {
             let Some(inner) = weak.upgrade() else {
                 return false;
@@ -87,9 +88,14 @@ pub(super) fn listen(redis: &Redis) {
 }
 
 /// Subscribes to `channel` in a task of its own, calling `on` with every message until it
-/// returns `false`; reconnects (backing off up to 2 s) whenever Redis goes away.
-pub(crate) fn subscribe<F>(client: redis::Client, channel: String, mut on: F)
-where
+/// returns `false`; reconnects (backing off up to 2 s) whenever Redis goes away. `ready` hears
+/// when the first subscription is in place.
+pub(crate) fn subscribe<F>(
+    client: redis::Client,
+    channel: String,
+    mut ready: Option<tokio::sync::oneshot::Sender<()>>,
+    mut on: F,
+) where
     F: FnMut(&str) -> bool + Send + 'static,
 {
     tokio::spawn(async move {
@@ -98,6 +104,9 @@ where
             match client.get_async_pubsub().await {
                 Ok(mut pubsub) => {
                     if pubsub.subscribe(&channel).await.is_ok() {
+                        if let Some(ready) = ready.take() {
+                            let _ = ready.send(());
+                        }
                         pause = Duration::from_millis(100);
                         let mut messages = pubsub.on_message();
                         while let Some(message) = next(&mut messages).await {

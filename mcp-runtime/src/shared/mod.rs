@@ -24,10 +24,14 @@
 //! | notifications | [`Server::notify_all`](crate::Server::notify_all) and [`Server::notify_resource_updated`](crate::Server::notify_resource_updated), and the list changes of run-time changes, reach the clients of every replica (sessions and `subscriptions/listen` streams) |
 //! | `requestState` | verified on every replica when they share `MCP_STATE_KEY` (or [`ServerBuilder::state_key`](crate::ServerBuilder::state_key)) |
 //!
-//! Not yet shared: the sessions of the handshake era (HTTP+SSE, stateful Streamable HTTP),
-//! which still need sticky routing to one replica.
+//! | HTTP+SSE sessions | a POST that lands on another replica than the stream's is forwarded to it (and so is a client's answer to a request of the server) |
+//!
+//! Not yet shared: stateful Streamable HTTP sessions, which still need sticky routing to one
+//! replica.
 
 mod bus;
+#[cfg(feature = "http")]
+mod sse;
 
 use std::fmt;
 use std::sync::{Arc, RwLock};
@@ -36,6 +40,8 @@ use std::time::Duration;
 use redis::aio::{ConnectionManager, ConnectionManagerConfig};
 
 pub(crate) use bus::{subscribe, Sink};
+#[cfg(feature = "http")]
+pub(crate) use sse::{ForwardSink, Forwarded};
 
 /// A connection to the Redis a deployment shares: give it to
 /// [`ServerBuilder::redis`](crate::ServerBuilder::redis). Cheap to clone.
@@ -53,6 +59,9 @@ pub(crate) struct RedisInner {
     origin: String,
     /// The servers of this process that hear the notices of the others.
     sinks: RwLock<Vec<Sink>>,
+    /// What receives the POSTs other replicas forward to this one (HTTP+SSE).
+    #[cfg(feature = "http")]
+    forwards: RwLock<Vec<ForwardSink>>,
 }
 
 impl fmt::Debug for Redis {
@@ -119,9 +128,28 @@ impl Redis {
                 connection,
                 origin: crate::session::new_session_id(),
                 sinks: RwLock::default(),
+                #[cfg(feature = "http")]
+                forwards: RwLock::default(),
             }),
         };
         bus::listen(&redis);
+        #[cfg(feature = "http")]
+        {
+            // Sessions are claimed only once this replica hears what is forwarded to it.
+            let (ready, subscribed) = tokio::sync::oneshot::channel();
+            sse::listen(&redis, ready);
+            if tokio::time::timeout(Duration::from_secs(5), subscribed)
+                .await
+                .is_err()
+            {
+                return Err(ConnectError {
+                    message: format!(
+                        "cannot reach Redis at {url}: subscribing to this replica's channel \
+                         did not succeed within 5 s"
+                    ),
+                });
+            }
+        }
         Ok(redis)
     }
 

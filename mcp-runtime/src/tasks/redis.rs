@@ -300,7 +300,7 @@ impl RedisTaskStore {
     fn subscribe(&self) {
         let weak = Arc::downgrade(&self.inner);
         let client = self.inner.redis.inner.client.clone();
-        crate::shared::subscribe(client, self.key("tasks:events"), move |payload| {
+        crate::shared::subscribe(client, self.key("tasks:events"), None, move |payload| {
             let Some(inner) = weak.upgrade() else {
                 return false;
             };

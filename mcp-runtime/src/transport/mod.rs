@@ -8,7 +8,7 @@
 #[cfg(feature = "http")]
 pub(crate) mod http;
 #[cfg(feature = "http")]
-mod sse;
+pub(crate) mod sse;
 #[cfg(feature = "stdio")]
 mod stdio;
 #[cfg(feature = "http")]

@@ -193,7 +193,17 @@ async fn open_stream(app: SseApp, req: HttpRequest) -> HttpResponse {
         },
     );
     // `BearerAuth` (if any) verified this request: the session belongs to that identity.
-    let _ = session.bind_identity(request_identity(&req));
+    let identity = request_identity(&req);
+    let _ = session.bind_identity(identity.clone());
+    // Replicas sharing Redis: the others learn that this one holds the stream (before the
+    // client hears the endpoint, so that its first POST may land anywhere).
+    #[cfg(feature = "redis")]
+    if let Some(redis) = server.redis() {
+        let subject = identity.as_ref().map(|identity| identity.subject());
+        if let Err(unavailable) = redis.claim_sse(&id, subject).await {
+            return refused("text/plain; charset=utf-8", unavailable.0);
+        }
+    }
     server.sessions().insert(session, TRANSPORT);
     tracing::debug!(session = %id, "SSE session opened");
     let stream = SessionStream {
@@ -201,6 +211,8 @@ async fn open_stream(app: SseApp, req: HttpRequest) -> HttpResponse {
         _guard: SessionGuard {
             registry: Arc::clone(server.sessions()),
             id,
+            #[cfg(feature = "redis")]
+            redis: server.redis().cloned(),
         },
     };
     Sse::from_stream(stream)
@@ -240,6 +252,22 @@ async fn post_message(
             return plain(status, message);
         }
     };
+    // Replicas sharing Redis: a session another replica holds gets the POST from there.
+    #[cfg(feature = "redis")]
+    if let Some(redis) = app.server.redis() {
+        let id = query
+            .session_id
+            .as_ref()
+            .or(query.session_id_camel.as_ref());
+        if let Some(id) = id {
+            if !matches!(
+                app.server.sessions().lookup(TRANSPORT.name, id),
+                Lookup::Found(_)
+            ) {
+                return forward(redis, &req, id, &body).await;
+            }
+        }
+    }
     let session = match find_session(&app, &req, query) {
         Ok(session) => session,
         Err(response) => return *response,
@@ -286,6 +314,58 @@ fn find_session(
     Ok(session)
 }
 
+/// A POST for a session another replica holds: checked here (it must be a message), then
+/// forwarded there, `202` once it has it.
+#[cfg(feature = "redis")]
+async fn forward(
+    redis: &crate::shared::Redis,
+    req: &HttpRequest,
+    id: &str,
+    body: &[u8],
+) -> HttpResponse {
+    use crate::shared::Forwarded;
+    let text = match std::str::from_utf8(body) {
+        Ok(text) => text,
+        Err(_) => return plain(StatusCode::BAD_REQUEST, "the body is not UTF-8 JSON".into()),
+    };
+    if let Err(err) = crate::dispatch::Incoming::decode(body) {
+        return plain(StatusCode::BAD_REQUEST, err.to_string());
+    }
+    let identity = request_identity(req);
+    let subject = identity.as_ref().map(|identity| identity.subject());
+    match redis.forward_sse(id, subject, text).await {
+        Ok(Forwarded::Delivered) => plain(StatusCode::ACCEPTED, "Accepted".to_owned()),
+        Ok(Forwarded::Unknown) => plain(
+            StatusCode::NOT_FOUND,
+            format!("unknown session `{id}`: it has ended or never existed; open a new SSE stream"),
+        ),
+        Ok(Forwarded::Forbidden) => {
+            plain(StatusCode::FORBIDDEN, IdentityMismatch::MESSAGE.to_owned())
+        }
+        Err(unavailable) => refused("text/plain; charset=utf-8", unavailable.0),
+    }
+}
+
+/// Handles a POST another replica forwarded for a session of this one, as a POST of its own.
+#[cfg(feature = "redis")]
+pub(crate) fn deliver_forwarded(server: &Server, id: &str, body: Vec<u8>) {
+    let Lookup::Found(session) = server.sessions().lookup(TRANSPORT.name, id) else {
+        tracing::debug!(session = %id, "a forwarded POST found its session gone");
+        return;
+    };
+    let server = server.clone();
+    tokio::spawn(async move {
+        let reply = StreamReply(session.clone());
+        if let Err(Rejected::Undecodable(err)) =
+            serve_read(&server, &session, &body, reply, Eras::Legacy).await
+        {
+            if err.id.is_some() {
+                session.send_outbound(err.to_response().to_json());
+            }
+        }
+    });
+}
+
 /// Responses go on the session's stream, the only way HTTP+SSE has to the client.
 struct StreamReply(Session);
 
@@ -319,10 +399,16 @@ impl Stream for SessionStream {
 struct SessionGuard {
     registry: Arc<SessionRegistry>,
     id: String,
+    #[cfg(feature = "redis")]
+    redis: Option<crate::shared::Redis>,
 }
 
 impl Drop for SessionGuard {
     fn drop(&mut self) {
+        #[cfg(feature = "redis")]
+        if let Some(redis) = &self.redis {
+            redis.release_sse(&self.id);
+        }
         // The client went away: what it asked for can no longer be answered.
         if let Some(session) = self.registry.remove(&self.id) {
             session.cancel_all();

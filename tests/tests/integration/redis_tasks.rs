@@ -268,3 +268,100 @@ async fn a_server_built_with_redis_keeps_its_tasks_there() {
     assert_eq!(done["result"]["content"][0]["text"], "done");
     assert_eq!(shared.task_store().len().await.unwrap(), 1);
 }
+
+/// Asks the client's model, and answers with what it said.
+#[mcp_runtime::tool(name = "redis.ask_model")]
+async fn redis_ask_model(
+    ctx: mcp_runtime::Context,
+) -> Result<String, mcp_runtime::context::ClientRequestError> {
+    let request = mcp_runtime::context::SamplingRequest::new("the answer?", 10);
+    let answer = ctx.sample(request).await?;
+    Ok(format!("the model said {}", answer.text().unwrap_or("")))
+}
+
+#[actix_web::test]
+async fn an_sse_session_is_served_whichever_replica_its_posts_land_on() {
+    let redis = RedisServer::start();
+    let url = redis.url();
+    let mut replicas = Vec::new();
+    for _ in 0..3 {
+        let shared = Redis::connect_with_prefix(&url, "sse").await.unwrap();
+        let server = serving(&["redis.ask_model", "add"])
+            .redis(&shared)
+            .build()
+            .unwrap();
+        replicas.push(mcp_tests::support::TestServer::start(1, move || {
+            actix_web::App::new().service(server.sse_app())
+        }));
+    }
+    let (a, b, c) = (replicas[0].addr, replicas[1].addr, replicas[2].addr);
+    // The stream on A; every POST on B: the handshake and a call are answered on A's stream.
+    let mut client = mcp_tests::support::SseClient::connect(a, "/sse").await;
+    client.addr = b;
+    let init = client
+        .request(
+            "initialize",
+            json!({"protocolVersion": "2025-06-18", "capabilities": {"sampling": {}},
+                   "clientInfo": {"name": "spread", "version": "0"}}),
+        )
+        .await;
+    assert_eq!(init["result"]["protocolVersion"], "2025-06-18", "{init}");
+    client.notify("notifications/initialized").await;
+    let sum = client.call_tool("add", json!({"a": 2, "b": 3})).await;
+    assert_eq!(sum["content"][0]["text"], "5", "{sum}");
+
+    // A request of the server on A's stream, answered by a POST on C.
+    let call = client
+        .start_request(
+            "tools/call",
+            json!({"name": "redis.ask_model", "arguments": {}}),
+        )
+        .await;
+    let asked = client.receive().await;
+    assert_eq!(asked["method"], "sampling/createMessage", "{asked}");
+    client.addr = c;
+    client
+        .send(&json!({"jsonrpc": "2.0", "id": asked["id"], "result": {
+            "role": "assistant", "content": {"type": "text", "text": "42"}, "model": "m"}}))
+        .await;
+    let answered = client.receive().await;
+    assert_eq!(answered["id"], call, "{answered}");
+    assert_eq!(
+        answered["result"]["content"][0]["text"],
+        "the model said 42"
+    );
+
+    // Not a message: refused on the replica it landed on. No such session: 404 anywhere.
+    let endpoint = client.endpoint.clone();
+    let garbage =
+        mcp_tests::support::request(c, "POST", &endpoint, Some("application/json"), b"{").await;
+    assert_eq!(garbage.status, 400, "{garbage:?}");
+    let unknown = mcp_tests::support::post_json(
+        c,
+        "/messages/?session_id=nope",
+        &json!({
+        "jsonrpc": "2.0", "method": "notifications/initialized"}),
+    )
+    .await;
+    assert_eq!(unknown.status, 404, "{unknown:?}");
+    // The stream ends: its session is gone on every replica.
+    drop(client);
+    let deadline = Instant::now() + Duration::from_secs(10);
+    loop {
+        let late = mcp_tests::support::post_json(
+            b,
+            &endpoint,
+            &json!({
+            "jsonrpc": "2.0", "method": "notifications/initialized"}),
+        )
+        .await;
+        if late.status == 404 {
+            break;
+        }
+        assert!(
+            Instant::now() < deadline,
+            "the session outlived its stream: {late:?}"
+        );
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+}
