@@ -2,7 +2,7 @@
 # The whole test suite: what `.ci/run` runs and what a developer runs before pushing.
 #
 # 1. installs the pinned real MCP clients (Inspector CLI from npm, Python SDK 1.x and 2.x), and
-#    Debian's redis-server when missing (the shared-state tests start their own instances);
+#    Debian's redis-server and nginx when missing (the shared-state tests start their own);
 # 2. checks formatting, lints (warnings are errors), the API docs, and the runtime built without
 #    its HTTP transports;
 # 3. runs doctests, then every unit, socket, compile-fail and end-to-end test.
@@ -14,14 +14,18 @@ step() { printf '\n==> %s\n' "$*"; }
 step "installing the pinned MCP clients used by the end-to-end tests"
 scripts/setup-e2e.sh
 
-# The shared-state tests start their own redis-server (Debian's package) on free loopback
-# ports; nothing is started here.
-if ! command -v redis-server >/dev/null; then
-    step "installing redis-server (Debian package) for the shared-state tests"
+# The shared-state tests start their own redis-server and nginx (Debian's packages) on free
+# loopback ports; nothing is started here.
+missing=()
+command -v redis-server >/dev/null || missing+=(redis-server)
+command -v nginx >/dev/null || [ -x /usr/sbin/nginx ] || missing+=(nginx-light)
+if [ ${#missing[@]} -gt 0 ]; then
+    step "installing ${missing[*]} (Debian packages) for the shared-state tests"
     as_root() { if [ "$(id -u)" -eq 0 ]; then "$@"; else sudo "$@"; fi; }
     as_root env DEBIAN_FRONTEND=noninteractive apt-get update -q
-    as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -q redis-server
+    as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -q "${missing[@]}"
 fi
+export PATH="$PATH:/usr/sbin"
 
 step "cargo fmt --check"
 cargo fmt --all -- --check

@@ -502,3 +502,66 @@ impl RedisServer {
         self.run();
     }
 }
+
+/// nginx (Debian's package, which `scripts/test.sh` installs when missing) in front of
+/// `upstreams` with the shipped `deploy/nginx.conf.template` (round-robin, no sticky routing),
+/// on a free loopback port; stopped by its pid when dropped.
+pub struct Nginx {
+    pub port: u16,
+    _child: ChildGuard,
+    _dir: PathBuf,
+}
+
+impl Nginx {
+    pub fn start(upstreams: &[u16]) -> Nginx {
+        let port = free_port();
+        let dir = temp_path("nginx");
+        std::fs::create_dir_all(&dir).expect("a temporary directory for nginx");
+        let template = std::fs::read_to_string(workspace_root().join("deploy/nginx.conf.template"))
+            .expect("deploy/nginx.conf.template");
+        let servers: String = upstreams
+            .iter()
+            .map(|upstream| format!("        server 127.0.0.1:{upstream};\n"))
+            .collect();
+        let config = template
+            .replace("@LISTEN@", &format!("127.0.0.1:{port}"))
+            .replace("@PREFIX@", &dir.to_string_lossy())
+            .replace("@UPSTREAMS@\n", &servers);
+        let path = dir.join("nginx.conf");
+        std::fs::write(&path, config).expect("write nginx.conf");
+        let mut command = Command::new("nginx");
+        command
+            .arg("-c")
+            .arg(&path)
+            .arg("-p")
+            .arg(&dir)
+            .arg("-e")
+            .arg(dir.join("error.log"))
+            .stdout(Stdio::null())
+            .stderr(Stdio::null());
+        if Command::new("nginx")
+            .arg("-v")
+            .stderr(Stdio::null())
+            .status()
+            .is_err()
+        {
+            panic!("nginx is missing: run scripts/test.sh, which installs it");
+        }
+        // In a process group of its own: stopping it stops its worker too.
+        let child = ChildGuard::spawn(&mut command, true);
+        let deadline = Instant::now() + Duration::from_secs(10);
+        while TcpStream::connect(("127.0.0.1", port)).is_err() {
+            assert!(Instant::now() < deadline, "nginx did not listen on {port}");
+            sleep(Duration::from_millis(20));
+        }
+        Nginx {
+            port,
+            _child: child,
+            _dir: dir,
+        }
+    }
+
+    pub fn url(&self, path: &str) -> String {
+        format!("http://127.0.0.1:{}{path}", self.port)
+    }
+}

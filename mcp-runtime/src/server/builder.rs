@@ -218,12 +218,18 @@ impl ServerBuilder {
     }
 
     /// Shares state with the other replicas of a deployment through `redis` (feature
-    /// `redis`; see [`shared`](crate::shared)): tasks live in it, and notifications raised on
-    /// any replica reach every replica's clients.
+    /// `redis`; see [`shared`](crate::shared)): tasks live in it, notifications raised on any
+    /// replica reach every replica's clients, HTTP+SSE sessions are served whichever replica a
+    /// POST lands on, and `requestState` is signed with the deployment's key (call
+    /// [`state_key`](Self::state_key) after this to choose another).
     #[cfg(feature = "redis")]
     pub fn redis(mut self, redis: &crate::shared::Redis) -> Self {
         self.task_store = Some(StoreHandle(Arc::new(redis.task_store())));
         self.redis = Some(redis.clone());
+        // One `requestState` key for the deployment, unless `MCP_STATE_KEY` names one.
+        if std::env::var("MCP_STATE_KEY").map_or(true, |secret| secret.is_empty()) {
+            self.settings.state_key = StateKey::new(&redis.inner.state_secret);
+        }
         self
     }
 

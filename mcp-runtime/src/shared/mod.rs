@@ -22,7 +22,7 @@
 //! |---|---|
 //! | tasks (MCP's tasks extension) | a [`RedisTaskStore`](crate::tasks::RedisTaskStore): a task started on one replica is read, answered and cancelled on any |
 //! | notifications | [`Server::notify_all`](crate::Server::notify_all) and [`Server::notify_resource_updated`](crate::Server::notify_resource_updated), and the list changes of run-time changes, reach the clients of every replica (sessions and `subscriptions/listen` streams) |
-//! | `requestState` | verified on every replica when they share `MCP_STATE_KEY` (or [`ServerBuilder::state_key`](crate::ServerBuilder::state_key)) |
+//! | `requestState` | signed with one key for the whole deployment (made by the first replica, kept in Redis), so it verifies on every replica; `MCP_STATE_KEY` still wins when set |
 //!
 //! | HTTP+SSE sessions | a POST that lands on another replica than the stream's is forwarded to it (and so is a client's answer to a request of the server) |
 //!
@@ -59,6 +59,9 @@ pub(crate) struct RedisInner {
     origin: String,
     /// The servers of this process that hear the notices of the others.
     sinks: RwLock<Vec<Sink>>,
+    /// The secret every replica signs `requestState` with: made by the first replica to
+    /// connect, read by the others.
+    pub(crate) state_secret: String,
     /// What receives the POSTs other replicas forward to this one (HTTP+SSE).
     #[cfg(feature = "http")]
     forwards: RwLock<Vec<ForwardSink>>,
@@ -116,8 +119,11 @@ impl Redis {
             .set_response_timeout(Some(Duration::from_secs(2)))
             .set_number_of_retries(2)
             .set_max_delay(Duration::from_millis(500));
-        let connection = client
+        let mut connection = client
             .get_connection_manager_with_config(config)
+            .await
+            .map_err(unreachable)?;
+        let state_secret = shared_secret(&mut connection, &format!("{prefix}:state-key"))
             .await
             .map_err(unreachable)?;
         let redis = Redis {
@@ -127,6 +133,7 @@ impl Redis {
                 client,
                 connection,
                 origin: crate::session::new_session_id(),
+                state_secret,
                 sinks: RwLock::default(),
                 #[cfg(feature = "http")]
                 forwards: RwLock::default(),
@@ -180,4 +187,16 @@ impl Redis {
     pub(crate) fn key(&self, what: &str) -> String {
         format!("{}:{what}", self.inner.prefix)
     }
+}
+
+/// The deployment's secret under `key`: this replica's fresh one if it is the first (kept for
+/// good), else the one the first replica wrote.
+async fn shared_secret(
+    connection: &mut ConnectionManager,
+    key: &str,
+) -> Result<String, redis::RedisError> {
+    use redis::AsyncCommands;
+    let fresh = crate::session::new_session_id() + &crate::session::new_session_id();
+    let _: bool = connection.set_nx(key, &fresh).await?;
+    connection.get(key).await
 }
