@@ -128,3 +128,36 @@ async fn an_sse_session_works_through_nginx_round_robin() {
         assert!(text.contains(&format!("answer {round}")), "{answered}");
     }
 }
+
+/// The Python SDK 1.x over HTTP+SSE through nginx, twenty sessions at once, each with progress
+/// and a sampling request answered by its own callback (tests/e2e/replica_clients.py).
+#[test]
+fn python_sdk_sessions_over_sse_through_nginx_round_robin() {
+    let deployment = Deployment::start();
+    let url = deployment.nginx.url("/sse");
+    let mut command = std::process::Command::new(mcp_tests::e2e::sdk_python(1));
+    command
+        .current_dir(e2e_dir())
+        .env("PYTHONDONTWRITEBYTECODE", "1")
+        .env("PYTHONUNBUFFERED", "1")
+        .env("NO_PROXY", "127.0.0.1,localhost")
+        .env("no_proxy", "127.0.0.1,localhost")
+        .args([
+            "replica_clients.py",
+            "--url",
+            &url,
+            "--sessions",
+            "20",
+            "--rounds",
+            "2",
+        ])
+        .args(["--deadline", "90"]);
+    let output = run(&mut command, Duration::from_secs(120));
+    assert!(
+        output.status.success() && output.stdout.starts_with("OK "),
+        "replica_clients.py through nginx failed:\n{}\n--- replicas ---\n{}",
+        output.describe(),
+        deployment.logs()
+    );
+    print!("{}", output.stdout);
+}
