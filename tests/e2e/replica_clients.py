@@ -87,7 +87,9 @@ async def main_async(args: argparse.Namespace) -> int:
     async def run(index: int) -> None:
         nonlocal total
         try:
-            total += await one_session(args.url, index, args.rounds, args.timeout)
+            # Awaited first: `total += await ..` would read the count before waiting.
+            made = await one_session(args.url, index, args.rounds, args.timeout)
+            total += made
         except Exception as err:  # noqa: BLE001 - every failure is reported, with its session
             detail = err
             while isinstance(detail, BaseExceptionGroup) and len(detail.exceptions) == 1:
