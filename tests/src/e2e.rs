@@ -286,6 +286,11 @@ impl Server {
         self.child.id()
     }
 
+    /// Kills the server at once (SIGKILL), as a crash would.
+    pub fn kill(&mut self) {
+        self.child.stop();
+    }
+
     /// Waits up to `timeout` for the server to exit by itself; its status, if it did.
     pub fn wait_for_exit(&mut self, timeout: Duration) -> Option<ExitStatus> {
         let deadline = Instant::now() + timeout;

@@ -28,6 +28,11 @@
 //!
 //! Not yet shared: stateful Streamable HTTP sessions, which still need sticky routing to one
 //! replica.
+//!
+//! Run Redis with persistence (`appendonly yes`) in production: a Redis that restarts empty
+//! loses the deployment's `requestState` key (replicas running keep theirs, replicas started
+//! after would make another), its tasks and its HTTP+SSE session records (those clients open
+//! new streams). Setting `MCP_STATE_KEY` on every replica avoids the first.
 
 mod bus;
 #[cfg(feature = "http")]

@@ -13,7 +13,7 @@ use serde_json::json;
 struct Deployment {
     nginx: Nginx,
     replicas: Vec<Server>,
-    _redis: RedisServer,
+    redis: RedisServer,
 }
 
 impl Deployment {
@@ -27,7 +27,7 @@ impl Deployment {
         Deployment {
             nginx: Nginx::start(&ports),
             replicas,
-            _redis: redis,
+            redis,
         }
     }
 
@@ -160,4 +160,53 @@ fn python_sdk_sessions_over_sse_through_nginx_round_robin() {
         deployment.logs()
     );
     print!("{}", output.stdout);
+}
+
+/// A new SSE session through nginx: initialized, and a call answered (`false`, not a panic,
+/// when any step is refused).
+async fn fresh_session_works(addr: std::net::SocketAddr) -> bool {
+    let attempt = tokio::spawn(async move {
+        let mut client = SseClient::initialized(addr, "/sse").await;
+        let result = client.call_tool("test_simple_text", json!({})).await;
+        result["content"][0]["text"].is_string()
+    });
+    matches!(
+        tokio::time::timeout(Duration::from_secs(5), attempt).await,
+        Ok(Ok(true))
+    )
+}
+
+#[actix_web::test]
+async fn a_replica_dying_and_redis_restarting_leave_new_sessions_working() {
+    let mut deployment = Deployment::start();
+    let addr = ([127, 0, 0, 1], deployment.nginx.port).into();
+    for _ in 0..3 {
+        assert!(fresh_session_works(addr).await);
+    }
+    // A replica crashes: its streams end; new sessions go to the others.
+    deployment.replicas[0].kill();
+    for round in 0..6 {
+        assert!(
+            fresh_session_works(addr).await,
+            "round {round} after the crash"
+        );
+    }
+    // Redis restarts (empty): requests that need it fail for a moment, then it all resumes
+    // without restarting anything.
+    deployment.redis.restart();
+    let deadline = std::time::Instant::now() + Duration::from_secs(20);
+    while !fresh_session_works(addr).await {
+        assert!(
+            std::time::Instant::now() < deadline,
+            "no new session after Redis restarted:\n{}",
+            deployment.logs()
+        );
+        tokio::time::sleep(Duration::from_millis(200)).await;
+    }
+    for round in 0..6 {
+        assert!(
+            fresh_session_works(addr).await,
+            "round {round} after Redis restarted"
+        );
+    }
 }
