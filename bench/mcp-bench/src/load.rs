@@ -14,6 +14,8 @@ use crate::stats::{self, Latency, Memory};
 #[derive(Debug, Clone)]
 pub struct LoadConfig {
     pub target: Target,
+    /// HTTP+SSE: where the POSTs go when not to `target` (another replica sharing its state).
+    pub post_addr: Option<std::net::SocketAddr>,
     pub transport: Transport,
     /// Sessions opened and initialized before the load starts.
     pub sessions: usize,
@@ -99,9 +101,11 @@ impl XorShift {
 pub async fn run_load(config: LoadConfig) -> Result<LoadReport, String> {
     let setup_start = Instant::now();
     let target = &config.target;
+    // Where POSTs go: the target itself, or (HTTP+SSE) another replica of it.
+    let post_addr = config.post_addr.unwrap_or(target.addr);
     let mut sessions = Vec::with_capacity(config.sessions);
     for _ in 0..config.sessions {
-        let mut conn = Conn::open(target.addr).await?;
+        let mut conn = Conn::open(post_addr).await?;
         let session = Session::open_checking(
             target,
             config.transport,
@@ -112,7 +116,7 @@ pub async fn run_load(config: LoadConfig) -> Result<LoadReport, String> {
         .await?;
         let mut conns = vec![conn];
         for _ in 1..config.concurrency {
-            conns.push(Conn::open(target.addr).await?);
+            conns.push(Conn::open(post_addr).await?);
         }
         sessions.push((Arc::new(session), conns));
     }
@@ -138,7 +142,7 @@ pub async fn run_load(config: LoadConfig) -> Result<LoadReport, String> {
                 .wrapping_add(1442695040888963407);
             let session = Arc::clone(session);
             let calls_left = Arc::clone(&calls_left);
-            let addr = target.addr;
+            let addr = post_addr;
             let timeout = config.timeout;
             let mut rng = XorShift(seed | 1);
             workers.push(tokio::spawn(async move {

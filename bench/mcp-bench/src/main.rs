@@ -26,6 +26,7 @@ calls/s, latency percentiles, errors, and the server's CPU per call and memory (
     --duration SECS    measured window                            [default: 5]
     --warmup SECS      unmeasured calls first                     [default: 1]
     --calls M          make exactly M calls instead (no warm-up)
+    --post-url URL     sse: POST to this replica instead (the stream stays on --url)
     --server-info required|optional   modern: must every result carry _meta serverInfo
                        (a SHOULD of 2026-07-28; when optional, checked where present)
                                                                   [default: required]
@@ -140,8 +141,13 @@ fn run(args: Vec<String>) -> Result<bool, String> {
                     .get("transport")
                     .ok_or("--transport is required (sse, streamable, stateless or modern)")?,
             )?;
+            let post_addr = match args.values.get("post-url") {
+                Some(url) => Some(Target::parse(url)?.addr),
+                None => None,
+            };
             let config = LoadConfig {
                 target,
+                post_addr,
                 transport,
                 sessions: args.get("sessions", 1usize)?.clamp(1, 10_000),
                 concurrency: args.get("concurrency", 1usize)?.clamp(1, 10_000),

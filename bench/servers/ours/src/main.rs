@@ -9,7 +9,8 @@
 //! serves both eras on one endpoint, and a request whose `_meta` names 2026-07-28 runs
 //! statelessly, without a session. For comparison (not what `bench/run.sh` measures):
 //! `--stateless on` adds `.stateless(true)`, and `--eras modern` builds a server of the modern
-//! era only (`ServerBuilder::eras(Eras::Modern)`).
+//! era only (`ServerBuilder::eras(Eras::Modern)`). `--redis URL` makes it a replica sharing
+//! state through that Redis (`ServerBuilder::redis`), for `bench/replicas.sh`.
 
 use mcp_runtime::tool;
 
@@ -40,7 +41,16 @@ async fn main() -> std::io::Result<()> {
         Some("legacy") => mcp_runtime::Eras::Legacy,
         _ => mcp_runtime::Eras::Both,
     };
-    let server = mcp_runtime::Server::builder()
+    let builder = match arg("--redis") {
+        Some(url) => {
+            let redis = mcp_runtime::shared::Redis::connect(&url)
+                .await
+                .unwrap_or_else(|err| panic!("{err}"));
+            mcp_runtime::Server::builder().redis(&redis)
+        }
+        None => mcp_runtime::Server::builder(),
+    };
+    let server = builder
         .name("bench-ours")
         .eras(eras)
         // The default cap (10,000 open sessions, then 503) is a policy, not a cost: the idle
