@@ -342,10 +342,20 @@ impl Server {
         #[cfg(feature = "http")]
         {
             let weak = Arc::downgrade(&self.inner);
-            redis.add_forward_sink(Arc::new(move |session: &str, body: Vec<u8>| {
-                if let Some(inner) = weak.upgrade() {
-                    crate::transport::sse::deliver_forwarded(&Server { inner }, session, body);
-                }
+            redis.set_forward_sink(Arc::new(move |session, identity, body| {
+                let weak = weak.clone();
+                Box::pin(async move {
+                    match weak.upgrade() {
+                        Some(inner) => {
+                            let server = Server { inner };
+                            crate::transport::sse::deliver_forwarded(
+                                &server, &session, identity, body,
+                            )
+                            .await
+                        }
+                        None => crate::shared::Forwarded::Unknown,
+                    }
+                })
             }));
         }
     }

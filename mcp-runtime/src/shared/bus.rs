@@ -43,12 +43,9 @@ impl Redis {
         let Ok(payload) = serde_json::to_string(&notice) else {
             return;
         };
-        let Ok(runtime) = tokio::runtime::Handle::try_current() else {
-            return;
-        };
         let mut connection = self.inner.connection.clone();
         let channel = self.key("notices");
-        runtime.spawn(async move {
+        self.inner.runtime.spawn(async move {
             let sent: Result<i64, _> =
                 redis::AsyncCommands::publish(&mut connection, channel, payload).await;
             if let Err(err) = sent {
@@ -63,6 +60,7 @@ impl Redis {
 pub(super) fn listen(redis: &Redis) {
     let weak = Arc::downgrade(&redis.inner);
     subscribe(
+        &redis.inner.runtime,
         redis.inner.client.clone(),
         redis.key("notices"),
         None,
@@ -91,6 +89,7 @@ pub(super) fn listen(redis: &Redis) {
 /// returns `false`; reconnects (backing off up to 2 s) whenever Redis goes away. `ready` hears
 /// when the first subscription is in place.
 pub(crate) fn subscribe<F>(
+    runtime: &tokio::runtime::Handle,
     client: redis::Client,
     channel: String,
     mut ready: Option<tokio::sync::oneshot::Sender<()>>,
@@ -98,7 +97,7 @@ pub(crate) fn subscribe<F>(
 ) where
     F: FnMut(&str) -> bool + Send + 'static,
 {
-    tokio::spawn(async move {
+    runtime.spawn(async move {
         let mut pause = Duration::from_millis(100);
         loop {
             match client.get_async_pubsub().await {

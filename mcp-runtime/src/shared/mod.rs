@@ -23,7 +23,6 @@
 //! | tasks (MCP's tasks extension) | a [`RedisTaskStore`](crate::tasks::RedisTaskStore): a task started on one replica is read, answered and cancelled on any |
 //! | notifications | [`Server::notify_all`](crate::Server::notify_all) and [`Server::notify_resource_updated`](crate::Server::notify_resource_updated), and the list changes of run-time changes, reach the clients of every replica (sessions and `subscriptions/listen` streams) |
 //! | `requestState` | signed with one key for the whole deployment (made by the first replica, kept in Redis), so it verifies on every replica; `MCP_STATE_KEY` still wins when set |
-//!
 //! | HTTP+SSE sessions | a POST that lands on another replica than the stream's is forwarded to it (and so is a client's answer to a request of the server) |
 //!
 //! Not yet shared: stateful Streamable HTTP sessions, which still need sticky routing to one
@@ -67,9 +66,14 @@ pub(crate) struct RedisInner {
     /// The secret every replica signs `requestState` with: made by the first replica to
     /// connect, read by the others.
     pub(crate) state_secret: String,
-    /// What receives the POSTs other replicas forward to this one (HTTP+SSE).
+    /// What handles the POSTs other replicas forward to this one (HTTP+SSE).
     #[cfg(feature = "http")]
-    forwards: RwLock<Vec<ForwardSink>>,
+    forward_sink: std::sync::Mutex<Option<ForwardSink>>,
+    /// This replica's forwards waiting for the owner's answer.
+    #[cfg(feature = "http")]
+    awaiting: sse::Awaiting,
+    /// The runtime it was connected in, where everything it runs in the background goes.
+    pub(crate) runtime: tokio::runtime::Handle,
 }
 
 impl fmt::Debug for Redis {
@@ -141,7 +145,10 @@ impl Redis {
                 state_secret,
                 sinks: RwLock::default(),
                 #[cfg(feature = "http")]
-                forwards: RwLock::default(),
+                forward_sink: std::sync::Mutex::default(),
+                #[cfg(feature = "http")]
+                awaiting: sse::Awaiting::default(),
+                runtime: tokio::runtime::Handle::current(),
             }),
         };
         bus::listen(&redis);

@@ -7,26 +7,43 @@
 //! | key / channel (under the prefix) | holds |
 //! |---|---|
 //! | `sse:{id}` | the session's owner (a replica) and identity, while its stream is open (24 h at most) |
-//! | channel `replica:{owner}` | the POSTs forwarded to the owner |
+//! | channel `replica:{origin}` | what other replicas forward to this one, and their answers |
 //!
-//! A forward is acknowledged only once the owner received it (pub/sub counts the receivers):
-//! a POST for a session whose replica is gone gets 404, like an unknown session, never a `202`
-//! for a message nobody will read.
+//! A forward is answered by the owner itself, once it has taken the message (or found the
+//! session gone, or of another identity): the POST gets `202` only then, `404` for a session no
+//! replica holds, `403` for another identity's, and `503` (retry) when the owner does not
+//! answer in time. Forwards are handled in the order they arrive, one after the other (each
+//! request still runs on its own once it has to wait).
 
-use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
+use foldhash::HashMap as FastMap;
 use redis::AsyncCommands;
 use serde::{Deserialize, Serialize};
+use serde_json::Value;
+use tokio::sync::{mpsc, oneshot};
 
 use super::Redis;
+use crate::session::Identity;
 
-/// How long a session's record lives at most (a stream open longer is renewed by nothing: a
-/// forward then finds no owner, and the client opens a new stream).
+/// How long a session's record lives at most.
 const SESSION_TTL: Duration = Duration::from_secs(24 * 3600);
 
-/// Delivers a POST forwarded by another replica (session id, body) to a session of this one.
-pub(crate) type ForwardSink = Arc<dyn Fn(&str, Vec<u8>) + Send + Sync>;
+/// How long a forwarding replica waits for the owner's answer before answering `503`.
+const ANSWER_WITHIN: Duration = Duration::from_secs(3);
+
+/// How many forwards may wait to be handled on a replica; beyond, new ones are refused (`503`).
+const QUEUE: usize = 1024;
+
+/// Handles a POST another replica forwarded (session id, the POST's identity, body): what
+/// became of it.
+pub(crate) type ForwardSink = Arc<
+    dyn Fn(String, Option<Identity>, Vec<u8>) -> futures_core::future::BoxFuture<'static, Forwarded>
+        + Send
+        + Sync,
+>;
 
 #[derive(Serialize, Deserialize)]
 struct Record {
@@ -34,14 +51,34 @@ struct Record {
     subject: Option<String>,
 }
 
+/// An identity, as it travels between replicas.
 #[derive(Serialize, Deserialize)]
-struct Forward {
-    session: String,
-    body: String,
+struct WireIdentity {
+    subject: String,
+    scopes: Vec<String>,
+    claims: Value,
+}
+
+/// What travels on a replica's channel.
+#[derive(Serialize, Deserialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+enum Message {
+    /// A POST for a session of the receiving replica.
+    Forward {
+        session: String,
+        identity: Option<WireIdentity>,
+        body: String,
+        /// Where to answer, and under which number.
+        reply_to: String,
+        nonce: u64,
+    },
+    /// What became of a forward of the receiving replica.
+    Answer { nonce: u64, outcome: Forwarded },
 }
 
 /// What became of a POST for a session of another replica.
-#[derive(Debug, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "outcome", content = "message", rename_all = "snake_case")]
 pub(crate) enum Forwarded {
     /// The owner has it.
     Delivered,
@@ -49,11 +86,28 @@ pub(crate) enum Forwarded {
     Unknown,
     /// It belongs to another identity.
     Forbidden,
+    /// The owner refused it, saying why (a batch its session does not take).
+    Refused(String),
 }
 
-/// Redis could not be reached for a shared operation: what to answer `503` with.
+/// Redis could not be reached, or the owner did not answer: what to answer `503` with.
 #[derive(Debug)]
 pub(crate) struct Unavailable(pub String);
+
+/// The forwards of this replica waiting for their answer, by number.
+#[derive(Default)]
+pub(crate) struct Awaiting {
+    next: AtomicU64,
+    waiting: Mutex<FastMap<u64, oneshot::Sender<Forwarded>>>,
+}
+
+impl Awaiting {
+    fn lock(&self) -> std::sync::MutexGuard<'_, FastMap<u64, oneshot::Sender<Forwarded>>> {
+        self.waiting
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
+    }
+}
 
 impl Redis {
     fn unavailable(&self, err: &redis::RedisError) -> Unavailable {
@@ -81,21 +135,19 @@ impl Redis {
 
     /// Forgets the session `id` (its stream ended), in the background.
     pub(crate) fn release_sse(&self, id: &str) {
-        let Ok(runtime) = tokio::runtime::Handle::try_current() else {
-            return;
-        };
         let mut connection = self.inner.connection.clone();
         let key = self.key(&format!("sse:{id}"));
-        runtime.spawn(async move {
+        self.inner.runtime.spawn(async move {
             let _: Result<(), _> = connection.del(key).await;
         });
     }
 
-    /// Forwards a POST for the session `id` to the replica that holds it.
+    /// Forwards a POST for the session `id` to the replica that holds it, and waits for what
+    /// that replica made of it.
     pub(crate) async fn forward_sse(
         &self,
         id: &str,
-        subject: Option<&str>,
+        identity: Option<&Identity>,
         body: &str,
     ) -> Result<Forwarded, Unavailable> {
         let mut connection = self.inner.connection.clone();
@@ -108,40 +160,104 @@ impl Redis {
         else {
             return Ok(Forwarded::Unknown);
         };
-        if record.subject.as_deref() != subject {
+        // An early answer for a foreign identity; the owner checks the identity it bound too.
+        let subject = identity.map(Identity::subject);
+        if record.subject.is_some() && record.subject.as_deref() != subject {
             return Ok(Forwarded::Forbidden);
         }
-        let forward = Forward {
-            session: id.to_owned(),
-            body: body.to_owned(),
-        };
-        let payload = serde_json::to_string(&forward).expect("a forward serializes");
-        let receivers: i64 = connection
-            .publish(self.key(&format!("replica:{}", record.owner)), payload)
-            .await
-            .map_err(|err| self.unavailable(&err))?;
-        if receivers == 0 {
-            // Its replica is gone (or reconnecting to Redis: the record stays, for the next POST).
+        if record.owner == self.inner.origin {
+            // Ours, yet not found here: it ended, and its record is going.
             return Ok(Forwarded::Unknown);
         }
-        Ok(Forwarded::Delivered)
+        let awaiting = &self.inner.awaiting;
+        let nonce = awaiting.next.fetch_add(1, Ordering::Relaxed);
+        let (answer, answered) = oneshot::channel();
+        awaiting.lock().insert(nonce, answer);
+        let forward = Message::Forward {
+            session: id.to_owned(),
+            identity: identity.map(|identity| WireIdentity {
+                subject: identity.subject().to_owned(),
+                scopes: identity.scopes().to_vec(),
+                claims: identity.claims().clone(),
+            }),
+            body: body.to_owned(),
+            reply_to: self.inner.origin.clone(),
+            nonce,
+        };
+        let payload = serde_json::to_string(&forward).expect("a forward serializes");
+        let published: Result<i64, _> = connection
+            .publish(self.key(&format!("replica:{}", record.owner)), payload)
+            .await;
+        let outcome = match published {
+            Err(err) => Err(self.unavailable(&err)),
+            // Nobody listens on the owner's channel: it is gone (or reconnecting to Redis).
+            Ok(0) => Ok(Forwarded::Unknown),
+            Ok(_) => match tokio::time::timeout(ANSWER_WITHIN, answered).await {
+                Ok(Ok(outcome)) => Ok(outcome),
+                _ => Err(Unavailable(format!(
+                    "the replica holding session `{id}` did not answer within {ANSWER_WITHIN:?}: \
+                     try again"
+                ))),
+            },
+        };
+        awaiting.lock().remove(&nonce);
+        outcome
     }
 
-    /// Adds what receives the POSTs other replicas forward to this one.
-    pub(crate) fn add_forward_sink(&self, sink: ForwardSink) {
-        self.inner
-            .forwards
-            .write()
-            .unwrap_or_else(|poisoned| poisoned.into_inner())
-            .push(sink);
+    /// Sets what handles the POSTs other replicas forward to this one (one server per
+    /// process serves HTTP+SSE through a Redis; a later one replaces it).
+    pub(crate) fn set_forward_sink(&self, sink: ForwardSink) {
+        *self
+            .inner
+            .forward_sink
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner()) = Some(sink);
+    }
+
+    async fn answer(&self, reply_to: &str, nonce: u64, outcome: Forwarded) {
+        let answer = Message::Answer { nonce, outcome };
+        let payload = serde_json::to_string(&answer).expect("an answer serializes");
+        let mut connection = self.inner.connection.clone();
+        let sent: Result<i64, _> = connection
+            .publish(self.key(&format!("replica:{reply_to}")), payload)
+            .await;
+        if let Err(err) = sent {
+            tracing::debug!(%err, "the answer to a forwarded POST was not published");
+        }
     }
 }
 
-/// Receives the POSTs forwarded to this replica, for as long as `redis` lives.
-pub(super) fn listen(redis: &Redis, ready: tokio::sync::oneshot::Sender<()>) {
+/// Receives what is sent to this replica, for as long as `redis` lives: answers go to the
+/// forwards waiting for them; forwards are queued (bounded) and handled in order.
+pub(super) fn listen(redis: &Redis, ready: oneshot::Sender<()>) {
+    let (queue, mut forwards) =
+        mpsc::channel::<(String, Option<Identity>, String, String, u64)>(QUEUE);
+    // Handles forwards one after the other, in arrival order.
+    let weak = Arc::downgrade(&redis.inner);
+    redis.inner.runtime.spawn(async move {
+        while let Some((session, identity, body, reply_to, nonce)) = forwards.recv().await {
+            let Some(inner) = weak.upgrade() else {
+                return;
+            };
+            let redis = Redis { inner };
+            let sink = redis
+                .inner
+                .forward_sink
+                .lock()
+                .unwrap_or_else(|poisoned| poisoned.into_inner())
+                .clone();
+            let outcome = match sink {
+                Some(sink) => sink(session, identity, body.into_bytes()).await,
+                None => Forwarded::Unknown,
+            };
+            redis.answer(&reply_to, nonce, outcome).await;
+        }
+    });
     let weak = Arc::downgrade(&redis.inner);
     let channel = redis.key(&format!("replica:{}", redis.inner.origin));
+    let runtime = redis.inner.runtime.clone();
     super::subscribe(
+        &runtime,
         redis.inner.client.clone(),
         channel,
         Some(ready),
@@ -149,15 +265,28 @@ pub(super) fn listen(redis: &Redis, ready: tokio::sync::oneshot::Sender<()>) {
             let Some(inner) = weak.upgrade() else {
                 return false;
             };
-            if let Ok(forward) = serde_json::from_str::<Forward>(payload) {
-                let sinks = inner
-                    .forwards
-                    .read()
-                    .unwrap_or_else(|poisoned| poisoned.into_inner())
-                    .clone();
-                for sink in sinks {
-                    sink(&forward.session, forward.body.clone().into_bytes());
+            match serde_json::from_str::<Message>(payload) {
+                Ok(Message::Answer { nonce, outcome }) => {
+                    if let Some(waiter) = inner.awaiting.lock().remove(&nonce) {
+                        let _ = waiter.send(outcome);
+                    }
                 }
+                Ok(Message::Forward {
+                    session,
+                    identity,
+                    body,
+                    reply_to,
+                    nonce,
+                }) => {
+                    let identity = identity.map(|identity| {
+                        Identity::new(identity.subject)
+                            .with_scopes(identity.scopes)
+                            .with_claims(identity.claims)
+                    });
+                    // A full queue: the forwarder hears nothing and answers `503` (retry).
+                    let _ = queue.try_send((session, identity, body, reply_to, nonce));
+                }
+                Err(_) => {}
             }
             true
         },

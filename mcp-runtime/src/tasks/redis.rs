@@ -15,7 +15,7 @@
 //! out on pub/sub, which may lose one (while reconnecting, say): the runner of a task rereads
 //! its record every few seconds, so nothing waits for an event for ever.
 //!
-//! Redis down: each operation fails within a second or two with
+//! Redis down: each operation fails within seconds (about 2 s; up to about 9 s while Redis does not answer at all) with
 //! [`TaskStoreErrorKind::Unavailable`](super::TaskStoreErrorKind::Unavailable) (never a hang),
 //! and the connection comes back by itself.
 
@@ -87,6 +87,12 @@ redis.call('ZADD', KEYS[3], ARGV[4], ARGV[1])
 if ARGV[6] == '1' then
   redis.call('ZADD', KEYS[4], ARGV[4], ARGV[1])
   redis.call('ZADD', KEYS[5], ARGV[4], ARGV[1])
+  -- An identity's sets go when its last task does.
+  for i = 4, 5 do
+    if redis.call('PTTL', KEYS[i]) < tonumber(ARGV[5]) then
+      redis.call('PEXPIRE', KEYS[i], ARGV[5])
+    end
+  end
 end
 return 0
 ";
@@ -98,8 +104,14 @@ return 0
 const SWAP: &str = r"
 if redis.call('GET', KEYS[1]) ~= ARGV[2] then return 0 end
 redis.call('SET', KEYS[1], ARGV[3], 'PX', ARGV[4])
-redis.call('ZADD', KEYS[3], 'XX', ARGV[5], ARGV[1])
-if ARGV[7] == '1' then redis.call('ZADD', KEYS[5], 'XX', ARGV[5], ARGV[1]) end
+-- The record exists: it is kept until its (maybe extended) expiry.
+redis.call('ZADD', KEYS[3], ARGV[5], ARGV[1])
+if ARGV[7] == '1' then
+  redis.call('ZADD', KEYS[5], ARGV[5], ARGV[1])
+  if redis.call('PTTL', KEYS[5]) < tonumber(ARGV[4]) then
+    redis.call('PEXPIRE', KEYS[5], ARGV[4])
+  end
+end
 if ARGV[6] == '1' then
   redis.call('ZREM', KEYS[2], ARGV[1])
   if ARGV[7] == '1' then redis.call('ZREM', KEYS[4], ARGV[1]) end
@@ -300,28 +312,35 @@ impl RedisTaskStore {
     fn subscribe(&self) {
         let weak = Arc::downgrade(&self.inner);
         let client = self.inner.redis.inner.client.clone();
-        crate::shared::subscribe(client, self.key("tasks:events"), None, move |payload| {
-            let Some(inner) = weak.upgrade() else {
-                return false;
-            };
-            let Some((name, id)) = payload.split_once(' ') else {
-                return true;
-            };
-            let event = match name {
-                "answered" => TaskEvent::Answered,
-                "cancel" => TaskEvent::CancelRequested,
-                _ => TaskEvent::Updated,
-            };
-            let watchers = inner
-                .events
-                .read()
-                .unwrap_or_else(|poisoned| poisoned.into_inner())
-                .clone();
-            for watcher in watchers {
-                watcher(id, event);
-            }
-            true
-        });
+        let runtime = self.inner.redis.inner.runtime.clone();
+        crate::shared::subscribe(
+            &runtime,
+            client,
+            self.key("tasks:events"),
+            None,
+            move |payload| {
+                let Some(inner) = weak.upgrade() else {
+                    return false;
+                };
+                let Some((name, id)) = payload.split_once(' ') else {
+                    return true;
+                };
+                let event = match name {
+                    "answered" => TaskEvent::Answered,
+                    "cancel" => TaskEvent::CancelRequested,
+                    _ => TaskEvent::Updated,
+                };
+                let watchers = inner
+                    .events
+                    .read()
+                    .unwrap_or_else(|poisoned| poisoned.into_inner())
+                    .clone();
+                for watcher in watchers {
+                    watcher(id, event);
+                }
+                true
+            },
+        );
     }
 }
 

@@ -315,7 +315,7 @@ fn find_session(
 }
 
 /// A POST for a session another replica holds: checked here (it must be a message), then
-/// forwarded there, `202` once it has it.
+/// forwarded there; answered with what that replica made of it.
 #[cfg(feature = "redis")]
 async fn forward(
     redis: &crate::shared::Redis,
@@ -332,8 +332,7 @@ async fn forward(
         return plain(StatusCode::BAD_REQUEST, err.to_string());
     }
     let identity = request_identity(req);
-    let subject = identity.as_ref().map(|identity| identity.subject());
-    match redis.forward_sse(id, subject, text).await {
+    match redis.forward_sse(id, identity.as_ref(), text).await {
         Ok(Forwarded::Delivered) => plain(StatusCode::ACCEPTED, "Accepted".to_owned()),
         Ok(Forwarded::Unknown) => plain(
             StatusCode::NOT_FOUND,
@@ -342,28 +341,42 @@ async fn forward(
         Ok(Forwarded::Forbidden) => {
             plain(StatusCode::FORBIDDEN, IdentityMismatch::MESSAGE.to_owned())
         }
+        Ok(Forwarded::Refused(message)) => plain(StatusCode::BAD_REQUEST, message),
         Err(unavailable) => refused("text/plain; charset=utf-8", unavailable.0),
     }
 }
 
-/// Handles a POST another replica forwarded for a session of this one, as a POST of its own.
+/// Handles a POST another replica forwarded for a session of this one, as a POST of its own
+/// (with the identity that POST carried); says what became of it.
 #[cfg(feature = "redis")]
-pub(crate) fn deliver_forwarded(server: &Server, id: &str, body: Vec<u8>) {
+pub(crate) async fn deliver_forwarded(
+    server: &Server,
+    id: &str,
+    identity: Option<crate::session::Identity>,
+    body: Vec<u8>,
+) -> crate::shared::Forwarded {
+    use crate::shared::Forwarded;
     let Lookup::Found(session) = server.sessions().lookup(TRANSPORT.name, id) else {
-        tracing::debug!(session = %id, "a forwarded POST found its session gone");
-        return;
+        // Its stream ended: its record goes too, should its removal have been lost.
+        if let Some(redis) = server.redis() {
+            redis.release_sse(id);
+        }
+        return Forwarded::Unknown;
     };
-    let server = server.clone();
-    tokio::spawn(async move {
-        let reply = StreamReply(session.clone());
-        if let Err(Rejected::Undecodable(err)) =
-            serve_read(&server, &session, &body, reply, Eras::Legacy).await
-        {
+    if session.bind_identity(identity).is_err() {
+        return Forwarded::Forbidden;
+    }
+    let reply = StreamReply(session.clone());
+    match serve_read(server, &session, &body, reply, Eras::Legacy).await {
+        Ok(()) => Forwarded::Delivered,
+        Err(Rejected::Undecodable(err)) => {
             if err.id.is_some() {
                 session.send_outbound(err.to_response().to_json());
             }
+            Forwarded::Refused(err.to_string())
         }
-    });
+        Err(Rejected::Batch(error)) => Forwarded::Refused(error.message),
+    }
 }
 
 /// Responses go on the session's stream, the only way HTTP+SSE has to the client.
