@@ -15,7 +15,8 @@
 //! out on pub/sub, which may lose one (while reconnecting, say): the runner of a task rereads
 //! its record every few seconds, so nothing waits for an event for ever.
 //!
-//! Redis down: each operation fails within seconds (about 2 s; up to about 9 s while Redis does not answer at all) with
+//! Redis down: each operation fails within seconds (about 2 s; up to about 9 s while Redis does
+//! not answer at all) with
 //! [`TaskStoreErrorKind::Unavailable`](super::TaskStoreErrorKind::Unavailable) (never a hang),
 //! and the connection comes back by itself.
 
