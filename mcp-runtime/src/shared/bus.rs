@@ -100,24 +100,48 @@ pub(crate) fn subscribe<F>(
     runtime.spawn(async move {
         let mut pause = Duration::from_millis(100);
         loop {
-            match client.get_async_pubsub().await {
-                Ok(mut pubsub) => {
-                    if pubsub.subscribe(&channel).await.is_ok() {
-                        if let Some(ready) = ready.take() {
-                            let _ = ready.send(());
-                        }
-                        pause = Duration::from_millis(100);
-                        let mut messages = pubsub.on_message();
-                        while let Some(message) = next(&mut messages).await {
-                            if let Ok(payload) = message.get_payload::<String>() {
-                                if !on(&payload) {
-                                    return;
+            // Connecting never hangs: a Redis that does not answer is tried again.
+            let connected = tokio::time::timeout(CONNECT_WITHIN, async {
+                let mut pubsub = client.get_async_pubsub().await?;
+                pubsub.subscribe(&channel).await?;
+                Ok::<_, redis::RedisError>(pubsub)
+            })
+            .await;
+            match connected {
+                Ok(Ok(pubsub)) => {
+                    if let Some(ready) = ready.take() {
+                        let _ = ready.send(());
+                    }
+                    pause = Duration::from_millis(100);
+                    let (mut sink, mut messages) = pubsub.split();
+                    let mut ping = tokio::time::interval(PING_EVERY);
+                    ping.tick().await;
+                    loop {
+                        tokio::select! {
+                            message = next(&mut messages) => {
+                                let Some(message) = message else { break };
+                                if let Ok(payload) = message.get_payload::<String>() {
+                                    if !on(&payload) {
+                                        return;
+                                    }
+                                }
+                            }
+                            // A connection gone half-open would otherwise stay silent for good.
+                            _ = ping.tick() => {
+                                let pong = tokio::time::timeout(
+                                    CONNECT_WITHIN,
+                                    sink.ping::<redis::Value>(),
+                                )
+                                .await;
+                                if !matches!(pong, Ok(Ok(_))) {
+                                    break;
                                 }
                             }
                         }
                     }
                 }
-                Err(err) => tracing::debug!(%channel, %err, "a subscription is reconnecting"),
+                Ok(Err(err)) => tracing::debug!(%channel, %err, "a subscription is reconnecting"),
+                Err(_) => tracing::debug!(%channel, "a subscription is reconnecting (no answer)"),
             }
             // Nobody listens any more: stop trying.
             if !on("") {
@@ -128,6 +152,12 @@ pub(crate) fn subscribe<F>(
         }
     });
 }
+
+/// How long connecting (or a ping) may take before the subscription tries again.
+const CONNECT_WITHIN: Duration = Duration::from_secs(3);
+
+/// How often an idle subscription checks its connection.
+const PING_EVERY: Duration = Duration::from_secs(10);
 
 /// The next item of a stream.
 async fn next<S: futures_core::Stream + Unpin>(stream: &mut S) -> Option<S::Item> {
