@@ -44,6 +44,14 @@ use std::time::Duration;
 use redis::aio::{ConnectionManager, ConnectionManagerConfig};
 
 pub(crate) use bus::{subscribe, Sink};
+
+/// How often a replica says it is alive, and how long that holds.
+const BEAT_EVERY: Duration = Duration::from_secs(3);
+const ALIVE_FOR: Duration = Duration::from_secs(10);
+
+/// Redis could not be reached, or a replica did not answer: what to answer `503` with.
+#[derive(Debug)]
+pub(crate) struct Unavailable(pub String);
 #[cfg(feature = "http")]
 pub(crate) use sse::{ForwardSink, Forwarded};
 
@@ -152,6 +160,9 @@ impl Redis {
             }),
         };
         bus::listen(&redis);
+        redis.heartbeat().await.map_err(|err| ConnectError {
+            message: format!("cannot reach Redis at {url}: {}", err.0),
+        })?;
         #[cfg(feature = "http")]
         {
             // Sessions are claimed only once this replica hears what is forwarded to it.
@@ -183,6 +194,52 @@ impl Redis {
             Ok(url) if !url.is_empty() => Redis::connect(&url).await.map(Some),
             _ => Ok(None),
         }
+    }
+
+    /// This replica, as the others name it.
+    pub(crate) fn origin(&self) -> &str {
+        &self.inner.origin
+    }
+
+    /// Says, every few seconds for as long as the connection lives, that this replica is
+    /// alive (a key that expires when it stops saying it); the first time before returning.
+    async fn heartbeat(&self) -> Result<(), Unavailable> {
+        self.beat().await?;
+        let weak = Arc::downgrade(&self.inner);
+        self.inner.runtime.spawn(async move {
+            loop {
+                tokio::time::sleep(BEAT_EVERY).await;
+                let Some(inner) = weak.upgrade() else {
+                    return;
+                };
+                if let Err(err) = (Redis { inner }).beat().await {
+                    tracing::debug!(err = %err.0, "this replica's heartbeat was not recorded");
+                }
+            }
+        });
+        Ok(())
+    }
+
+    async fn beat(&self) -> Result<(), Unavailable> {
+        use redis::AsyncCommands;
+        let mut connection = self.inner.connection.clone();
+        let ttl = u64::try_from(ALIVE_FOR.as_millis()).unwrap_or(u64::MAX);
+        let key = self.key(&format!("alive:{}", self.inner.origin));
+        let set: Result<(), _> = connection.pset_ex(key, 1, ttl).await;
+        set.map_err(|err| Unavailable(err.to_string()))
+    }
+
+    /// Whether the replica `origin` said it was alive lately.
+    pub(crate) async fn is_alive(&self, origin: &str) -> Result<bool, Unavailable> {
+        if origin == self.inner.origin {
+            return Ok(true);
+        }
+        use redis::AsyncCommands;
+        let mut connection = self.inner.connection.clone();
+        connection
+            .exists(self.key(&format!("alive:{origin}")))
+            .await
+            .map_err(|err| Unavailable(err.to_string()))
     }
 
     /// The URL it connects to.

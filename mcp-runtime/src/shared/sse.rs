@@ -25,7 +25,7 @@ use serde::{Deserialize, Serialize};
 use serde_json::Value;
 use tokio::sync::{mpsc, oneshot};
 
-use super::Redis;
+use super::{Redis, Unavailable};
 use crate::session::Identity;
 
 /// How long a session's record lives at most.
@@ -89,10 +89,6 @@ pub(crate) enum Forwarded {
     /// The owner refused it, saying why (a batch its session does not take).
     Refused(String),
 }
-
-/// Redis could not be reached, or the owner did not answer: what to answer `503` with.
-#[derive(Debug)]
-pub(crate) struct Unavailable(pub String);
 
 /// The forwards of this replica waiting for their answer, by number.
 #[derive(Default)]

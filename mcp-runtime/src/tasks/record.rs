@@ -79,6 +79,10 @@ pub struct TaskRecord {
     pub error: Option<Value>,
     /// A client asked (`tasks/cancel`) to stop it.
     pub cancel_requested: bool,
+    /// The replica running it, in a shared store (`None` in memory): when that replica is gone,
+    /// any other ends the task `failed`.
+    #[serde(default)]
+    pub runner: Option<String>,
 }
 
 impl TaskRecord {
@@ -111,6 +115,7 @@ impl TaskRecord {
             result: None,
             error: None,
             cancel_requested: false,
+            runner: None,
         }
     }
 

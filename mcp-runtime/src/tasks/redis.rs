@@ -351,8 +351,10 @@ fn key_ttl(expiry: u64, now: u64) -> u64 {
 }
 
 impl TaskStore for RedisTaskStore {
-    fn create<'a>(&'a self, task: TaskRecord, limits: &'a TaskLimits) -> StoreFuture<'a, ()> {
+    fn create<'a>(&'a self, mut task: TaskRecord, limits: &'a TaskLimits) -> StoreFuture<'a, ()> {
         Box::pin(async move {
+            // The replica that creates a task runs it.
+            task.runner = Some(self.inner.redis.origin().to_owned());
             let now = now_ms();
             let expiry = task.expires_ms();
             let keys = self.keys(&task.id, task.owner.as_deref());
@@ -418,7 +420,26 @@ impl TaskStore for RedisTaskStore {
 
     fn get<'a>(&'a self, id: &'a str) -> StoreFuture<'a, Option<TaskRecord>> {
         Box::pin(async move {
-            let found = self.read(id).await?.map(|(_, record)| record);
+            let mut found = self.read(id).await?.map(|(_, record)| record);
+            // A running task whose replica is gone will not end by itself: it ends here.
+            let orphaned = match &found {
+                Some(task) if !task.status.is_terminal() => match &task.runner {
+                    Some(runner) => !self.inner.redis.is_alive(runner).await.map_err(|err| {
+                        TaskStoreError::unavailable(format!("Redis at {}: {}", self.url(), err.0))
+                    })?,
+                    None => false,
+                },
+                _ => false,
+            };
+            if orphaned {
+                let ending =
+                    TaskChange::Finish(super::record::TaskEnding::Failed(serde_json::json!({
+                        "code": crate::protocol::INTERNAL_ERROR,
+                        "message": "the replica running this task stopped before it finished",
+                    })));
+                self.update(id, ending).await?;
+                found = self.read(id).await?.map(|(_, record)| record);
+            }
             // An ended task past its time to live is gone, even while its key lingers.
             Ok(found.filter(|task| !task.status.is_terminal() || now_ms() < task.expires_ms()))
         })

@@ -210,3 +210,29 @@ async fn a_replica_dying_and_redis_restarting_leave_new_sessions_working() {
         );
     }
 }
+
+#[actix_web::test]
+async fn a_task_whose_replica_dies_ends_failed_on_the_others() {
+    let mut deployment = Deployment::start();
+    let on_a = crate::tasks::Client::new(deployment.replicas[0].addr);
+    let on_b = crate::tasks::Client::new(deployment.replicas[1].addr);
+    let created = on_a
+        .result(
+            "tools/call",
+            json!({"name": "slow_compute", "arguments": {"seconds": 60}}),
+        )
+        .await;
+    let task = created["taskId"].as_str().expect("a task").to_owned();
+    assert_eq!(on_b.get(&task).await["status"], "working");
+    deployment.replicas[0].kill();
+    // Once A's heartbeat has lapsed (10 s), B ends the task instead of showing it working.
+    let ended = on_b
+        .until(&task, &["failed", "completed", "cancelled"])
+        .await;
+    assert_eq!(ended["status"], "failed", "{ended}");
+    let message = ended["statusMessage"].as_str().unwrap_or_default();
+    assert!(
+        message.contains("replica running this task stopped"),
+        "{message}"
+    );
+}
