@@ -186,8 +186,17 @@ impl Redis {
             .await;
         let outcome = match published {
             Err(err) => Err(self.unavailable(&err)),
-            // Nobody listens on the owner's channel: it is gone (or reconnecting to Redis).
-            Ok(0) => Ok(Forwarded::Unknown),
+            // Nobody listens on the owner's channel: gone (its record goes too), or alive and
+            // reconnecting to Redis (retry).
+            Ok(0) => match self.is_alive(&record.owner).await {
+                Ok(true) => Err(Unavailable(format!(
+                    "the replica holding session `{id}` is reconnecting to Redis: try again"
+                ))),
+                _ => {
+                    let _: Result<(), _> = connection.del(&key).await;
+                    Ok(Forwarded::Unknown)
+                }
+            },
             Ok(_) => match tokio::time::timeout(ANSWER_WITHIN, answered).await {
                 Ok(Ok(outcome)) => Ok(outcome),
                 _ => Err(Unavailable(format!(
