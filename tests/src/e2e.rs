@@ -141,6 +141,20 @@ pub fn sdk_python(major: u32) -> PathBuf {
     )
 }
 
+/// `python <script>` in the venv of the Python SDK `major`.x, run from tests/e2e, with loopback
+/// traffic kept off any proxy (httpx honours proxy variables).
+pub fn sdk_script_command(major: u32, script: &str) -> Command {
+    let mut command = Command::new(sdk_python(major));
+    command
+        .current_dir(e2e_dir())
+        .env("PYTHONDONTWRITEBYTECODE", "1")
+        .env("PYTHONUNBUFFERED", "1")
+        .env("NO_PROXY", "127.0.0.1,localhost")
+        .env("no_proxy", "127.0.0.1,localhost")
+        .arg(script);
+    command
+}
+
 /// A port on 127.0.0.1 that was free a moment ago (bound to port 0, then released).
 pub fn free_port() -> u16 {
     TcpListener::bind(("127.0.0.1", 0))

@@ -1,14 +1,14 @@
 //! [`MemoryTaskStore`]: the default task store, in this process's memory.
 
 use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::{Arc, Mutex, MutexGuard, RwLock, Weak};
+use std::sync::{Arc, Mutex, MutexGuard, Weak};
 use std::time::Duration;
 
 use foldhash::HashMap as FastMap;
 use serde_json::{Map, Value};
 
 use super::record::{now_ms, TaskChange, TaskRecord};
-use super::store::{StoreFuture, TaskEvent, TaskEvents, TaskLimits, TaskStore, TaskStoreError};
+use super::store::{Limit, StoreFuture, TaskEvent, TaskEvents, TaskLimits, TaskStore, Watchers};
 
 /// How often expired tasks are looked for, while there are tasks.
 const SWEEP_EVERY: Duration = Duration::from_secs(1);
@@ -40,7 +40,7 @@ pub struct MemoryTaskStore {
 struct Inner {
     state: Mutex<State>,
     /// Every server using the store hears of its changes.
-    events: RwLock<Vec<TaskEvents>>,
+    events: Watchers,
     /// A sweep is scheduled.
     sweeping: AtomicBool,
 }
@@ -139,14 +139,7 @@ impl State {
 
 impl Inner {
     fn tell(&self, id: &str, event: TaskEvent) {
-        let events = self
-            .events
-            .read()
-            .unwrap_or_else(|poisoned| poisoned.into_inner())
-            .clone();
-        for events in events {
-            events(id, event);
-        }
+        self.events.tell(id, event);
     }
 
     /// Schedules sweeps while there are tasks (needs a Tokio runtime: store operations are
@@ -207,41 +200,24 @@ impl TaskStore for MemoryTaskStore {
     fn create<'a>(&'a self, task: TaskRecord, limits: &'a TaskLimits) -> StoreFuture<'a, ()> {
         let outcome = {
             let mut state = lock(&self.inner.state);
-            let mut refused = if state.running >= limits.max_running {
-                Some(format!(
-                    "the server already runs {} tasks, its limit: try again when some have \
-                     ended (ServerBuilder::task_limits sets it)",
-                    limits.max_running
-                ))
+            let owned = task
+                .owner
+                .as_ref()
+                .map(|owner| state.owners.get(owner).copied().unwrap_or_default());
+            let refused = if state.running >= limits.max_running {
+                Some(Limit::Running)
             } else if state.tasks.len() >= limits.max_kept {
-                Some(format!(
-                    "the server already keeps {} tasks, its limit: try again when some have \
-                     expired (ServerBuilder::task_limits sets it)",
-                    limits.max_kept
-                ))
+                Some(Limit::Kept)
+            } else if owned.is_some_and(|counts| counts.running >= limits.max_running_per_identity)
+            {
+                Some(Limit::RunningPerIdentity)
+            } else if owned.is_some_and(|counts| counts.kept >= limits.max_kept_per_identity) {
+                Some(Limit::KeptPerIdentity)
             } else {
                 None
             };
-            if refused.is_none() {
-                if let Some(owner) = &task.owner {
-                    let counts = state.owners.get(owner).copied().unwrap_or_default();
-                    if counts.running >= limits.max_running_per_identity {
-                        refused = Some(format!(
-                            "you already run {} tasks, the limit for one identity: try again \
-                             when some have ended",
-                            limits.max_running_per_identity
-                        ));
-                    } else if counts.kept >= limits.max_kept_per_identity {
-                        refused = Some(format!(
-                            "you already have {} tasks kept, the limit for one identity: try \
-                             again when some have expired",
-                            limits.max_kept_per_identity
-                        ));
-                    }
-                }
-            }
             match refused {
-                Some(message) => Err(TaskStoreError::limit_reached(message)),
+                Some(limit) => Err(limits.reached(limit)),
                 None => {
                     let running = !task.status.is_terminal();
                     if let Some(counts) = state.counts(&task.owner) {
@@ -337,11 +313,7 @@ impl TaskStore for MemoryTaskStore {
     }
 
     fn watch(&self, events: TaskEvents) {
-        self.inner
-            .events
-            .write()
-            .unwrap_or_else(|poisoned| poisoned.into_inner())
-            .push(events);
+        self.inner.events.add(events);
     }
 
     fn len(&self) -> StoreFuture<'_, usize> {

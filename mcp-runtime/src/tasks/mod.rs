@@ -45,7 +45,8 @@ pub use self::redis::RedisTaskStore;
 pub use memory::MemoryTaskStore;
 pub use record::{TaskChange, TaskEnding, TaskRecord, TaskStatus};
 pub use store::{
-    StoreFuture, TaskEvent, TaskEvents, TaskLimits, TaskStore, TaskStoreError, TaskStoreErrorKind,
+    Limit, StoreFuture, TaskEvent, TaskEvents, TaskLimits, TaskStore, TaskStoreError,
+    TaskStoreErrorKind,
 };
 
 pub(crate) use call::{arguments, call, Called};

@@ -20,14 +20,16 @@
 //! [`TaskStoreErrorKind::Unavailable`](super::TaskStoreErrorKind::Unavailable) (never a hang),
 //! and the connection comes back by itself.
 
-use std::sync::{Arc, RwLock};
+use std::sync::Arc;
 
 use redis::aio::ConnectionManager;
 use redis::{AsyncCommands, Script};
 use serde_json::{Map, Value};
 
 use super::record::{now_ms, TaskChange, TaskRecord};
-use super::store::{StoreFuture, TaskEvent, TaskEvents, TaskLimits, TaskStore, TaskStoreError};
+use super::store::{
+    Limit, StoreFuture, TaskEvent, TaskEvents, TaskLimits, TaskStore, TaskStoreError, Watchers,
+};
 use crate::shared::Redis;
 
 /// How long a task's key outlives its ttl, so that a runner still ending it finds it.
@@ -54,7 +56,7 @@ pub struct RedisTaskStore {
 
 struct Inner {
     redis: Redis,
-    events: RwLock<Vec<TaskEvents>>,
+    events: Watchers,
     create: Script,
     swap: Script,
     count: Script,
@@ -179,7 +181,7 @@ impl RedisTaskStore {
         let store = RedisTaskStore {
             inner: Arc::new(Inner {
                 redis: redis.clone(),
-                events: RwLock::default(),
+                events: Watchers::default(),
                 create: Script::new(CREATE),
                 swap: Script::new(SWAP),
                 count: Script::new(COUNT),
@@ -331,14 +333,7 @@ impl RedisTaskStore {
                     "cancel" => TaskEvent::CancelRequested,
                     _ => TaskEvent::Updated,
                 };
-                let watchers = inner
-                    .events
-                    .read()
-                    .unwrap_or_else(|poisoned| poisoned.into_inner())
-                    .clone();
-                for watcher in watchers {
-                    watcher(id, event);
-                }
+                inner.events.tell(id, event);
                 true
             },
         );
@@ -383,26 +378,10 @@ impl TaskStore for RedisTaskStore {
                 .map_err(|err| self.failed(&err))?;
             let refused = match outcome {
                 0 => None,
-                1 => Some(format!(
-                    "the server already runs {} tasks, its limit: try again when some have \
-                     ended (ServerBuilder::task_limits sets it)",
-                    limits.max_running
-                )),
-                2 => Some(format!(
-                    "the server already keeps {} tasks, its limit: try again when some have \
-                     expired (ServerBuilder::task_limits sets it)",
-                    limits.max_kept
-                )),
-                3 => Some(format!(
-                    "you already run {} tasks, the limit for one identity: try again when \
-                     some have ended",
-                    limits.max_running_per_identity
-                )),
-                4 => Some(format!(
-                    "you already have {} tasks kept, the limit for one identity: try again \
-                     when some have expired",
-                    limits.max_kept_per_identity
-                )),
+                1 => Some(Limit::Running),
+                2 => Some(Limit::Kept),
+                3 => Some(Limit::RunningPerIdentity),
+                4 => Some(Limit::KeptPerIdentity),
                 _ => {
                     return Err(TaskStoreError::unavailable(format!(
                         "task {} already exists in Redis at {}",
@@ -412,7 +391,7 @@ impl TaskStore for RedisTaskStore {
                 }
             };
             match refused {
-                Some(message) => Err(TaskStoreError::limit_reached(message)),
+                Some(limit) => Err(limits.reached(limit)),
                 None => Ok(()),
             }
         })
@@ -498,11 +477,7 @@ impl TaskStore for RedisTaskStore {
     }
 
     fn watch(&self, events: TaskEvents) {
-        self.inner
-            .events
-            .write()
-            .unwrap_or_else(|poisoned| poisoned.into_inner())
-            .push(events);
+        self.inner.events.add(events);
     }
 
     fn len(&self) -> StoreFuture<'_, usize> {

@@ -59,7 +59,49 @@ impl Default for TaskLimits {
     }
 }
 
+/// Which of the [`TaskLimits`] a new task would pass.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum Limit {
+    /// [`TaskLimits::max_running`].
+    Running,
+    /// [`TaskLimits::max_kept`].
+    Kept,
+    /// [`TaskLimits::max_running_per_identity`].
+    RunningPerIdentity,
+    /// [`TaskLimits::max_kept_per_identity`].
+    KeptPerIdentity,
+}
+
 impl TaskLimits {
+    /// The error for a task refused by `limit`, saying which and what to do: what every
+    /// store answers.
+    pub fn reached(&self, limit: Limit) -> TaskStoreError {
+        let message = match limit {
+            Limit::Running => format!(
+                "the server already runs {} tasks, its limit: try again when some have ended \
+                 (ServerBuilder::task_limits sets it)",
+                self.max_running
+            ),
+            Limit::Kept => format!(
+                "the server already keeps {} tasks, its limit: try again when some have \
+                 expired (ServerBuilder::task_limits sets it)",
+                self.max_kept
+            ),
+            Limit::RunningPerIdentity => format!(
+                "you already run {} tasks, the limit for one identity: try again when some \
+                 have ended",
+                self.max_running_per_identity
+            ),
+            Limit::KeptPerIdentity => format!(
+                "you already have {} tasks kept, the limit for one identity: try again when \
+                 some have expired",
+                self.max_kept_per_identity
+            ),
+        };
+        TaskStoreError::limit_reached(message)
+    }
+
     /// These limits with `max_running` overall and `per_identity` for each identity.
     pub const fn running(mut self, max_running: usize, per_identity: usize) -> Self {
         self.max_running = max_running;
@@ -117,6 +159,31 @@ pub trait TaskStore: Send + Sync + 'static {
     /// Whether it keeps no task.
     fn is_empty(&self) -> StoreFuture<'_, bool> {
         Box::pin(async move { Ok(self.len().await? == 0) })
+    }
+}
+
+/// What a store's [`TaskStore::watch`] added: every watcher, told of each change.
+#[derive(Default)]
+pub(crate) struct Watchers(std::sync::RwLock<Vec<TaskEvents>>);
+
+impl Watchers {
+    pub(crate) fn add(&self, events: TaskEvents) {
+        self.0
+            .write()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
+            .push(events);
+    }
+
+    /// Tells every watcher (outside the lock: a watcher may call the store again).
+    pub(crate) fn tell(&self, id: &str, event: TaskEvent) {
+        let watchers = self
+            .0
+            .read()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
+            .clone();
+        for watcher in watchers {
+            watcher(id, event);
+        }
     }
 }
 

@@ -17,10 +17,9 @@
 //!
 //! Needs `scripts/setup-e2e.sh` to have been run; fails (never skips) when it has not.
 
-use std::process::Command;
 use std::time::Duration;
 
-use mcp_tests::e2e::{e2e_dir, run, sdk_python, Server};
+use mcp_tests::e2e::{run, Server};
 
 /// The script gives up by itself after this long (its `--deadline`)...
 const SCRIPT_DEADLINE_SECS: u64 = 40;
@@ -30,15 +29,8 @@ const SCRIPT_TIMEOUT: Duration = Duration::from_secs(SCRIPT_DEADLINE_SECS + 10);
 /// Runs `script` (in tests/e2e) under the SDK of major version `major` with `args` and the
 /// deadline; asserts it succeeded and printed its `OK` line.
 fn sdk_script(major: u32, server: &Server, script: &str, args: &[&str]) {
-    let mut command = Command::new(sdk_python(major));
+    let mut command = mcp_tests::e2e::sdk_script_command(major, script);
     command
-        .current_dir(e2e_dir())
-        .env("PYTHONDONTWRITEBYTECODE", "1")
-        .env("PYTHONUNBUFFERED", "1")
-        // httpx honours proxy variables: keep loopback traffic off any proxy.
-        .env("NO_PROXY", "127.0.0.1,localhost")
-        .env("no_proxy", "127.0.0.1,localhost")
-        .arg(script)
         .args(args)
         .args(["--deadline", &SCRIPT_DEADLINE_SECS.to_string()]);
     let output = run(&mut command, SCRIPT_TIMEOUT);

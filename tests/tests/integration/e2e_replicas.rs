@@ -135,22 +135,9 @@ async fn an_sse_session_works_through_nginx_round_robin() {
 fn python_sdk_sessions_over_sse_through_nginx_round_robin() {
     let deployment = Deployment::start();
     let url = deployment.nginx.url("/sse");
-    let mut command = std::process::Command::new(mcp_tests::e2e::sdk_python(1));
+    let mut command = mcp_tests::e2e::sdk_script_command(1, "replica_clients.py");
     command
-        .current_dir(e2e_dir())
-        .env("PYTHONDONTWRITEBYTECODE", "1")
-        .env("PYTHONUNBUFFERED", "1")
-        .env("NO_PROXY", "127.0.0.1,localhost")
-        .env("no_proxy", "127.0.0.1,localhost")
-        .args([
-            "replica_clients.py",
-            "--url",
-            &url,
-            "--sessions",
-            "20",
-            "--rounds",
-            "2",
-        ])
+        .args(["--url", &url, "--sessions", "20", "--rounds", "2"])
         .args(["--deadline", "90"]);
     let output = run(&mut command, Duration::from_secs(120));
     assert!(
