@@ -284,6 +284,7 @@ impl ServerBuilder {
             .version
             .unwrap_or_else(|| env!("CARGO_PKG_VERSION").to_owned());
         let listeners = Arc::default();
+        let sessions = Arc::new(SessionRegistry::default());
         let store = self.task_store.map_or_else(
             || Arc::new(MemoryTaskStore::new()) as Arc<dyn TaskStore>,
             |s| s.0,
@@ -308,11 +309,16 @@ impl ServerBuilder {
                 state: self.state,
                 requests_in_flight: AtomicUsize::new(0),
                 shutting_down: AtomicBool::new(false),
-                sessions: Arc::new(SessionRegistry::default()),
+                sessions: Arc::clone(&sessions),
                 listeners,
                 tasks,
                 #[cfg(feature = "redis")]
                 redis: self.redis.clone(),
+                #[cfg(all(feature = "redis", feature = "http"))]
+                shared_sessions: self
+                    .redis
+                    .as_ref()
+                    .map(|redis| crate::shared::SharedSessions::new(redis, Arc::clone(&sessions))),
             }),
         };
         #[cfg(feature = "redis")]

@@ -72,6 +72,12 @@ impl Server {
         Ok(())
     }
 
+    /// The most sessions it keeps open at once.
+    #[cfg(all(feature = "redis", feature = "http"))]
+    pub(crate) fn max_sessions(&self) -> usize {
+        self.inner.settings.max_sessions
+    }
+
     /// How many sessions are open over the network transports (HTTP+SSE and Streamable HTTP):
     /// what [`ServerBuilder::max_sessions`](crate::ServerBuilder::max_sessions) limits.
     pub fn session_count(&self) -> usize {

@@ -81,6 +81,9 @@ struct ServerInner {
     /// The Redis the replicas of a deployment share, when they do.
     #[cfg(feature = "redis")]
     redis: Option<crate::shared::Redis>,
+    /// Its stateful Streamable HTTP sessions, shared with the other replicas through Redis.
+    #[cfg(all(feature = "redis", feature = "http"))]
+    shared_sessions: Option<Arc<crate::shared::SharedSessions>>,
 }
 
 /// The members every result of the modern era (2026-07-28) begins with, as JSON text written
@@ -335,6 +338,10 @@ impl Server {
     fn hear_replicas(&self, redis: &crate::shared::Redis) {
         let weak = Arc::downgrade(&self.inner);
         redis.add_sink(Arc::new(move |method: &str, params: &Value| {
+            // `$...`: what replicas hand each other about shared sessions, no notification.
+            if method.starts_with('$') {
+                return;
+            }
             if let Some(inner) = weak.upgrade() {
                 Server { inner }.deliver(method, params);
             }
@@ -358,6 +365,12 @@ impl Server {
                 })
             }));
         }
+    }
+
+    /// Its stateful Streamable HTTP sessions, when they are shared with other replicas.
+    #[cfg(all(feature = "redis", feature = "http"))]
+    pub(crate) fn shared_sessions(&self) -> Option<&Arc<crate::shared::SharedSessions>> {
+        self.inner.shared_sessions.as_ref()
     }
 
     /// The Redis this server shares with its replicas, if it does.

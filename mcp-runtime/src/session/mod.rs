@@ -8,7 +8,7 @@ mod registry;
 use std::any::Any;
 use std::collections::{HashMap, HashSet};
 use std::fmt;
-use std::sync::atomic::{AtomicI64, AtomicU64, AtomicU8, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicI64, AtomicU64, AtomicU8, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard, OnceLock, Weak};
 use std::time::{Duration, Instant};
 
@@ -38,8 +38,22 @@ pub(crate) trait Outbound: Send + Sync + 'static {
         true
     }
 
+    /// Sends the message numbered `id` of the session's shared event history (replicas
+    /// sharing Redis), if this transport's stream of generation `generation` is still open.
+    #[cfg_attr(not(all(feature = "redis", feature = "http")), allow(dead_code))]
+    fn deliver_event(&self, _generation: u64, _id: u64, _message: String) {}
+
     /// The transport's own type, for the transport that made it.
     fn as_any(&self) -> &dyn Any;
+}
+
+/// What a session shared by the replicas of a deployment hands to the others: a cancellation
+/// or a client's answer whose request runs on another replica.
+pub(crate) trait Remote: Send + Sync + 'static {
+    /// Cancels the request `id` of session `session` wherever it runs.
+    fn cancel(&self, session: &str, id: &RequestId);
+    /// Hands a client's response to the server request `id`, wherever it waits.
+    fn reply(&self, session: &str, id: i64, reply: ClientReply);
 }
 
 /// What a client answered to a request the server sent it.
@@ -81,6 +95,10 @@ struct SessionInner {
     /// The connection's session, for a modern request that arrived on one (stdio): its
     /// running requests are the connection's, so the connection can cancel and limit them.
     parent: Option<Session>,
+    /// The other replicas, for a session they share.
+    remote: Option<Arc<dyn Remote>>,
+    /// The log level or subscriptions changed since the transport last shared them.
+    changed: AtomicBool,
 }
 
 impl fmt::Debug for Session {
@@ -166,6 +184,24 @@ impl Session {
     /// A session whose server-initiated messages go to `outbound`.
     pub(crate) fn with_outbound(id: impl Into<String>, outbound: impl Outbound) -> Self {
         Session::build(id.into(), Some(Box::new(outbound)), false)
+    }
+
+    /// A session shared by the replicas of a deployment: its requests to the client are
+    /// numbered from `first_request_id` (unique to this replica), and what this replica cannot
+    /// do itself goes to `remote`.
+    #[cfg_attr(not(all(feature = "redis", feature = "http")), allow(dead_code))]
+    pub(crate) fn shared(
+        id: impl Into<String>,
+        outbound: impl Outbound,
+        remote: Arc<dyn Remote>,
+        first_request_id: i64,
+    ) -> Self {
+        let mut inner = SessionInner::new(id.into(), Some(Box::new(outbound)), false);
+        inner.remote = Some(remote);
+        inner.next_request_id = AtomicI64::new(first_request_id);
+        Session {
+            inner: Arc::new(inner),
+        }
     }
 
     /// A session whose outbound refers back to the session (weakly), to answer on it.
@@ -286,6 +322,20 @@ impl Session {
         }
     }
 
+    /// Ends the client's stream on this replica, leaving the session and its requests be.
+    #[cfg_attr(not(all(feature = "redis", feature = "http")), allow(dead_code))]
+    pub(crate) fn close_stream(&self) {
+        if let Some(outbound) = &self.inner.outbound {
+            outbound.close();
+        }
+    }
+
+    /// Whether the client's stream is open here.
+    #[cfg_attr(not(all(feature = "redis", feature = "http")), allow(dead_code))]
+    pub(crate) fn has_open_stream(&self) -> bool {
+        self.inner.outbound.as_ref().is_some_and(|o| o.is_open())
+    }
+
     /// The transport's id for this session.
     pub fn id(&self) -> &str {
         &self.inner.id
@@ -319,6 +369,40 @@ impl Session {
 
     pub(crate) fn set_log_level(&self, level: LogLevel) {
         self.inner.log_level.store(level as u8, Ordering::Relaxed);
+        self.mark_changed();
+    }
+
+    /// The log level as a number (`u8::MAX`: none), as replicas share it.
+    #[cfg_attr(not(all(feature = "redis", feature = "http")), allow(dead_code))]
+    pub(crate) fn log_level_code(&self) -> u8 {
+        self.inner.log_level.load(Ordering::Relaxed)
+    }
+
+    /// Adopts the log level another replica set.
+    #[cfg_attr(not(all(feature = "redis", feature = "http")), allow(dead_code))]
+    pub(crate) fn set_log_level_code(&self, code: u8) {
+        self.inner.log_level.store(code, Ordering::Relaxed);
+    }
+
+    fn mark_changed(&self) {
+        if self.inner.remote.is_some() {
+            self.inner.changed.store(true, Ordering::Release);
+        }
+    }
+
+    /// Whether the log level or subscriptions changed since this was last asked (a shared
+    /// session's transport then shares them).
+    #[cfg_attr(not(all(feature = "redis", feature = "http")), allow(dead_code))]
+    pub(crate) fn take_changed(&self) -> bool {
+        self.inner.changed.swap(false, Ordering::AcqRel)
+    }
+
+    /// Sends message `id` of the shared event history on this replica's stream, if open.
+    #[cfg_attr(not(all(feature = "redis", feature = "http")), allow(dead_code))]
+    pub(crate) fn deliver_event(&self, generation: u64, id: u64, message: String) {
+        if let Some(outbound) = &self.inner.outbound {
+            outbound.deliver_event(generation, id, message);
+        }
     }
 
     /// Notes that the client sent something now (idle sessions expire).
@@ -385,11 +469,27 @@ impl Session {
     /// Subscribes the client to updates of `uri`.
     pub(crate) fn subscribe(&self, uri: String) {
         lock(&self.inner.subscriptions).insert(uri);
+        self.mark_changed();
     }
 
     /// Ends a subscription; `false` if there was none.
     pub(crate) fn unsubscribe(&self, uri: &str) -> bool {
+        self.mark_changed();
         lock(&self.inner.subscriptions).remove(uri)
+    }
+
+    /// The resource URIs the client subscribed to, sorted.
+    #[cfg_attr(not(all(feature = "redis", feature = "http")), allow(dead_code))]
+    pub(crate) fn subscriptions(&self) -> Vec<String> {
+        let mut uris: Vec<String> = lock(&self.inner.subscriptions).iter().cloned().collect();
+        uris.sort_unstable();
+        uris
+    }
+
+    /// Adopts the subscriptions made on another replica.
+    #[cfg_attr(not(all(feature = "redis", feature = "http")), allow(dead_code))]
+    pub(crate) fn set_subscriptions(&self, uris: Vec<String>) {
+        *lock(&self.inner.subscriptions) = uris.into_iter().collect();
     }
 
     /// `true` when the client subscribed to `uri`.
@@ -414,8 +514,18 @@ impl Session {
         lock(&self.inner.in_flight).remove(id);
     }
 
-    /// Cancels a running client request; `false` if none has this id.
+    /// Cancels a running client request (on another replica, when none runs here and the
+    /// session is shared); `false` if none has this id here.
     pub(crate) fn cancel_request(&self, id: &RequestId) -> bool {
+        let cancelled = self.cancel_here(id);
+        if let (false, Some(remote)) = (cancelled, &self.inner.remote) {
+            remote.cancel(self.id(), id);
+        }
+        cancelled
+    }
+
+    /// Cancels a client request running on this replica; `false` if none has this id.
+    pub(crate) fn cancel_here(&self, id: &RequestId) -> bool {
         match lock(&self.inner.in_flight).remove(id) {
             Some(token) => {
                 token.cancel();
@@ -438,8 +548,23 @@ impl Session {
         lock(&self.inner.pending).remove(&id);
     }
 
-    /// Hands a client's response to the request that awaits it; `false` if none does.
+    /// Hands a client's response to the request that awaits it (on another replica, when
+    /// none waits here and the session is shared); `false` if none does here.
     pub(crate) fn deliver_reply(&self, id: i64, reply: ClientReply) -> bool {
+        let waiting = lock(&self.inner.pending).remove(&id);
+        match (waiting, &self.inner.remote) {
+            (Some(sender), _) => sender.send(reply).is_ok(),
+            (None, Some(remote)) => {
+                remote.reply(self.id(), id, reply);
+                false
+            }
+            (None, None) => false,
+        }
+    }
+
+    /// Hands a response another replica received to the request waiting here, if one does.
+    #[cfg_attr(not(all(feature = "redis", feature = "http")), allow(dead_code))]
+    pub(crate) fn deliver_reply_here(&self, id: i64, reply: ClientReply) -> bool {
         match lock(&self.inner.pending).remove(&id) {
             Some(sender) => sender.send(reply).is_ok(),
             None => false,
@@ -462,6 +587,8 @@ impl SessionInner {
             subscriptions: Mutex::default(),
             last_seen_ms: AtomicU64::new(millis_since_start()),
             parent: None,
+            remote: None,
+            changed: AtomicBool::new(false),
         }
     }
 }

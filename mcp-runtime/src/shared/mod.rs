@@ -35,6 +35,8 @@
 
 mod bus;
 #[cfg(feature = "http")]
+mod sessions;
+#[cfg(feature = "http")]
 mod sse;
 
 use std::fmt;
@@ -52,6 +54,8 @@ const ALIVE_FOR: Duration = Duration::from_secs(10);
 /// Redis could not be reached, or a replica did not answer: what to answer `503` with.
 #[derive(Debug)]
 pub(crate) struct Unavailable(pub String);
+#[cfg(feature = "http")]
+pub(crate) use sessions::{Opened, SessionRecord, SharedSessions};
 #[cfg(feature = "http")]
 pub(crate) use sse::{ForwardSink, Forwarded};
 
@@ -80,6 +84,12 @@ pub(crate) struct RedisInner {
     /// This replica's forwards waiting for the owner's answer.
     #[cfg(feature = "http")]
     awaiting: sse::Awaiting,
+    /// The shared Streamable HTTP sessions that hear this replica's channel.
+    #[cfg(feature = "http")]
+    session_events: std::sync::Mutex<Option<std::sync::Weak<SharedSessions>>>,
+    /// This replica's number in the deployment (1 to 2^20 - 1, from a counter in Redis): the
+    /// high bits of its requests' ids.
+    pub(crate) number: u32,
     /// The runtime it was connected in, where everything it runs in the background goes.
     pub(crate) runtime: tokio::runtime::Handle,
 }
@@ -143,6 +153,12 @@ impl Redis {
         let state_secret = shared_secret(&mut connection, &format!("{prefix}:state-key"))
             .await
             .map_err(unreachable)?;
+        let counted: u64 =
+            redis::AsyncCommands::incr(&mut connection, format!("{prefix}:replica-seq"), 1)
+                .await
+                .map_err(unreachable)?;
+        let number =
+            u32::try_from((counted.saturating_sub(1)) % ((1 << 20) - 1) + 1).expect("below 2^20");
         let redis = Redis {
             inner: Arc::new(RedisInner {
                 url: url.to_owned(),
@@ -156,6 +172,9 @@ impl Redis {
                 forward_sink: std::sync::Mutex::default(),
                 #[cfg(feature = "http")]
                 awaiting: sse::Awaiting::default(),
+                #[cfg(feature = "http")]
+                session_events: std::sync::Mutex::default(),
+                number,
                 runtime: tokio::runtime::Handle::current(),
             }),
         };
@@ -194,6 +213,17 @@ impl Redis {
             Ok(url) if !url.is_empty() => Redis::connect(&url).await.map(Some),
             _ => Ok(None),
         }
+    }
+
+    /// Makes `sessions` hear this replica's channel (one server per process serves shared
+    /// Streamable HTTP sessions through a Redis; a later one replaces it).
+    #[cfg(feature = "http")]
+    pub(crate) fn set_session_events(&self, sessions: std::sync::Weak<SharedSessions>) {
+        *self
+            .inner
+            .session_events
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner()) = Some(sessions);
     }
 
     /// This replica, as the others name it.

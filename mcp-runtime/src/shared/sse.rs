@@ -105,8 +105,28 @@ impl Awaiting {
     }
 }
 
+/// An identity as a shared record keeps it (JSON).
+pub(crate) fn wire_identity(identity: &Identity) -> String {
+    let wire = WireIdentity {
+        subject: identity.subject().to_owned(),
+        scopes: identity.scopes().to_vec(),
+        claims: identity.claims().clone(),
+    };
+    serde_json::to_string(&wire).expect("an identity serializes")
+}
+
+/// The identity a shared record keeps.
+pub(crate) fn parse_identity(text: &str) -> Option<Identity> {
+    let wire: WireIdentity = serde_json::from_str(text).ok()?;
+    Some(
+        Identity::new(wire.subject)
+            .with_scopes(wire.scopes)
+            .with_claims(wire.claims),
+    )
+}
+
 impl Redis {
-    fn unavailable(&self, err: &redis::RedisError) -> Unavailable {
+    pub(crate) fn unavailable(&self, err: &redis::RedisError) -> Unavailable {
         Unavailable(format!("Redis at {} is unavailable: {err}", self.inner.url))
     }
 
@@ -270,6 +290,27 @@ pub(super) fn listen(redis: &Redis, ready: oneshot::Sender<()>) {
             let Some(inner) = weak.upgrade() else {
                 return false;
             };
+            let sessions = || {
+                inner
+                    .session_events
+                    .lock()
+                    .unwrap_or_else(|poisoned| poisoned.into_inner())
+                    .as_ref()
+                    .and_then(std::sync::Weak::upgrade)
+            };
+            if payload.is_empty() {
+                // Disconnected: what was published meanwhile is lost to this replica.
+                if let Some(sessions) = sessions() {
+                    sessions.on_disconnect();
+                }
+                return true;
+            }
+            if let Ok(event) = serde_json::from_str::<super::sessions::Event>(payload) {
+                if let Some(sessions) = sessions() {
+                    sessions.on_event(event);
+                }
+                return true;
+            }
             match serde_json::from_str::<Message>(payload) {
                 Ok(Message::Answer { nonce, outcome }) => {
                     if let Some(waiter) = inner.awaiting.lock().remove(&nonce) {

@@ -12,6 +12,8 @@ mod headers;
 mod modern;
 mod post;
 mod request_stream;
+#[cfg(feature = "redis")]
+mod shared;
 mod stream;
 
 use std::time::Duration;
@@ -267,7 +269,18 @@ fn post_only(message: &str) -> Box<HttpResponse> {
     )
 }
 
-/// The session a request names, or the response that explains why it cannot be served.
+/// The session a request names, or the response that explains why it cannot be served: in
+/// this process, or (replicas sharing Redis) wherever it was started.
+async fn locate(app: &StreamableHttpApp, req: &HttpRequest) -> Result<Session, Box<HttpResponse>> {
+    #[cfg(feature = "redis")]
+    if let Some(shared) = shared::of(app) {
+        return shared::find(app, shared, req).await;
+    }
+    find_session(app, req)
+}
+
+/// The session a request names in this process, or the response that explains why it cannot
+/// be served.
 fn find_session(app: &StreamableHttpApp, req: &HttpRequest) -> Result<Session, Box<HttpResponse>> {
     let Some(id) = header_str(req, SESSION_HEADER) else {
         return Err(rejection(

@@ -13,7 +13,7 @@ use super::modern;
 use super::request_stream::RequestStream;
 use super::stream::HttpStream;
 use super::{
-    check_handshake_version, check_request, error, find_session, header_str, StreamableHttpApp,
+    check_handshake_version, check_request, error, header_str, locate, StreamableHttpApp,
     DEFAULT_HEADER_VERSION, SESSION_HEADER, VERSION_HEADER,
 };
 use crate::context::{Answer, Outgoing, RelatedStream};
@@ -47,7 +47,7 @@ pub(super) async fn post(
             return *response;
         }
     }
-    let (session, opens) = match session_for(&app, &req, &message) {
+    let (session, opens) = match session_for(&app, &req, &message).await {
         Ok(found) => found,
         Err(response) => return *response,
     };
@@ -60,6 +60,10 @@ pub(super) async fn post(
         Ok(stream) => stream,
         Err(response) => return response,
     };
+    #[cfg(feature = "redis")]
+    if let Err(response) = share(&app, &session, opens).await {
+        return *response;
+    }
     let mut response = HttpResponse::Ok();
     if opens {
         response.insert_header((SESSION_HEADER, session.id().to_owned()));
@@ -96,9 +100,32 @@ fn check(
     Ok(body)
 }
 
+/// What a request of a session shared by replicas changed, shared before it is answered: a
+/// new session's record, a new log level or subscription.
+#[cfg(feature = "redis")]
+async fn share(
+    app: &StreamableHttpApp,
+    session: &Session,
+    opens: bool,
+) -> Result<(), Box<HttpResponse>> {
+    let Some(shared) = super::shared::of(app) else {
+        return Ok(());
+    };
+    if opens && session.negotiated().is_some() {
+        session.take_changed();
+        return super::shared::create(app, shared, session).await;
+    }
+    if session.take_changed() {
+        if let Err(err) = shared.share_changes(session).await {
+            return Err(super::shared::unavailable(&err));
+        }
+    }
+    Ok(())
+}
+
 /// The session a message runs in, and whether it opens it (`initialize` in a stateful app):
 /// a new one, a stored one, or (stateless) one made for this request alone.
-fn session_for(
+async fn session_for(
     app: &StreamableHttpApp,
     req: &HttpRequest,
     message: &Message,
@@ -112,13 +139,27 @@ fn session_for(
                 let body = Response::error(None, refusal_error(refusal));
                 Box::new(refused("application/json", body.to_json()))
             })?;
-            Session::with_outbound(new_session_id(), HttpStream::new(app.stream_history))
+            new_session(app).await?
         }
-        (false, false) => return find_session(app, req).map(|session| (session, false)),
+        (false, false) => return locate(app, req).await.map(|session| (session, false)),
     };
     // `BearerAuth` (if any) verified this request: the session belongs to that identity.
     let _ = session.bind_identity(request_identity(req));
     Ok((session, is_initialize && !app.stateless))
+}
+
+/// A new stateful session, admitted by the whole deployment when replicas share one.
+async fn new_session(app: &StreamableHttpApp) -> Result<Session, Box<HttpResponse>> {
+    #[cfg(feature = "redis")]
+    if let Some(shared) = super::shared::of(app) {
+        let session = super::shared::new_session(app, shared);
+        super::shared::admit(app, shared, &session).await?;
+        return Ok(session);
+    }
+    Ok(Session::with_outbound(
+        new_session_id(),
+        HttpStream::new(app.stream_history),
+    ))
 }
 
 fn refusal_error(refusal: crate::server::SessionRefusal) -> crate::protocol::ErrorObject {
@@ -245,7 +286,7 @@ async fn post_batch(
     let session = if app.stateless {
         stateless_session(req)
     } else {
-        match find_session(app, req) {
+        match locate(app, req).await {
             Ok(session) => session,
             Err(response) => return *response,
         }

@@ -16,15 +16,20 @@ use futures_core::Stream;
 use tokio::sync::mpsc;
 
 use super::{
-    check_handshake_version, check_request, error, find_session, header_str, stateless_rejection,
+    check_handshake_version, check_request, error, header_str, locate, stateless_rejection,
     StreamableHttpApp, LAST_EVENT_ID,
 };
 use crate::session::{Outbound, Session};
 use crate::transport::http::accepts;
 
 /// The session's outbound: every server-initiated message is numbered and kept in the history,
-/// and sent on the GET stream when one is open.
-pub(super) struct HttpStream(Mutex<State>);
+/// and sent on the GET stream when one is open. For a session shared by replicas, the history
+/// is in Redis, which numbers the messages and hands each to the replica holding the stream.
+pub(super) struct HttpStream {
+    state: Mutex<State>,
+    #[cfg(feature = "redis")]
+    shared: Option<(std::sync::Arc<crate::shared::SharedSessions>, String)>,
+}
 
 struct State {
     sender: Option<mpsc::Sender<sse::Event>>,
@@ -37,17 +42,34 @@ struct State {
 
 impl HttpStream {
     pub(super) fn new(history_limit: usize) -> Self {
-        HttpStream(Mutex::new(State {
-            sender: None,
-            generation: 0,
-            last_id: 0,
-            history: VecDeque::new(),
-            history_limit,
-        }))
+        HttpStream {
+            state: Mutex::new(State {
+                sender: None,
+                generation: 0,
+                last_id: 0,
+                history: VecDeque::new(),
+                history_limit,
+            }),
+            #[cfg(feature = "redis")]
+            shared: None,
+        }
+    }
+
+    /// The outbound of session `id`, shared by replicas.
+    #[cfg(feature = "redis")]
+    pub(super) fn shared(
+        history_limit: usize,
+        shared: std::sync::Arc<crate::shared::SharedSessions>,
+        id: String,
+    ) -> Self {
+        HttpStream {
+            shared: Some((shared, id)),
+            ..HttpStream::new(history_limit)
+        }
     }
 
     fn state(&self) -> MutexGuard<'_, State> {
-        self.0
+        self.state
             .lock()
             .unwrap_or_else(|poisoned| poisoned.into_inner())
     }
@@ -57,6 +79,10 @@ impl Outbound for HttpStream {
     /// Records a server-initiated message and sends it if a stream is open; a stream that
     /// cannot keep up is closed, and its client resumes from the history with `Last-Event-ID`.
     fn send(&self, message: String) -> bool {
+        #[cfg(feature = "redis")]
+        if let Some((shared, id)) = &self.shared {
+            return shared.append(id, message);
+        }
         let mut state = self.state();
         state.last_id += 1;
         let event = sse::Data::new(message.clone())
@@ -79,6 +105,21 @@ impl Outbound for HttpStream {
 
     fn close(&self) {
         self.state().sender = None;
+    }
+
+    fn deliver_event(&self, generation: u64, id: u64, message: String) {
+        let mut state = self.state();
+        if state.generation != generation {
+            return;
+        }
+        let Some(sender) = &state.sender else {
+            return;
+        };
+        let event = sse::Data::new(message).event("message").id(id.to_string());
+        if sender.try_send(sse::Event::Data(event)).is_err() {
+            // Too slow: its client resumes from the shared history with `Last-Event-ID`.
+            state.sender = None;
+        }
     }
 
     fn is_open(&self) -> bool {
@@ -109,7 +150,7 @@ pub(super) async fn open(app: StreamableHttpApp, req: HttpRequest) -> HttpRespon
             "Not Acceptable: the Accept header must list text/event-stream",
         );
     }
-    let session = match find_session(&app, &req) {
+    let session = match locate(&app, &req).await {
         Ok(session) => session,
         Err(response) => return *response,
     };
@@ -146,8 +187,54 @@ pub(super) async fn open(app: StreamableHttpApp, req: HttpRequest) -> HttpRespon
         }
         state.sender = Some(sender);
         state.generation += 1;
+        #[cfg(feature = "redis")]
+        if let Some((shared, _)) = &outbound.shared {
+            // Numbered for the whole process: Redis tells which stream an event is for.
+            state.generation = shared.next_generation();
+            backlog.clear();
+        }
         state.generation
     };
+    #[cfg(feature = "redis")]
+    if let Some((shared, _)) = &outbound.shared {
+        let opened = shared
+            .open_stream(
+                &session,
+                generation,
+                resume_after,
+                app.transport(),
+                super::shared::refresh_every(&app),
+            )
+            .await;
+        let refused = match opened {
+            Ok(crate::shared::Opened::Open { last, missed }) => {
+                if primes {
+                    backlog.push_back(sse::Event::Data(sse::Data::new("").id(last.to_string())));
+                }
+                for (id, message) in missed {
+                    let data = sse::Data::new(message).event("message");
+                    backlog.push_back(sse::Event::Data(data.id(id.to_string())));
+                }
+                None
+            }
+            Ok(crate::shared::Opened::Conflict) => Some(error(
+                StatusCode::CONFLICT,
+                "Conflict: this session already has an open GET stream; close it first",
+            )),
+            Ok(crate::shared::Opened::Gone) => Some(error(
+                StatusCode::NOT_FOUND,
+                "unknown or expired session: send `initialize` again to start a new one",
+            )),
+            Err(err) => Some(*super::shared::unavailable(&err)),
+        };
+        if let Some(response) = refused {
+            let mut state = outbound.state();
+            if state.generation == generation {
+                state.sender = None;
+            }
+            return response;
+        }
+    }
     let events = ServerEvents {
         backlog,
         receiver,
@@ -197,6 +284,11 @@ impl Drop for StreamGuard {
             if state.generation == self.generation {
                 state.sender = None;
             }
+            drop(state);
+            #[cfg(feature = "redis")]
+            if let Some((shared, id)) = &outbound.shared {
+                shared.close_stream(id, self.generation);
+            }
         }
         self.session.touch();
     }
@@ -212,7 +304,19 @@ pub(super) async fn end(app: StreamableHttpApp, req: HttpRequest) -> HttpRespons
     if app.stateless {
         return stateless_rejection("there is no session to end");
     }
-    match find_session(&app, &req) {
+    match locate(&app, &req).await {
+        #[cfg(feature = "redis")]
+        Ok(session) if super::shared::of(&app).is_some() => {
+            let shared = super::shared::of(&app).expect("checked");
+            match shared.end(session.id()).await {
+                Ok(true) => HttpResponse::Ok().finish(),
+                Ok(false) => error(
+                    StatusCode::NOT_FOUND,
+                    "unknown or expired session: send `initialize` again to start a new one",
+                ),
+                Err(err) => *super::shared::unavailable(&err),
+            }
+        }
         Ok(session) => {
             app.server.sessions().remove(session.id());
             if let Some(outbound) = session.outbound::<HttpStream>() {
