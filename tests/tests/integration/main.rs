@@ -18,6 +18,7 @@ mod in_process_client;
 mod limits;
 mod middleware;
 mod modern_era;
+mod redis_sessions;
 mod redis_tasks;
 mod resources_prompts;
 mod runtime_changes;
