@@ -5,9 +5,8 @@
 #   deploy/run.sh                 # nginx on 127.0.0.1:8080, replicas on 8081.., Redis on 6390
 #   PORT=9000 REPLICAS=3 deploy/run.sh
 #
-# Then point a client at http://127.0.0.1:8080/sse (HTTP+SSE) or /mcp with MCP 2026-07-28
-# (stateless). Stateful Streamable HTTP sessions (MCP up to 2025-11-25 on /mcp) are not shared
-# by the replicas yet: behind plain round-robin they fail; use sticky routing for those.
+# Then point a client at http://127.0.0.1:8080/sse (HTTP+SSE) or /mcp (Streamable HTTP: MCP
+# 2026-07-28, or sessions of MCP up to 2025-11-25, which the replicas share through Redis).
 # Needs redis-server and nginx (Debian: apt-get install redis-server nginx-light). Ctrl-C stops
 # everything it started, by pid.
 set -euo pipefail

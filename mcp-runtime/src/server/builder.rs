@@ -219,10 +219,11 @@ impl ServerBuilder {
 
     /// Shares state with the other replicas of a deployment through `redis` (feature
     /// `redis`; see [`shared`](crate::shared)): tasks live in it, notifications raised on any
-    /// replica reach every replica's clients, HTTP+SSE sessions are served whichever replica a
-    /// POST lands on, and `requestState` is signed with the deployment's key (call
-    /// [`state_key`](Self::state_key) after this to choose another). Give each server of a
-    /// process a `Redis` of its own: one connection serves one server's HTTP+SSE sessions.
+    /// replica reach every replica's clients, HTTP+SSE and stateful Streamable HTTP sessions
+    /// are served whichever replica a request lands on, and `requestState` is signed with the
+    /// deployment's key (call [`state_key`](Self::state_key) after this to choose another).
+    /// Give each server of a process a `Redis` of its own: one connection serves one server's
+    /// sessions.
     #[cfg(feature = "redis")]
     pub fn redis(mut self, redis: &crate::shared::Redis) -> Self {
         self.task_store = Some(StoreHandle(Arc::new(redis.task_store())));

@@ -24,14 +24,14 @@
 //! | notifications | [`Server::notify_all`](crate::Server::notify_all) and [`Server::notify_resource_updated`](crate::Server::notify_resource_updated), and the list changes of run-time changes, reach the clients of every replica (sessions and `subscriptions/listen` streams) |
 //! | `requestState` | signed with one key for the whole deployment (made by the first replica, kept in Redis), so it verifies on every replica; `MCP_STATE_KEY` still wins when set |
 //! | HTTP+SSE sessions | a POST that lands on another replica than the stream's is forwarded to it (and so is a client's answer to a request of the server) |
+//! | stateful Streamable HTTP sessions | the session record (revision, client capabilities, identity, log level, subscriptions) and its GET stream's event history are in Redis: any replica answers any POST, GET (`Last-Event-ID` resumes anywhere) or DELETE; answers and cancellations reach the replica running the request; idle expiry and `max_sessions` count the whole deployment |
 //!
-//! Not yet shared: stateful Streamable HTTP sessions, which still need sticky routing to one
-//! replica.
+//! No transport needs sticky routing.
 //!
 //! Run Redis with persistence (`appendonly yes`) in production: a Redis that restarts empty
 //! loses the deployment's `requestState` key (replicas running keep theirs, replicas started
-//! after would make another), its tasks and its HTTP+SSE session records (those clients open
-//! new streams). Setting `MCP_STATE_KEY` on every replica avoids the first.
+//! after would make another), its tasks and its session records (those clients start new
+//! sessions). Setting `MCP_STATE_KEY` on every replica avoids the first.
 
 mod bus;
 #[cfg(feature = "http")]

@@ -28,7 +28,8 @@ use crate::transport::http::accepts;
 pub(super) struct HttpStream {
     state: Mutex<State>,
     #[cfg(feature = "redis")]
-    shared: Option<(std::sync::Arc<crate::shared::SharedSessions>, String)>,
+    // Weak: the shared sessions keep views of their sessions, which hold this.
+    shared: Option<(std::sync::Weak<crate::shared::SharedSessions>, String)>,
 }
 
 struct State {
@@ -63,9 +64,16 @@ impl HttpStream {
         id: String,
     ) -> Self {
         HttpStream {
-            shared: Some((shared, id)),
+            shared: Some((std::sync::Arc::downgrade(&shared), id)),
             ..HttpStream::new(history_limit)
         }
+    }
+
+    /// The shared sessions this session is one of, and its id, while they exist.
+    #[cfg(feature = "redis")]
+    fn shared_sessions(&self) -> Option<(std::sync::Arc<crate::shared::SharedSessions>, &str)> {
+        let (shared, id) = self.shared.as_ref()?;
+        Some((shared.upgrade()?, id.as_str()))
     }
 
     fn state(&self) -> MutexGuard<'_, State> {
@@ -81,7 +89,9 @@ impl Outbound for HttpStream {
     fn send(&self, message: String) -> bool {
         #[cfg(feature = "redis")]
         if let Some((shared, id)) = &self.shared {
-            return shared.append(id, message);
+            return shared
+                .upgrade()
+                .is_some_and(|shared| shared.append(id, message));
         }
         let mut state = self.state();
         state.last_id += 1;
@@ -188,7 +198,7 @@ pub(super) async fn open(app: StreamableHttpApp, req: HttpRequest) -> HttpRespon
         state.sender = Some(sender);
         state.generation += 1;
         #[cfg(feature = "redis")]
-        if let Some((shared, _)) = &outbound.shared {
+        if let Some((shared, _)) = outbound.shared_sessions() {
             // Numbered for the whole process: Redis tells which stream an event is for.
             state.generation = shared.next_generation();
             backlog.clear();
@@ -196,7 +206,7 @@ pub(super) async fn open(app: StreamableHttpApp, req: HttpRequest) -> HttpRespon
         state.generation
     };
     #[cfg(feature = "redis")]
-    if let Some((shared, _)) = &outbound.shared {
+    if let Some((shared, _)) = outbound.shared_sessions() {
         let opened = shared
             .open_stream(
                 &session,
@@ -286,7 +296,7 @@ impl Drop for StreamGuard {
             }
             drop(state);
             #[cfg(feature = "redis")]
-            if let Some((shared, id)) = &outbound.shared {
+            if let Some((shared, id)) = outbound.shared_sessions() {
                 shared.close_stream(id, self.generation);
             }
         }
