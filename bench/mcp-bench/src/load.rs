@@ -104,8 +104,14 @@ pub async fn run_load(config: LoadConfig) -> Result<LoadReport, String> {
     // Where POSTs go: the target itself, or (HTTP+SSE) another replica of it.
     let post_addr = config.post_addr.unwrap_or(target.addr);
     let mut sessions = Vec::with_capacity(config.sessions);
+    // A Streamable HTTP session starts on the target; its calls then go to `post_addr`.
+    let opens_at = if config.transport == Transport::Streamable {
+        target.addr
+    } else {
+        post_addr
+    };
     for _ in 0..config.sessions {
-        let mut conn = Conn::open(post_addr).await?;
+        let mut conn = Conn::open(opens_at).await?;
         let session = Session::open_checking(
             target,
             config.transport,
@@ -114,6 +120,9 @@ pub async fn run_load(config: LoadConfig) -> Result<LoadReport, String> {
             config.timeout,
         )
         .await?;
+        if opens_at != post_addr {
+            conn = Conn::open(post_addr).await?;
+        }
         let mut conns = vec![conn];
         for _ in 1..config.concurrency {
             conns.push(Conn::open(post_addr).await?);

@@ -26,7 +26,8 @@ calls/s, latency percentiles, errors, and the server's CPU per call and memory (
     --duration SECS    measured window                            [default: 5]
     --warmup SECS      unmeasured calls first                     [default: 1]
     --calls M          make exactly M calls instead (no warm-up)
-    --post-url URL     sse: POST to this replica instead (the stream stays on --url)
+    --post-url URL     POST to this replica instead (sse: the stream stays on --url;
+                       streamable: the session starts on --url)
     --server-info required|optional   modern: must every result carry _meta serverInfo
                        (a SHOULD of 2026-07-28; when optional, checked where present)
                                                                   [default: required]

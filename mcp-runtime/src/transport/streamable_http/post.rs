@@ -291,7 +291,12 @@ async fn post_batch(
             Err(response) => return *response,
         }
     };
-    match app.server.receive_batch(&session, elements).await {
+    let answered = app.server.receive_batch(&session, elements).await;
+    #[cfg(feature = "redis")]
+    if let Err(response) = share(app, &session, false).await {
+        return *response;
+    }
+    match answered {
         Err(error) => HttpResponse::BadRequest().json(Response::error(None, error)),
         Ok(responses) if responses.is_empty() => HttpResponse::Accepted().finish(),
         Ok(responses) => HttpResponse::Ok()
