@@ -305,9 +305,15 @@ pub(super) fn listen(redis: &Redis, ready: oneshot::Sender<()>) {
                 }
                 return true;
             }
-            if let Ok(event) = serde_json::from_str::<super::sessions::Event>(payload) {
-                if let Some(sessions) = sessions() {
-                    sessions.on_event(event);
+            // Forwards and answers (written here, tag first) are the hot path: they are parsed
+            // once; anything else is an event of a shared session (written by a Lua script).
+            let forwarding = payload.starts_with(r#"{"kind":"forward""#)
+                || payload.starts_with(r#"{"kind":"answer""#);
+            if !forwarding {
+                if let Ok(event) = serde_json::from_str::<super::sessions::Event>(payload) {
+                    if let Some(sessions) = sessions() {
+                        sessions.on_event(event);
+                    }
                 }
                 return true;
             }
