@@ -149,24 +149,30 @@ async fn an_sse_session_works_through_nginx_round_robin() {
     }
 }
 
-/// The Python SDK 1.x over HTTP+SSE through nginx, twenty sessions at once, each with progress
-/// and a sampling request answered by its own callback (tests/e2e/replica_clients.py).
-#[test]
-fn python_sdk_sessions_over_sse_through_nginx_round_robin() {
+/// Runs a Python SDK script (SDK `major`) through nginx at `path`, twenty sessions at once, and
+/// asserts it printed `OK`.
+fn python_through_nginx(major: u32, script: &str, path: &str) {
     let deployment = Deployment::start();
-    let url = deployment.nginx.url("/sse");
-    let mut command = mcp_tests::e2e::sdk_script_command(1, "replica_clients.py");
+    let url = deployment.nginx.url(path);
+    let mut command = mcp_tests::e2e::sdk_script_command(major, script);
     command
         .args(["--url", &url, "--sessions", "20", "--rounds", "2"])
         .args(["--deadline", "90"]);
     let output = run(&mut command, Duration::from_secs(120));
     assert!(
         output.status.success() && output.stdout.starts_with("OK "),
-        "replica_clients.py through nginx failed:\n{}\n--- replicas ---\n{}",
+        "{script} through nginx failed:\n{}\n--- replicas ---\n{}",
         output.describe(),
         deployment.logs()
     );
     print!("{}", output.stdout);
+}
+
+/// The Python SDK 1.x over HTTP+SSE through nginx, twenty sessions at once, each with progress
+/// and a sampling request answered by its own callback (tests/e2e/replica_clients.py).
+#[test]
+fn python_sdk_sessions_over_sse_through_nginx_round_robin() {
+    python_through_nginx(1, "replica_clients.py", "/sse");
 }
 
 /// The Python SDK 2.x over stateful Streamable HTTP through nginx, twenty sessions at once, each
@@ -174,20 +180,7 @@ fn python_sdk_sessions_over_sse_through_nginx_round_robin() {
 /// GET stream (tests/e2e/replica_streamable_clients.py).
 #[test]
 fn python_sdk_2_sessions_over_stateful_streamable_http_through_nginx_round_robin() {
-    let deployment = Deployment::start();
-    let url = deployment.nginx.url("/mcp");
-    let mut command = mcp_tests::e2e::sdk_script_command(2, "replica_streamable_clients.py");
-    command
-        .args(["--url", &url, "--sessions", "20", "--rounds", "2"])
-        .args(["--deadline", "90"]);
-    let output = run(&mut command, Duration::from_secs(120));
-    assert!(
-        output.status.success() && output.stdout.starts_with("OK "),
-        "replica_streamable_clients.py through nginx failed:\n{}\n--- replicas ---\n{}",
-        output.describe(),
-        deployment.logs()
-    );
-    print!("{}", output.stdout);
+    python_through_nginx(2, "replica_streamable_clients.py", "/mcp");
 }
 
 /// A new SSE session through nginx: initialized, and a call answered (`false`, not a panic,
