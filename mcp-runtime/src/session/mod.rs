@@ -8,7 +8,7 @@ mod registry;
 use std::any::Any;
 use std::collections::{HashMap, HashSet};
 use std::fmt;
-use std::sync::atomic::{AtomicBool, AtomicI64, AtomicU64, AtomicU8, Ordering};
+use std::sync::atomic::{AtomicI64, AtomicU64, AtomicU8, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard, OnceLock, Weak};
 use std::time::{Duration, Instant};
 
@@ -45,6 +45,15 @@ pub(crate) trait Outbound: Send + Sync + 'static {
 
     /// The transport's own type, for the transport that made it.
     fn as_any(&self) -> &dyn Any;
+}
+
+/// A change to a session that replicas share.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[cfg_attr(not(all(feature = "redis", feature = "http")), allow(dead_code))]
+pub(crate) enum SessionChange {
+    LogLevel(u8),
+    Subscribe(String),
+    Unsubscribe(String),
 }
 
 /// What a session shared by the replicas of a deployment hands to the others: a cancellation
@@ -97,8 +106,9 @@ struct SessionInner {
     parent: Option<Session>,
     /// The other replicas, for a session they share.
     remote: Option<Arc<dyn Remote>>,
-    /// The log level or subscriptions changed since the transport last shared them.
-    changed: AtomicBool,
+    /// What changed in the session (log level, subscriptions) since the transport last shared
+    /// it with the other replicas, in order: kept only for a shared session.
+    changes: Mutex<Vec<SessionChange>>,
 }
 
 impl fmt::Debug for Session {
@@ -330,10 +340,11 @@ impl Session {
         }
     }
 
-    /// Whether the client's stream is open here.
+    /// Whether anything besides the caller holds this session now (a running request, a
+    /// registry): a view of a shared session is not dropped while it is.
     #[cfg_attr(not(all(feature = "redis", feature = "http")), allow(dead_code))]
-    pub(crate) fn has_open_stream(&self) -> bool {
-        self.inner.outbound.as_ref().is_some_and(|o| o.is_open())
+    pub(crate) fn is_in_use(&self) -> bool {
+        Arc::strong_count(&self.inner) > 1
     }
 
     /// The transport's id for this session.
@@ -369,7 +380,7 @@ impl Session {
 
     pub(crate) fn set_log_level(&self, level: LogLevel) {
         self.inner.log_level.store(level as u8, Ordering::Relaxed);
-        self.mark_changed();
+        self.record_change(SessionChange::LogLevel(level as u8));
     }
 
     /// The log level as a number (`u8::MAX`: none), as replicas share it.
@@ -384,17 +395,25 @@ impl Session {
         self.inner.log_level.store(code, Ordering::Relaxed);
     }
 
-    fn mark_changed(&self) {
+    fn record_change(&self, change: SessionChange) {
         if self.inner.remote.is_some() {
-            self.inner.changed.store(true, Ordering::Release);
+            lock(&self.inner.changes).push(change);
         }
     }
 
-    /// Whether the log level or subscriptions changed since this was last asked (a shared
-    /// session's transport then shares them).
+    /// What changed since this was last asked, in order (a shared session's transport then
+    /// shares it).
     #[cfg_attr(not(all(feature = "redis", feature = "http")), allow(dead_code))]
-    pub(crate) fn take_changed(&self) -> bool {
-        self.inner.changed.swap(false, Ordering::AcqRel)
+    pub(crate) fn take_changes(&self) -> Vec<SessionChange> {
+        std::mem::take(&mut *lock(&self.inner.changes))
+    }
+
+    /// Puts back changes that could not be shared, before any made since.
+    #[cfg_attr(not(all(feature = "redis", feature = "http")), allow(dead_code))]
+    pub(crate) fn restore_changes(&self, mut changes: Vec<SessionChange>) {
+        let mut pending = lock(&self.inner.changes);
+        changes.append(&mut pending);
+        *pending = changes;
     }
 
     /// Sends message `id` of the shared event history on this replica's stream, if open.
@@ -468,22 +487,14 @@ impl Session {
 
     /// Subscribes the client to updates of `uri`.
     pub(crate) fn subscribe(&self, uri: String) {
-        lock(&self.inner.subscriptions).insert(uri);
-        self.mark_changed();
+        lock(&self.inner.subscriptions).insert(uri.clone());
+        self.record_change(SessionChange::Subscribe(uri));
     }
 
     /// Ends a subscription; `false` if there was none.
     pub(crate) fn unsubscribe(&self, uri: &str) -> bool {
-        self.mark_changed();
+        self.record_change(SessionChange::Unsubscribe(uri.to_owned()));
         lock(&self.inner.subscriptions).remove(uri)
-    }
-
-    /// The resource URIs the client subscribed to, sorted.
-    #[cfg_attr(not(all(feature = "redis", feature = "http")), allow(dead_code))]
-    pub(crate) fn subscriptions(&self) -> Vec<String> {
-        let mut uris: Vec<String> = lock(&self.inner.subscriptions).iter().cloned().collect();
-        uris.sort_unstable();
-        uris
     }
 
     /// Adopts the subscriptions made on another replica.
@@ -588,7 +599,7 @@ impl SessionInner {
             last_seen_ms: AtomicU64::new(millis_since_start()),
             parent: None,
             remote: None,
-            changed: AtomicBool::new(false),
+            changes: Mutex::default(),
         }
     }
 }

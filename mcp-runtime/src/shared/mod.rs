@@ -153,19 +153,17 @@ impl Redis {
         let state_secret = shared_secret(&mut connection, &format!("{prefix}:state-key"))
             .await
             .map_err(unreachable)?;
-        let counted: u64 =
-            redis::AsyncCommands::incr(&mut connection, format!("{prefix}:replica-seq"), 1)
-                .await
-                .map_err(unreachable)?;
-        let number =
-            u32::try_from((counted.saturating_sub(1)) % ((1 << 20) - 1) + 1).expect("below 2^20");
+        let origin = crate::session::new_session_id();
+        let number = claim_number(&mut connection, prefix, &origin)
+            .await
+            .map_err(unreachable)?;
         let redis = Redis {
             inner: Arc::new(RedisInner {
                 url: url.to_owned(),
                 prefix: prefix.to_owned(),
                 client,
                 connection,
-                origin: crate::session::new_session_id(),
+                origin,
                 state_secret,
                 sinks: RwLock::default(),
                 #[cfg(feature = "http")]
@@ -251,11 +249,21 @@ impl Redis {
     }
 
     async fn beat(&self) -> Result<(), Unavailable> {
-        use redis::AsyncCommands;
         let mut connection = self.inner.connection.clone();
         let ttl = u64::try_from(ALIVE_FOR.as_millis()).unwrap_or(u64::MAX);
         let key = self.key(&format!("alive:{}", self.inner.origin));
-        let set: Result<(), _> = connection.pset_ex(key, 1, ttl).await;
+        let set: Result<(), _> = redis::pipe()
+            .pset_ex(key, 1, ttl)
+            .ignore()
+            // This replica's number stays its own (after a Redis restarted empty too).
+            .pset_ex(
+                self.key(&format!("replica-no:{}", self.inner.number)),
+                &self.inner.origin,
+                ttl,
+            )
+            .ignore()
+            .query_async(&mut connection)
+            .await;
         set.map_err(|err| Unavailable(err.to_string()))
     }
 
@@ -285,6 +293,33 @@ impl Redis {
 
     pub(crate) fn key(&self, what: &str) -> String {
         format!("{}:{what}", self.inner.prefix)
+    }
+}
+
+/// A number no live replica of the deployment has (1 to 2^20 - 1): counted, and claimed for as
+/// long as this replica says it is alive.
+async fn claim_number(
+    connection: &mut ConnectionManager,
+    prefix: &str,
+    origin: &str,
+) -> Result<u32, redis::RedisError> {
+    use redis::AsyncCommands;
+    loop {
+        let counted: u64 = connection.incr(format!("{prefix}:replica-seq"), 1).await?;
+        let number =
+            u32::try_from(counted.saturating_sub(1) % ((1 << 20) - 1) + 1).expect("below 2^20");
+        let ttl = u64::try_from(ALIVE_FOR.as_millis()).unwrap_or(u64::MAX);
+        let claimed: Option<String> = redis::cmd("SET")
+            .arg(format!("{prefix}:replica-no:{number}"))
+            .arg(origin)
+            .arg("NX")
+            .arg("PX")
+            .arg(ttl)
+            .query_async(connection)
+            .await?;
+        if claimed.is_some() {
+            return Ok(number);
+        }
     }
 }
 

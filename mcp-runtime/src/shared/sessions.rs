@@ -16,8 +16,12 @@
 //! ([`Server::notify_all`](crate::Server::notify_all), list changes, resource updates) are sent
 //! once per session, into the shared history and so to the stream wherever it is.
 //!
-//! Requests to the client are numbered from a base unique to each replica, so a client's
-//! answer names the request unambiguously, whichever replica it lands on.
+//! Requests to the client are numbered from a base unique to each replica (its number, claimed
+//! in Redis for as long as it is alive), so a client's answer names the request unambiguously,
+//! whichever replica it lands on. Changes of log level and subscriptions travel as operations,
+//! so changes made at once on several replicas all hold; a session started without an identity
+//! belongs to the first one seen on any replica. A replica keeps one view per session, for as
+//! long as anything uses it.
 
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard, Weak};
@@ -31,7 +35,9 @@ use tokio::sync::mpsc;
 
 use super::{Redis, Unavailable};
 use crate::protocol::{ErrorObject, RequestId};
-use crate::session::{ClientReply, Identity, Remote, Session, SessionRegistry, Transport};
+use crate::session::{
+    ClientReply, Identity, Remote, Session, SessionChange, SessionRegistry, Transport,
+};
 
 /// How many messages may wait to be written to the shared histories; beyond, a message is
 /// refused (the caller hears it was not delivered).
@@ -75,17 +81,44 @@ redis.call('ZADD', KEYS[3], 'XX', now + tonumber(ttl), ARGV[1])
 return tonumber(redis.call('HGET', KEYS[1], 'rev'))
 ";
 
-/// Shares a change of log level or subscriptions, telling the home to read them again.
+/// Applies changes of log level or subscriptions made on one replica (in order: `L{level}`,
+/// `+{uri}`, `-{uri}`), so that changes made at once on several replicas all hold, and tells the
+/// home to read them again. Returns the new revision, and the one before.
 const CHANGE: &str = r"
 if redis.call('EXISTS', KEYS[1]) == 0 then return false end
-redis.call('HSET', KEYS[1], 'level', ARGV[1], 'subs', ARGV[2])
+local before = tonumber(redis.call('HGET', KEYS[1], 'rev'))
+local subs = {}
+for _, uri in ipairs(cjson.decode(redis.call('HGET', KEYS[1], 'subs') or '[]')) do subs[uri] = true end
+for i = 4, #ARGV do
+  local op, rest = string.sub(ARGV[i], 1, 1), string.sub(ARGV[i], 2)
+  if op == 'L' then redis.call('HSET', KEYS[1], 'level', rest)
+  elseif op == '+' then subs[rest] = true
+  else subs[rest] = nil end
+end
+local list = {}
+for uri in pairs(subs) do table.insert(list, uri) end
+table.sort(list)
+redis.call('HSET', KEYS[1], 'subs', #list == 0 and '[]' or cjson.encode(list))
 local rev = redis.call('HINCRBY', KEYS[1], 'rev', 1)
 local home = redis.call('HGET', KEYS[1], 'home')
-if home and home ~= ARGV[4] then
-  redis.call('PUBLISH', ARGV[3] .. ':replica:' .. home,
-    cjson.encode({kind = 'changed', session = ARGV[5]}))
+if home and home ~= ARGV[2] then
+  redis.call('PUBLISH', ARGV[1] .. ':replica:' .. home,
+    cjson.encode({kind = 'changed', session = ARGV[3]}))
 end
-return rev
+return {rev, before}
+";
+
+/// Binds a session that had no identity to the first one seen on any replica: 1 when the
+/// session is (now) that subject's, 0 when it is another's, nil when it is gone.
+const CLAIM: &str = r"
+if redis.call('EXISTS', KEYS[1]) == 0 then return false end
+local held = redis.call('HGET', KEYS[1], 'identity')
+if not held then
+  redis.call('HSET', KEYS[1], 'identity', ARGV[2])
+  return 1
+end
+if cjson.decode(held).subject == ARGV[1] then return 1 end
+return 0
 ";
 
 /// Adds a message to the session's history and sends it to the replica holding its stream.
@@ -239,6 +272,8 @@ pub(crate) struct SharedSessions {
     registry: Arc<SessionRegistry>,
     views: Mutex<FastMap<String, View>>,
     held: Mutex<FastMap<String, Held>>,
+    /// Ends of streams not yet recorded in Redis (it was away): retried until they are.
+    closing: Arc<Mutex<Vec<(String, u64)>>>,
     appends: mpsc::Sender<(String, String)>,
     generation: AtomicU64,
     remote: Arc<dyn Remote>,
@@ -250,6 +285,7 @@ struct Scripts {
     admit: Script,
     touch: Script,
     change: Script,
+    claim: Script,
     append: Script,
     open: Script,
     close: Script,
@@ -317,6 +353,7 @@ impl SharedSessions {
             registry,
             views: Mutex::default(),
             held: Mutex::default(),
+            closing: Arc::default(),
             appends,
             generation: AtomicU64::new(1),
             remote: Arc::new(Notices(redis.clone())),
@@ -325,6 +362,7 @@ impl SharedSessions {
                 admit: Script::new(ADMIT),
                 touch: Script::new(TOUCH),
                 change: Script::new(CHANGE),
+                claim: Script::new(CLAIM),
                 append: Script::new(APPEND),
                 open: Script::new(OPEN),
                 close: Script::new(CLOSE),
@@ -494,32 +532,44 @@ impl SharedSessions {
         Some((view.session.clone(), view.revision))
     }
 
-    /// Keeps a view of a session (replacing any other), forgetting views unused for longer
-    /// than their session's idle timeout.
-    pub(crate) fn keep_view(&self, session: Session, revision: i64, idle: Duration) {
+    /// Keeps a view of a session, unless one is kept already (two requests that both found
+    /// none): the view kept is returned, so every request of the session here shares one.
+    /// Views unused for longer than their session's idle timeout, and used by nothing else
+    /// (no running request, no stream, no registration), are forgotten.
+    pub(crate) fn keep_view(&self, session: Session, revision: i64, idle: Duration) -> Session {
         let mut views = lock(&self.views);
         let now = Instant::now();
         views.retain(|_, view| {
-            now.duration_since(view.last_used) <= view.idle || view.session.has_open_stream()
+            now.duration_since(view.last_used) <= view.idle || view.session.is_in_use()
         });
-        views.insert(
-            session.id().to_owned(),
-            View {
+        views
+            .entry(session.id().to_owned())
+            .or_insert(View {
                 session,
                 revision,
                 last_used: now,
                 idle,
-            },
-        );
+            })
+            .session
+            .clone()
     }
 
-    /// Brings a view up to the record another replica changed.
+    /// Brings a view up to the record another replica changed, unless the view is newer.
     pub(crate) fn refresh_view(&self, session: &Session, record: SessionRecord) {
-        session.set_log_level_code(record.log_level);
-        session.set_subscriptions(record.subscriptions);
-        if let Some(view) = lock(&self.views).get_mut(session.id()) {
+        let mut views = lock(&self.views);
+        if let Some(view) = views.get_mut(session.id()) {
+            if view.revision > record.revision {
+                return;
+            }
             view.revision = record.revision;
         }
+        session.set_log_level_code(record.log_level);
+        session.set_subscriptions(record.subscriptions);
+    }
+
+    /// Drops this replica's view of a session (it is read again from Redis when next used).
+    pub(crate) fn forget_view(&self, id: &str) {
+        lock(&self.views).remove(id);
     }
 
     /// Forgets a session that is gone: its view, its registration, its stream here.
@@ -534,27 +584,59 @@ impl SharedSessions {
         }
     }
 
-    /// Shares a change of the session's log level or subscriptions made here.
+    /// Shares the changes of the session's log level or subscriptions made here; on failure
+    /// they are kept, to be shared with the next request.
     pub(crate) async fn share_changes(&self, session: &Session) -> Result<(), Unavailable> {
-        let subscriptions =
-            serde_json::to_string(&session.subscriptions()).unwrap_or_else(|_| "[]".to_owned());
-        let revision: Result<Option<i64>, _> = self
-            .scripts
-            .change
-            .key(self.key(session.id()))
-            .arg(session.log_level_code())
-            .arg(subscriptions)
+        let changes = session.take_changes();
+        if changes.is_empty() {
+            return Ok(());
+        }
+        let mut invocation = self.scripts.change.key(self.key(session.id()));
+        invocation
             .arg(&self.redis.inner.prefix)
             .arg(self.redis.origin())
-            .arg(session.id())
-            .invoke_async(&mut self.connection())
-            .await;
-        if let Some(revision) = revision.map_err(|err| self.unavailable(&err))? {
+            .arg(session.id());
+        for change in &changes {
+            match change {
+                SessionChange::LogLevel(level) => invocation.arg(format!("L{level}")),
+                SessionChange::Subscribe(uri) => invocation.arg(format!("+{uri}")),
+                SessionChange::Unsubscribe(uri) => invocation.arg(format!("-{uri}")),
+            };
+        }
+        let revisions: Result<Option<(i64, i64)>, _> =
+            invocation.invoke_async(&mut self.connection()).await;
+        let revisions = match revisions {
+            Ok(revisions) => revisions,
+            Err(err) => {
+                session.restore_changes(changes);
+                return Err(self.unavailable(&err));
+            }
+        };
+        if let Some((revision, before)) = revisions {
             if let Some(view) = lock(&self.views).get_mut(session.id()) {
-                view.revision = revision;
+                // Changed elsewhere meanwhile too: the next request reads the whole record.
+                view.revision = if before == view.revision { revision } else { 0 };
             }
         }
         Ok(())
+    }
+
+    /// Binds session `id`, which had no identity, to `identity` for the whole deployment:
+    /// `Ok(false)` when another identity has it already.
+    pub(crate) async fn claim_identity(
+        &self,
+        id: &str,
+        identity: &Identity,
+    ) -> Result<bool, Unavailable> {
+        let claimed: Result<Option<i64>, _> = self
+            .scripts
+            .claim
+            .key(self.key(id))
+            .arg(identity.subject())
+            .arg(super::sse::wire_identity(identity))
+            .invoke_async(&mut self.connection())
+            .await;
+        Ok(claimed.map_err(|err| self.unavailable(&err))? == Some(1))
     }
 
     /// Queues a server-initiated message of session `id` for its shared history (and its
@@ -634,6 +716,7 @@ impl SharedSessions {
         }
         let script = self.scripts.close.clone();
         let (key, origin) = (self.key(id), self.redis.origin().to_owned());
+        let (id, closing) = (id.to_owned(), Arc::clone(&self.closing));
         let mut connection = self.connection();
         self.redis.inner.runtime.spawn(async move {
             let closed: Result<i64, _> = script
@@ -643,9 +726,29 @@ impl SharedSessions {
                 .invoke_async(&mut connection)
                 .await;
             if let Err(err) = closed {
-                tracing::debug!(%err, "the end of a shared session's stream was not recorded");
+                // Left recorded, it would refuse other replicas' streams while this one lives.
+                tracing::debug!(%err, "the end of a shared session's stream is retried");
+                lock(&closing).push((id, generation));
             }
         });
+    }
+
+    /// Records the ends of streams that Redis missed.
+    async fn retry_closes(&self) {
+        let closing = std::mem::take(&mut *lock(&self.closing));
+        for (id, generation) in closing {
+            let closed: Result<i64, _> = self
+                .scripts
+                .close
+                .key(self.key(&id))
+                .arg(self.redis.origin())
+                .arg(generation)
+                .invoke_async(&mut self.connection())
+                .await;
+            if closed.is_err() {
+                lock(&self.closing).push((id, generation));
+            }
+        }
     }
 
     /// Ends the session everywhere; `false` if it did not exist.
@@ -805,5 +908,6 @@ async fn keep_held(shared: Weak<SharedSessions>) {
             return;
         };
         shared.refresh_held().await;
+        shared.retry_closes().await;
     }
 }

@@ -11,13 +11,16 @@ use std::net::SocketAddr;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::Duration;
 
-use actix_web::{web, App};
+use actix_web::dev::Service;
+use actix_web::{web, App, HttpMessage};
 use mcp_runtime::auth::{AuthError, BearerAuth, Identity};
 use mcp_runtime::context::{ClientRequestError, SamplingRequest};
 use mcp_runtime::shared::Redis;
 use mcp_runtime::transport::HttpOptions;
 use mcp_runtime::{tool, Context, Server};
 use mcp_tests::e2e::RedisServer;
+
+use crate::streamable_http_transport::futures_join;
 use mcp_tests::support::{eventually, request_with, serving, Reply, SseStream, TestServer};
 use serde_json::{json, Value};
 
@@ -83,6 +86,9 @@ struct Settings {
     idle: Duration,
     max_sessions: usize,
     auth: bool,
+    /// Requests name their user in `X-User` (a middleware of the user's own, as an app with
+    /// its own authentication has): sessions may start without one.
+    user_header: bool,
 }
 
 impl Default for Settings {
@@ -92,6 +98,7 @@ impl Default for Settings {
             idle: Duration::from_secs(60),
             max_sessions: 1000,
             auth: false,
+            user_header: false,
         }
     }
 }
@@ -102,21 +109,31 @@ async fn replica(redis: &RedisServer, settings: &Settings) -> (TestServer, Serve
         .await
         .expect("redis is up");
     let server = serving(TOOLS)
+        .resources(["test://static-text", "test://watched-resource"])
         .redis(&connection)
         .max_sessions(settings.max_sessions)
         .build()
         .unwrap();
-    let (idle, auth) = (settings.idle, settings.auth);
+    let (idle, auth, user_header) = (settings.idle, settings.auth, settings.user_header);
     let serving = server.clone();
     let app = TestServer::start(1, move || {
         let streamable = serving
             .streamable_http_app()
             .options(HttpOptions::new().keep_alive(Duration::from_millis(200)))
             .session_idle_timeout(idle);
-        let scope = web::scope("/mcp").wrap(actix_web::middleware::Condition::new(
-            auth,
-            BearerAuth::new(verify),
-        ));
+        let scope = web::scope("/mcp")
+            .wrap_fn(move |req, service| {
+                let user = req.headers().get("x-user").and_then(|v| v.to_str().ok());
+                if let (true, Some(user)) = (user_header, user) {
+                    let identity = Identity::new(user);
+                    req.extensions_mut().insert(identity);
+                }
+                service.call(req)
+            })
+            .wrap(actix_web::middleware::Condition::new(
+                auth,
+                BearerAuth::new(verify),
+            ));
         App::new().service(scope.service(streamable))
     });
     (app, server)
@@ -147,7 +164,10 @@ fn headers<'a>(session: Option<&'a str>, token: &'a Option<String>) -> Vec<(&'a 
         headers.push(("Mcp-Session-Id", session));
     }
     if let Some(token) = token {
-        headers.push(("Authorization", token.as_str()));
+        match token.strip_prefix("Bearer user:") {
+            Some(user) => headers.push(("X-User", user)),
+            None => headers.push(("Authorization", token.as_str())),
+        }
     }
     headers
 }
@@ -250,7 +270,10 @@ impl Client {
             ("MCP-Protocol-Version", VERSION),
         ];
         if let Some(bearer) = &bearer {
-            headers.push(("Authorization", bearer.as_str()));
+            match bearer.strip_prefix("Bearer user:") {
+                Some(user) => headers.push(("X-User", user)),
+                None => headers.push(("Authorization", bearer.as_str())),
+            }
         }
         if let Some(id) = last_event_id {
             headers.push(("Last-Event-ID", id));
@@ -565,4 +588,107 @@ async fn redis_away_is_503_with_retry_after_and_service_resumes_when_it_is_back(
     let mut fresh = Client::start(a, None).await;
     let listed = fresh.call(b, "tools/list", json!({})).await;
     assert!(listed["result"]["tools"].is_array());
+}
+
+#[actix_web::test]
+async fn a_session_started_without_an_identity_belongs_to_the_first_seen_on_any_replica() {
+    let redis = RedisServer::start();
+    let settings = Settings {
+        user_header: true,
+        ..Settings::default()
+    };
+    let all = replicas(&redis, 3, &settings).await;
+    let (a, b, c) = (all[0].0.addr, all[1].0.addr, all[2].0.addr);
+    let anonymous = Client::start(a, None).await;
+    let as_user = |user: &'static str| Client {
+        session: anonymous.session.clone(),
+        token: Some(user),
+        next_id: 10,
+    };
+    let (mut alice, bob) = (as_user("user:alice"), as_user("user:bob"));
+    let said = alice
+        .call(
+            b,
+            "tools/call",
+            json!({"name": "shared_whoami", "arguments": {}}),
+        )
+        .await;
+    assert_eq!(said["result"]["content"][0]["text"], "alice");
+    let ping = json!({"jsonrpc": "2.0", "id": 1, "method": "ping"});
+    for addr in [a, b, c] {
+        assert_eq!(bob.post(addr, &ping).await.status, 403, "bob on {addr}");
+        assert_eq!(
+            anonymous.post(addr, &ping).await.status,
+            403,
+            "no one on {addr}"
+        );
+    }
+    assert_eq!(alice.post(c, &ping).await.status, 200);
+}
+
+#[actix_web::test]
+async fn concurrent_first_requests_on_a_replica_share_one_view_of_the_session() {
+    let redis = RedisServer::start();
+    let all = replicas(&redis, 2, &Settings::default()).await;
+    let (a, b) = (all[0].0.addr, all[1].0.addr);
+    for round in 0..8 {
+        let client = Client::start(a, None).await;
+        // B has never seen the session: its stream and five requests arrive together.
+        let list = json!({"jsonrpc": "2.0", "id": 1, "method": "tools/list"});
+        let posts = async {
+            // Just after the stream's request: each would find no view of the session yet.
+            tokio::time::sleep(Duration::from_micros(200 * round)).await;
+            futures_join((0..5).map(|_| client.post(b, &list))).await
+        };
+        let (mut stream, replies) = tokio::join!(client.open_stream(b, None), posts);
+        assert!(
+            replies.iter().all(|reply| reply.status == 200),
+            "round {round}"
+        );
+        assert_eq!(stream.status, 200);
+        all[0].1.notify_all(
+            "notifications/message",
+            json!({"level": "info", "data": round}),
+        );
+        let (_, message) = next_message(&mut stream).await;
+        assert_eq!(message["params"]["data"], round, "round {round}: {message}");
+    }
+}
+
+#[actix_web::test]
+async fn subscriptions_made_at_once_on_two_replicas_both_hold() {
+    let redis = RedisServer::start();
+    let all = replicas(&redis, 3, &Settings::default()).await;
+    let (a, b, c) = (all[0].0.addr, all[1].0.addr, all[2].0.addr);
+    for round in 0..5 {
+        let mut client = Client::start(a, None).await;
+        let mut other = Client {
+            session: client.session.clone(),
+            token: None,
+            next_id: 100,
+        };
+        let (one, two) = tokio::join!(
+            client.call(
+                a,
+                "resources/subscribe",
+                json!({"uri": "test://static-text"})
+            ),
+            other.call(
+                b,
+                "resources/subscribe",
+                json!({"uri": "test://watched-resource"})
+            )
+        );
+        assert!(
+            one["result"].is_object() && two["result"].is_object(),
+            "{one} {two}"
+        );
+        let mut stream = client.open_stream(c, None).await;
+        assert_eq!(stream.status, 200);
+        for uri in ["test://static-text", "test://watched-resource"] {
+            all[1].1.notify_resource_updated(uri);
+            let (_, message) = next_message(&mut stream).await;
+            assert_eq!(message["params"]["uri"], uri, "round {round}: {message}");
+        }
+    }
 }

@@ -112,13 +112,11 @@ async fn share(
         return Ok(());
     };
     if opens && session.negotiated().is_some() {
-        session.take_changed();
+        session.take_changes();
         return super::shared::create(app, shared, session).await;
     }
-    if session.take_changed() {
-        if let Err(err) = shared.share_changes(session).await {
-            return Err(super::shared::unavailable(&err));
-        }
+    if let Err(err) = shared.share_changes(session).await {
+        return Err(super::shared::unavailable(&err));
     }
     Ok(())
 }

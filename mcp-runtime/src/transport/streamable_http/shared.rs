@@ -119,8 +119,22 @@ pub(super) async fn find(
         }
     };
     session.touch();
-    if session.bind_identity(request_identity(req)).is_err() {
-        return Err(rejection(StatusCode::FORBIDDEN, IdentityMismatch::MESSAGE));
+    let forbidden = || rejection(StatusCode::FORBIDDEN, IdentityMismatch::MESSAGE);
+    let unbound = session.identity().is_none();
+    let identity = request_identity(req);
+    if session.bind_identity(identity.clone()).is_err() {
+        return Err(forbidden());
+    }
+    // A session started without an identity belongs to the first one seen on any replica.
+    if let (true, Some(identity)) = (unbound, identity) {
+        match shared.claim_identity(id, &identity).await {
+            Ok(true) => {}
+            Ok(false) => {
+                shared.forget_view(id);
+                return Err(forbidden());
+            }
+            Err(err) => return Err(unavailable(&err)),
+        }
     }
     Ok(session)
 }
@@ -142,8 +156,7 @@ fn view_of(
     let _ = session.bind_identity(record.identity);
     session.set_log_level_code(record.log_level);
     session.set_subscriptions(record.subscriptions);
-    shared.keep_view(session.clone(), record.revision, app.session_idle_timeout);
-    session
+    shared.keep_view(session, record.revision, app.session_idle_timeout)
 }
 
 /// How often a replica holding a session's stream keeps its record from expiring.
