@@ -121,19 +121,26 @@ if cjson.decode(held).subject == ARGV[1] then return 1 end
 return 0
 ";
 
-/// Adds a message to the session's history and sends it to the replica holding its stream.
+/// Adds messages to their sessions' histories (KEYS: record and history of each; ARGV: the
+/// prefix, then session and message of each), in order, and sends each to the replica holding
+/// its session's stream.
 const APPEND: &str = r"
-local f = redis.call('HMGET', KEYS[1], 'ttl', 'hist', 'stream', 'gen')
-if not f[1] then return false end
-local id = redis.call('HINCRBY', KEYS[1], 'last', 1)
-redis.call('RPUSH', KEYS[2], id .. ' ' .. ARGV[1])
-redis.call('LTRIM', KEYS[2], -tonumber(f[2]), -1)
-redis.call('PEXPIRE', KEYS[2], f[1])
-if f[3] then
-  redis.call('PUBLISH', ARGV[2] .. ':replica:' .. f[3], cjson.encode({kind = 'deliver',
-    session = ARGV[3], id = id, gen = tonumber(f[4]), message = ARGV[1]}))
+for k = 1, #KEYS / 2 do
+  local rec, ev = KEYS[2 * k - 1], KEYS[2 * k]
+  local session, message = ARGV[2 * k], ARGV[2 * k + 1]
+  local f = redis.call('HMGET', rec, 'ttl', 'hist', 'stream', 'gen')
+  if f[1] then
+    local id = redis.call('HINCRBY', rec, 'last', 1)
+    redis.call('RPUSH', ev, id .. ' ' .. message)
+    redis.call('LTRIM', ev, -tonumber(f[2]), -1)
+    redis.call('PEXPIRE', ev, f[1])
+    if f[3] then
+      redis.call('PUBLISH', ARGV[1] .. ':replica:' .. f[3], cjson.encode({kind = 'deliver',
+        session = session, id = id, gen = tonumber(f[4]), message = message}))
+    end
+  end
 end
-return id
+return 1
 ";
 
 /// Opens the session's GET stream on this replica, which becomes its home: `{'gone'}`,
@@ -852,17 +859,18 @@ impl SharedSessions {
         }
     }
 
-    async fn write_append(&self, id: &str, message: &str) -> Result<(), Unavailable> {
-        let appended: Result<Option<i64>, _> = self
-            .scripts
-            .append
-            .key(self.key(id))
-            .key(self.events_key(id))
-            .arg(message)
-            .arg(&self.redis.inner.prefix)
-            .arg(id)
-            .invoke_async(&mut self.connection())
-            .await;
+    /// Writes queued messages in one script run, in order.
+    async fn write_appends(&self, batch: &[(String, String)]) -> Result<(), Unavailable> {
+        let mut invocation = self.scripts.append.prepare_invoke();
+        invocation.arg(&self.redis.inner.prefix);
+        for (id, message) in batch {
+            invocation
+                .key(self.key(id))
+                .key(self.events_key(id))
+                .arg(id)
+                .arg(message);
+        }
+        let appended: Result<i64, _> = invocation.invoke_async(&mut self.connection()).await;
         appended.map(drop).map_err(|err| self.unavailable(&err))
     }
 
@@ -887,15 +895,25 @@ impl SharedSessions {
     }
 }
 
-/// Writes queued messages to the shared histories, in the order they were sent.
+/// How many queued messages one script run writes at most.
+const APPEND_BATCH: usize = 64;
+
+/// Writes queued messages to the shared histories, in the order they were sent: what queued up
+/// while one batch was being written goes in the next, in one round trip.
 async fn write_appends(shared: Weak<SharedSessions>, mut queue: mpsc::Receiver<(String, String)>) {
-    while let Some((id, message)) = queue.recv().await {
+    let mut batch = Vec::with_capacity(APPEND_BATCH);
+    while queue.recv_many(&mut batch, APPEND_BATCH).await > 0 {
         let Some(shared) = shared.upgrade() else {
             return;
         };
-        if let Err(err) = shared.write_append(&id, &message).await {
-            tracing::warn!(session = %id, err = %err.0, "a message for a shared session was not recorded");
+        if let Err(err) = shared.write_appends(&batch).await {
+            tracing::warn!(
+                messages = batch.len(),
+                err = %err.0,
+                "messages for shared sessions were not recorded"
+            );
         }
+        batch.clear();
     }
 }
 

@@ -692,3 +692,33 @@ async fn subscriptions_made_at_once_on_two_replicas_both_hold() {
         }
     }
 }
+
+#[actix_web::test]
+async fn a_burst_of_notifications_arrives_whole_and_in_order() {
+    let redis = RedisServer::start();
+    let all = replicas(&redis, 2, &Settings::default()).await;
+    let (a, b) = (all[0].0.addr, all[1].0.addr);
+    let client = Client::start(a, None).await;
+    let mut stream = client.open_stream(b, None).await;
+    assert_eq!(stream.status, 200);
+    assert_eq!(stream.next_event().await.id.as_deref(), Some("0"));
+    // Raised on A, where the session is not at home: through the bus, then B's batched writes.
+    const BURST: i64 = 200;
+    for n in 0..BURST {
+        all[0]
+            .1
+            .notify_all("notifications/message", json!({"level": "info", "data": n}));
+    }
+    let (mut seen, mut last) = (Vec::new(), 0u64);
+    while seen.len() < BURST as usize {
+        match tokio::time::timeout(Duration::from_secs(5), next_message(&mut stream)).await {
+            Ok((id, message)) => {
+                assert!(id > last, "ids grow: {id} after {last}");
+                last = id;
+                seen.push(message["params"]["data"].as_i64().unwrap());
+            }
+            Err(_) => panic!("stalled after {} messages", seen.len()),
+        }
+    }
+    assert_eq!(seen, (0..BURST).collect::<Vec<_>>());
+}
