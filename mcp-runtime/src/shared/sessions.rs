@@ -145,20 +145,22 @@ return 1
 
 /// Opens the session's GET stream on this replica, which becomes its home: `{'gone'}`,
 /// `{'conflict'}` (a stream is open on a live replica and this is no resumption), or
-/// `{'ok', last id, missed entries...}`.
+/// `{'ok', last id, opening number, missed entries...}`. The replicas it moves from hear the
+/// opening's number, so that a notice overtaken by a later opening is ignored.
 const OPEN: &str = r"
 local f = redis.call('HMGET', KEYS[1], 'ttl', 'stream', 'home', 'last')
 if not f[1] then return {'gone'} end
 if f[2] and f[2] ~= ARGV[1] and ARGV[4] == '0' then
   if redis.call('EXISTS', ARGV[5] .. ':alive:' .. f[2]) == 1 then return {'conflict'} end
 end
-local moved = cjson.encode({kind = 'moved', session = ARGV[6]})
+local seq = redis.call('HINCRBY', KEYS[1], 'opens', 1)
+local moved = cjson.encode({kind = 'moved', session = ARGV[6], seq = seq})
 if f[3] and f[3] ~= ARGV[1] then redis.call('PUBLISH', ARGV[5] .. ':replica:' .. f[3], moved) end
 if f[2] and f[2] ~= ARGV[1] and f[2] ~= f[3] then
   redis.call('PUBLISH', ARGV[5] .. ':replica:' .. f[2], moved)
 end
 redis.call('HSET', KEYS[1], 'stream', ARGV[1], 'gen', ARGV[2], 'home', ARGV[1])
-local out = {'ok', f[4] or '0'}
+local out = {'ok', f[4] or '0', tostring(seq)}
 local after = tonumber(ARGV[3])
 if after >= 0 then
   for _, entry in ipairs(redis.call('LRANGE', KEYS[2], 0, -1)) do
@@ -226,6 +228,7 @@ pub(crate) enum Event {
     },
     Moved {
         session: String,
+        seq: u64,
     },
     Ended {
         session: String,
@@ -264,6 +267,10 @@ struct View {
     revision: i64,
     last_used: Instant,
     idle: Duration,
+    /// The opening number of this replica's latest stream of the session, and the latest
+    /// opening elsewhere it heard of: whichever is later says where the session's home is.
+    opened: u64,
+    moved: u64,
 }
 
 /// A GET stream open here, whose session's record this replica keeps from expiring.
@@ -556,6 +563,8 @@ impl SharedSessions {
                 revision,
                 last_used: now,
                 idle,
+                opened: 0,
+                moved: 0,
             })
             .session
             .clone()
@@ -693,7 +702,18 @@ impl SharedSessions {
             }
         }
         let last = reply.get(1).and_then(|id| id.parse().ok()).unwrap_or(0);
-        let missed = reply[2..]
+        let opening: u64 = reply.get(2).and_then(|seq| seq.parse().ok()).unwrap_or(0);
+        {
+            let mut views = lock(&self.views);
+            if let Some(view) = views.get_mut(id) {
+                if view.moved > opening {
+                    // Another replica opened the session's stream right after this one.
+                    return Ok(Opened::Conflict);
+                }
+                view.opened = opening;
+            }
+        }
+        let missed = reply[3..]
             .iter()
             .filter_map(|entry| {
                 let (id, message) = entry.split_once(' ')?;
@@ -788,13 +808,18 @@ impl SharedSessions {
                     view.session.deliver_event(gen, id, message);
                 }
             }
-            Event::Moved { session } => {
-                // Another replica holds the stream now, and is the session's home.
-                lock(&self.held).remove(&session);
-                self.registry.remove(&session);
-                if let Some(view) = lock(&self.views).get(&session) {
+            Event::Moved { session, seq } => {
+                // Another replica holds the stream now, and is the session's home, unless this
+                // replica opened it again since.
+                if let Some(view) = lock(&self.views).get_mut(&session) {
+                    if view.opened > seq {
+                        return;
+                    }
+                    view.moved = view.moved.max(seq);
                     view.session.close_stream();
                 }
+                lock(&self.held).remove(&session);
+                self.registry.remove(&session);
             }
             Event::Ended { session } => self.forget(&session),
             Event::Changed { session } => {

@@ -722,3 +722,39 @@ async fn a_burst_of_notifications_arrives_whole_and_in_order() {
     }
     assert_eq!(seen, (0..BURST).collect::<Vec<_>>());
 }
+
+#[actix_web::test]
+async fn a_stream_moved_back_and_forth_hears_each_notification_once() {
+    let redis = RedisServer::start();
+    let all = replicas(&redis, 3, &Settings::default()).await;
+    let addrs = [all[0].0.addr, all[1].0.addr, all[2].0.addr];
+    let client = Client::start(addrs[0], None).await;
+    let mut stream = client.open_stream(addrs[0], None).await;
+    let mut last = 0;
+    for (round, at) in [1, 0, 2, 1, 0].into_iter().enumerate() {
+        let resumed = client.open_stream(addrs[at], Some(&last.to_string())).await;
+        assert_eq!(resumed.status, 200, "round {round}");
+        stream.wait_until_ended().await;
+        stream = resumed;
+        // Raised on every replica: each session hears it from its home alone.
+        for server in &all {
+            server.1.notify_all(
+                "notifications/message",
+                json!({"level": "info", "data": round}),
+            );
+        }
+        for _ in 0..3 {
+            let (id, message) = next_message(&mut stream).await;
+            assert_eq!(message["params"]["data"], round, "round {round}: {message}");
+            assert!(id > last, "round {round}: {id} after {last}");
+            last = id;
+        }
+    }
+    // Nothing more than three per round came: the next one is the marker.
+    all[0].1.notify_all(
+        "notifications/message",
+        json!({"level": "info", "data": "end"}),
+    );
+    let (_, message) = next_message(&mut stream).await;
+    assert_eq!(message["params"]["data"], "end");
+}
