@@ -837,14 +837,20 @@ impl SharedSessions {
     }
 
     /// This replica's subscription to its channel was lost: what was sent on it meanwhile is
-    /// lost to its streams, so they end, and their clients resume from the shared history.
+    /// lost to its streams, so they end, and their clients resume from the shared history
+    /// (on whichever replica).
     pub(crate) fn on_disconnect(&self) {
-        let held: Vec<String> = lock(&self.held).drain().map(|(id, _)| id).collect();
-        let views = lock(&self.views);
-        for id in held {
-            if let Some(view) = views.get(&id) {
-                view.session.close_stream();
-            }
+        lock(&self.held).clear();
+        let views: Vec<Session> = lock(&self.views)
+            .values()
+            .map(|view| view.session.clone())
+            .collect();
+        for session in views {
+            session.close_stream();
+            // A "moved" notice may have been missed too: this replica stops being any
+            // session's home until a stream of it opens here again (two homes would send
+            // every broadcast twice).
+            self.registry.remove(session.id());
         }
     }
 

@@ -561,8 +561,13 @@ async fn redis_away_is_503_with_retry_after_and_service_resumes_when_it_is_back(
     let all = replicas(&redis, 2, &Settings::default()).await;
     let (a, b) = (all[0].0.addr, all[1].0.addr);
     let mut client = Client::start(a, None).await;
+    let mut stream = client.open_stream(a, None).await;
+    assert_eq!(stream.status, 200);
 
     redis.stop();
+    // What is published while A cannot hear would be lost to the stream: it ends, so that its
+    // client resumes from the shared history.
+    stream.wait_until_ended().await;
     let ping = client.request("ping", json!({}));
     let started = std::time::Instant::now();
     let away = client.post(b, &ping).await;
