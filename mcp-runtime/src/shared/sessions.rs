@@ -3,7 +3,7 @@
 //!
 //! | key / channel (under the prefix) | holds |
 //! |---|---|
-//! | `sh:{id}` (hash) | revision, client info and capabilities, identity, log level, subscriptions, the last event id, which replica holds the GET stream (and its generation), which replica is the session's home; expires after the idle timeout |
+//! | `sh:{id}` (hash) | revision, client info and capabilities, identity, log level, subscriptions, the last event id, which replica holds the GET stream (and its generation), which replica is the session's home, how often its stream was opened; expires after the idle timeout |
 //! | `sh:{id}:ev` (list) | the GET stream's bounded event history (`"{id} {message}"`), for `Last-Event-ID` |
 //! | `sessions` (sorted set) | every shared session, scored by when it expires: what `max_sessions` counts |
 //! | channel `replica:{origin}` | events for one replica: a message for its GET stream, "your stream moved", "the session ended", "the session changed" |
