@@ -355,15 +355,25 @@ impl SseStream {
     /// The next event with data (comments and `retry:` lines are recorded and skipped);
     /// panics after [`WAIT`].
     pub async fn next_event(&mut self) -> Event {
+        self.next_event_or_end()
+            .await
+            .expect("the server ended the SSE stream")
+    }
+
+    /// The next event with data, or `None` when the server ends the stream first (as a server
+    /// does with a client that reads too slowly, which then resumes); panics after [`WAIT`].
+    pub async fn next_event_or_end(&mut self) -> Option<Event> {
         tokio::time::timeout(WAIT, async {
             loop {
                 if let Some(event) = self.take_block() {
                     match event {
-                        Some(event) => return event,
+                        Some(event) => return Some(event),
                         None => continue,
                     }
                 }
-                self.read_chunk().await;
+                if !self.read_chunk().await {
+                    return None;
+                }
             }
         })
         .await
@@ -409,21 +419,27 @@ impl SseStream {
         .expect("the server ends the stream in time")
     }
 
-    async fn read_chunk(&mut self) {
+    /// Reads one chunk into the buffer; `false` when the stream has ended.
+    async fn read_chunk(&mut self) -> bool {
         let mut line = String::new();
         let read = self
             .reader
             .read_line(&mut line)
             .await
             .expect("chunk size line");
-        assert!(read > 0, "the server closed the SSE stream");
+        if read == 0 {
+            return false;
+        }
         let size = usize::from_str_radix(line.trim().split(';').next().unwrap(), 16)
             .unwrap_or_else(|_| panic!("bad chunk size {line:?}"));
-        assert!(size > 0, "the server ended the SSE stream");
+        if size == 0 {
+            return false;
+        }
         let mut chunk = vec![0; size + 2];
         self.reader.read_exact(&mut chunk).await.expect("chunk");
         chunk.truncate(size);
         self.buffer.extend_from_slice(&chunk);
+        true
     }
 
     /// Reads until a keep-alive comment arrives.
@@ -431,7 +447,7 @@ impl SseStream {
         tokio::time::timeout(WAIT, async {
             while self.comments.is_empty() {
                 if self.take_block().is_none() {
-                    self.read_chunk().await;
+                    assert!(self.read_chunk().await, "the server ended the SSE stream");
                 }
             }
             self.comments.remove(0)
