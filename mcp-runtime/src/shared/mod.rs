@@ -304,11 +304,11 @@ async fn claim_number(
     origin: &str,
 ) -> Result<u32, redis::RedisError> {
     use redis::AsyncCommands;
+    let ttl = u64::try_from(ALIVE_FOR.as_millis()).unwrap_or(u64::MAX);
     loop {
         let counted: u64 = connection.incr(format!("{prefix}:replica-seq"), 1).await?;
         let number =
             u32::try_from(counted.saturating_sub(1) % ((1 << 20) - 1) + 1).expect("below 2^20");
-        let ttl = u64::try_from(ALIVE_FOR.as_millis()).unwrap_or(u64::MAX);
         let claimed: Option<String> = redis::cmd("SET")
             .arg(format!("{prefix}:replica-no:{number}"))
             .arg(origin)

@@ -287,7 +287,7 @@ pub(crate) struct SharedSessions {
     views: Mutex<FastMap<String, View>>,
     held: Mutex<FastMap<String, Held>>,
     /// Ends of streams not yet recorded in Redis (it was away): retried until they are.
-    closing: Arc<Mutex<Vec<(String, u64)>>>,
+    closing: Mutex<Vec<(String, u64)>>,
     appends: mpsc::Sender<(String, String)>,
     generation: AtomicU64,
     remote: Arc<dyn Remote>,
@@ -367,7 +367,7 @@ impl SharedSessions {
             registry,
             views: Mutex::default(),
             held: Mutex::default(),
-            closing: Arc::default(),
+            closing: Mutex::default(),
             appends,
             generation: AtomicU64::new(1),
             remote: Arc::new(Notices(redis.clone())),
@@ -583,11 +583,6 @@ impl SharedSessions {
         session.set_subscriptions(record.subscriptions);
     }
 
-    /// Drops this replica's view of a session (it is read again from Redis when next used).
-    pub(crate) fn forget_view(&self, id: &str) {
-        lock(&self.views).remove(id);
-    }
-
     /// Forgets a session that is gone: its view, its registration, its stream here.
     fn forget(&self, id: &str) {
         let view = lock(&self.views).remove(id);
@@ -734,47 +729,42 @@ impl SharedSessions {
     }
 
     /// The GET stream of `generation` ended here.
-    pub(crate) fn close_stream(&self, id: &str, generation: u64) {
+    pub(crate) fn close_stream(self: &Arc<Self>, id: &str, generation: u64) {
         {
             let mut held = lock(&self.held);
             if held.get(id).is_some_and(|h| h.generation == generation) {
                 held.remove(id);
             }
         }
-        let script = self.scripts.close.clone();
-        let (key, origin) = (self.key(id), self.redis.origin().to_owned());
-        let (id, closing) = (id.to_owned(), Arc::clone(&self.closing));
-        let mut connection = self.connection();
-        self.redis.inner.runtime.spawn(async move {
-            let closed: Result<i64, _> = script
-                .key(key)
-                .arg(origin)
-                .arg(generation)
-                .invoke_async(&mut connection)
-                .await;
-            if let Err(err) = closed {
-                // Left recorded, it would refuse other replicas' streams while this one lives.
-                tracing::debug!(%err, "the end of a shared session's stream is retried");
-                lock(&closing).push((id, generation));
-            }
-        });
+        let (shared, id) = (Arc::clone(self), id.to_owned());
+        self.redis
+            .inner
+            .runtime
+            .spawn(async move { shared.record_close(id, generation).await });
+    }
+
+    /// Records in Redis that the stream of `generation` ended here; when Redis is away, it is
+    /// retried (left recorded, it would refuse other replicas' streams while this one lives).
+    async fn record_close(&self, id: String, generation: u64) {
+        let closed: Result<i64, _> = self
+            .scripts
+            .close
+            .key(self.key(&id))
+            .arg(self.redis.origin())
+            .arg(generation)
+            .invoke_async(&mut self.connection())
+            .await;
+        if let Err(err) = closed {
+            tracing::debug!(%err, "the end of a shared session's stream is retried");
+            lock(&self.closing).push((id, generation));
+        }
     }
 
     /// Records the ends of streams that Redis missed.
     async fn retry_closes(&self) {
         let closing = std::mem::take(&mut *lock(&self.closing));
         for (id, generation) in closing {
-            let closed: Result<i64, _> = self
-                .scripts
-                .close
-                .key(self.key(&id))
-                .arg(self.redis.origin())
-                .arg(generation)
-                .invoke_async(&mut self.connection())
-                .await;
-            if closed.is_err() {
-                lock(&self.closing).push((id, generation));
-            }
+            self.record_close(id, generation).await;
         }
     }
 

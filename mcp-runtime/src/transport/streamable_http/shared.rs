@@ -120,21 +120,18 @@ pub(super) async fn find(
     };
     session.touch();
     let forbidden = || rejection(StatusCode::FORBIDDEN, IdentityMismatch::MESSAGE);
-    let unbound = session.identity().is_none();
     let identity = request_identity(req);
-    if session.bind_identity(identity.clone()).is_err() {
-        return Err(forbidden());
-    }
-    // A session started without an identity belongs to the first one seen on any replica.
-    if let (true, Some(identity)) = (unbound, identity) {
-        match shared.claim_identity(id, &identity).await {
+    // A session started without an identity belongs to the first one seen on any replica:
+    // claimed in Redis before this replica's view is bound to it.
+    if let (None, Some(identity)) = (session.identity(), &identity) {
+        match shared.claim_identity(id, identity).await {
             Ok(true) => {}
-            Ok(false) => {
-                shared.forget_view(id);
-                return Err(forbidden());
-            }
+            Ok(false) => return Err(forbidden()),
             Err(err) => return Err(unavailable(&err)),
         }
+    }
+    if session.bind_identity(identity).is_err() {
+        return Err(forbidden());
     }
     Ok(session)
 }
