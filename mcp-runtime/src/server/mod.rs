@@ -19,6 +19,7 @@ use serde_json::Value;
 
 use crate::catalog::Live;
 use crate::prompt::Prompts;
+use crate::protocol::outgoing_json;
 use crate::protocol::wire::ResourceUpdated;
 use crate::resource::Resources;
 use crate::session::{Session, SessionRegistry};
@@ -230,11 +231,17 @@ impl Server {
     /// prompts and resources) also reaches the `subscriptions/listen` streams that asked for
     /// it. Returns how many sessions and streams it reached.
     pub fn notify_all(&self, method: &str, params: Value) -> usize {
+        let notice = self.publish(method, &params);
+        self.deliver(method, &params, notice.as_deref())
+    }
+
+    /// Tells the other replicas (if any) of a notification for every session: the notice's id.
+    fn publish(&self, _method: &str, _params: &Value) -> Option<String> {
         #[cfg(feature = "redis")]
         if let Some(redis) = &self.inner.redis {
-            redis.publish(method, &params);
+            return Some(redis.publish(_method, _params));
         }
-        self.deliver(method, &params)
+        None
     }
 
     /// Tells the clients subscribed to `uri` that the resource changed
@@ -243,21 +250,21 @@ impl Server {
     /// were told (here: with [`ServerBuilder::redis`], the other replicas tell their own).
     /// Call it whenever your code changes what a resource returns.
     pub fn notify_resource_updated(&self, uri: &str) -> usize {
-        #[cfg(feature = "redis")]
-        if let Some(redis) = &self.inner.redis {
-            redis.publish(UPDATED, &serde_json::json!({ "uri": uri }));
-        }
-        self.resource_updated(uri)
+        let notice = self.publish(UPDATED, &serde_json::json!({ "uri": uri }));
+        self.resource_updated(uri, notice.as_deref())
     }
 
     /// Delivers a notification to this process's own clients: what [`notify_all`] does here,
     /// and what a notice of another replica does.
     ///
     /// [`notify_all`]: Self::notify_all
-    fn deliver(&self, method: &str, params: &Value) -> usize {
+    ///
+    /// `notice` is the id of the replicas' notice for it, which sessions shared by replicas
+    /// record so that it reaches each of them once.
+    fn deliver(&self, method: &str, params: &Value, notice: Option<&str>) -> usize {
         if method == UPDATED {
             if let Some(uri) = params.get("uri").and_then(Value::as_str) {
-                return self.resource_updated(uri);
+                return self.resource_updated(uri, notice);
             }
         }
         let change = match method {
@@ -267,12 +274,14 @@ impl Server {
             _ => None,
         };
         let listeners = change.map_or(0, |change| self.inner.listeners.announce(change));
-        self.broadcast(method, params, |_| true) + listeners
+        self.broadcast(method, params, notice, |_| true) + listeners
     }
 
-    fn resource_updated(&self, uri: &str) -> usize {
+    fn resource_updated(&self, uri: &str, notice: Option<&str>) -> usize {
         let params = ResourceUpdated { uri };
-        let sessions = self.broadcast(UPDATED, &params, |session| session.is_subscribed(uri));
+        let sessions = self.broadcast(UPDATED, &params, notice, |session| {
+            session.is_subscribed(uri)
+        });
         sessions + self.inner.listeners.announce(Change::Updated(uri))
     }
 
@@ -288,14 +297,19 @@ impl Server {
         &self,
         method: &str,
         params: &P,
+        notice: Option<&str>,
         to: impl Fn(&Session) -> bool,
     ) -> usize {
+        let Ok(message) = outgoing_json(None, method, params) else {
+            tracing::warn!(%method, "a notification did not serialize and was not sent");
+            return 0;
+        };
         self.inner
             .sessions
             .sessions()
             .iter()
             .filter(|session| session.negotiated().is_some() && to(session))
-            .filter(|session| session.notify_with(method, params))
+            .filter(|session| session.send_notice(message.clone(), notice))
             .count()
     }
 
@@ -337,15 +351,18 @@ impl Server {
     #[cfg(feature = "redis")]
     fn hear_replicas(&self, redis: &crate::shared::Redis) {
         let weak = Arc::downgrade(&self.inner);
-        redis.add_sink(Arc::new(move |method: &str, params: &Value| {
-            // `$...`: what replicas hand each other about shared sessions, no notification.
-            if method.starts_with('$') {
-                return;
-            }
-            if let Some(inner) = weak.upgrade() {
-                Server { inner }.deliver(method, params);
-            }
-        }));
+        redis.add_sink(Arc::new(
+            move |method: &str, params: &Value, notice: &str| {
+                // `$...`: what replicas hand each other about shared sessions, no notification.
+                if method.starts_with('$') {
+                    return;
+                }
+                if let Some(inner) = weak.upgrade() {
+                    let notice = (!notice.is_empty()).then_some(notice);
+                    Server { inner }.deliver(method, params, notice);
+                }
+            },
+        ));
         #[cfg(feature = "http")]
         {
             let weak = Arc::downgrade(&self.inner);

@@ -38,6 +38,12 @@ pub(crate) trait Outbound: Send + Sync + 'static {
         true
     }
 
+    /// Sends a notification meant for every session; `notice` is the replicas' id for it, by
+    /// which a session they share records it once however many replicas send it.
+    fn send_notice(&self, message: String, _notice: Option<&str>) -> bool {
+        self.send(message)
+    }
+
     /// Sends the message numbered `id` of the session's shared event history (replicas
     /// sharing Redis), if this transport's stream of generation `generation` is still open.
     #[cfg_attr(not(all(feature = "redis", feature = "http")), allow(dead_code))]
@@ -305,6 +311,14 @@ impl Session {
                 tracing::warn!(%method, %err, "a notification did not serialize and was not sent");
                 false
             }
+        }
+    }
+
+    /// Sends a notification meant for every session (see [`Outbound::send_notice`]).
+    pub(crate) fn send_notice(&self, message: String, notice: Option<&str>) -> bool {
+        match &self.inner.outbound {
+            Some(outbound) => outbound.send_notice(message, notice),
+            None => false,
         }
     }
 

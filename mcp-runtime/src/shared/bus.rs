@@ -12,14 +12,19 @@ use serde_json::Value;
 
 use super::Redis;
 
-/// Delivers a notice of another replica (`method`, `params`) to a server's own clients.
-pub(crate) type Sink = Arc<dyn Fn(&str, &Value) + Send + Sync>;
+/// Delivers a notice of another replica (`method`, `params`, and the notice's id, unique in
+/// the deployment) to a server's own clients.
+pub(crate) type Sink = Arc<dyn Fn(&str, &Value, &str) + Send + Sync>;
 
 #[derive(Serialize, Deserialize)]
 struct Notice<'a> {
     origin: &'a str,
     method: &'a str,
     params: Value,
+    /// `{origin}:{n}`: a session shared by replicas records a notice it is sent once, whichever
+    /// replicas send it.
+    #[serde(default)]
+    id: String,
 }
 
 impl Redis {
@@ -33,15 +38,20 @@ impl Redis {
     }
 
     /// Publishes a notice for the other replicas (in the background: a notification is never
-    /// held up by Redis; outside a Tokio runtime it is not published).
-    pub(crate) fn publish(&self, method: &str, params: &Value) {
+    /// held up by Redis; outside a Tokio runtime it is not published); returns its id.
+    pub(crate) fn publish(&self, method: &str, params: &Value) -> String {
+        let n = self
+            .inner
+            .notices
+            .fetch_add(1, std::sync::atomic::Ordering::Relaxed);
         let notice = Notice {
             origin: &self.inner.origin,
             method,
             params: params.clone(),
+            id: format!("{}:{n}", self.inner.origin),
         };
         let Ok(payload) = serde_json::to_string(&notice) else {
-            return;
+            return notice.id;
         };
         let mut connection = self.inner.connection.clone();
         let channel = self.key("notices");
@@ -52,6 +62,7 @@ impl Redis {
                 tracing::debug!(%err, "a notice for the other replicas was not published");
             }
         });
+        notice.id
     }
 }
 
@@ -76,7 +87,7 @@ pub(super) fn listen(redis: &Redis) {
                         .unwrap_or_else(|poisoned| poisoned.into_inner())
                         .clone();
                     for sink in sinks {
-                        sink(notice.method, &notice.params);
+                        sink(notice.method, &notice.params, &notice.id);
                     }
                 }
             }

@@ -87,6 +87,8 @@ pub(crate) struct RedisInner {
     /// The shared Streamable HTTP sessions that hear this replica's channel.
     #[cfg(feature = "http")]
     session_events: std::sync::Mutex<Option<std::sync::Weak<SharedSessions>>>,
+    /// How many notices this replica has published (their ids).
+    notices: std::sync::atomic::AtomicU64,
     /// This replica's number in the deployment (1 to 2^20 - 1, from a counter in Redis): the
     /// high bits of its requests' ids.
     pub(crate) number: u32,
@@ -173,6 +175,7 @@ impl Redis {
                 #[cfg(feature = "http")]
                 session_events: std::sync::Mutex::default(),
                 number,
+                notices: std::sync::atomic::AtomicU64::new(0),
                 runtime: tokio::runtime::Handle::current(),
             }),
         };

@@ -5,6 +5,7 @@
 //! |---|---|
 //! | `sh:{id}` (hash) | revision, client info and capabilities, identity, log level, subscriptions, the last event id, which replica holds the GET stream (and its generation), which replica is the session's home, how often its stream was opened; expires after the idle timeout |
 //! | `sh:{id}:ev` (list) | the GET stream's bounded event history (`"{id} {message}"`), for `Last-Event-ID` |
+//! | `sh:{id}:seen` (set) | the notices for every session recorded in the history in the last minute, so that one sent by two replicas (while the session's home moves) is recorded once |
 //! | `sessions` (sorted set) | every shared session, scored by when it expires: what `max_sessions` counts |
 //! | channel `replica:{origin}` | events for one replica: a message for its GET stream, "your stream moved", "the session ended", "the session changed" |
 //! | notices `$cancel`, `$reply` | a cancellation, or a client's answer, for the replica running (or awaiting) it |
@@ -109,27 +110,36 @@ return {rev, before}
 ";
 
 /// Binds a session that had no identity to the first one seen on any replica: 1 when the
-/// session is (now) that subject's, 0 when it is another's, nil when it is gone.
+/// session is (now) that subject's, 0 when it is another's, nil when it is gone. A new owner is
+/// a new revision: the other replicas' views learn it on their next request.
 const CLAIM: &str = r"
 if redis.call('EXISTS', KEYS[1]) == 0 then return false end
 local held = redis.call('HGET', KEYS[1], 'identity')
 if not held then
   redis.call('HSET', KEYS[1], 'identity', ARGV[2])
+  redis.call('HINCRBY', KEYS[1], 'rev', 1)
   return 1
 end
 if cjson.decode(held).subject == ARGV[1] then return 1 end
 return 0
 ";
 
-/// Adds messages to their sessions' histories (KEYS: record and history of each; ARGV: the
-/// prefix, then session and message of each), in order, and sends each to the replica holding
-/// its session's stream.
+/// Adds messages to their sessions' histories (KEYS: record, history and notices seen, of
+/// each; ARGV: the prefix, then session, notice id or '', and message of each), in order, and
+/// sends each to the replica holding its session's stream. A notification for every session
+/// that several replicas send (while the session's home moves) is recorded once, by its notice
+/// id (kept for a minute).
 const APPEND: &str = r"
-for k = 1, #KEYS / 2 do
-  local rec, ev = KEYS[2 * k - 1], KEYS[2 * k]
-  local session, message = ARGV[2 * k], ARGV[2 * k + 1]
+for k = 1, #KEYS / 3 do
+  local rec, ev, seen = KEYS[3 * k - 2], KEYS[3 * k - 1], KEYS[3 * k]
+  local session, notice, message = ARGV[3 * k - 1], ARGV[3 * k], ARGV[3 * k + 1]
   local f = redis.call('HMGET', rec, 'ttl', 'hist', 'stream', 'gen')
-  if f[1] then
+  local fresh = true
+  if f[1] and notice ~= '' then
+    fresh = redis.call('SADD', seen, notice) == 1
+    redis.call('PEXPIRE', seen, 60000)
+  end
+  if f[1] and fresh then
     local id = redis.call('HINCRBY', rec, 'last', 1)
     redis.call('RPUSH', ev, id .. ' ' .. message)
     redis.call('LTRIM', ev, -tonumber(f[2]), -1)
@@ -191,6 +201,10 @@ if existed == 1 then
 end
 return existed
 ";
+
+/// A message waiting to be written to a session's shared history: session id, the id of the
+/// replicas' notice it comes from (a notification for every session), the message.
+type Append = (String, Option<String>, String);
 
 /// A session as the replicas share it.
 pub(crate) struct SessionRecord {
@@ -288,7 +302,7 @@ pub(crate) struct SharedSessions {
     held: Mutex<FastMap<String, Held>>,
     /// Ends of streams not yet recorded in Redis (it was away): retried until they are.
     closing: Mutex<Vec<(String, u64)>>,
-    appends: mpsc::Sender<(String, String)>,
+    appends: mpsc::Sender<Append>,
     generation: AtomicU64,
     remote: Arc<dyn Remote>,
     scripts: Scripts,
@@ -385,11 +399,13 @@ impl SharedSessions {
         });
         redis.set_session_events(Arc::downgrade(&shared));
         let weak = Arc::downgrade(&shared);
-        redis.add_sink(Arc::new(move |method: &str, params: &Value| {
-            if let Some(shared) = weak.upgrade() {
-                shared.routed(method, params);
-            }
-        }));
+        redis.add_sink(Arc::new(
+            move |method: &str, params: &Value, _notice: &str| {
+                if let Some(shared) = weak.upgrade() {
+                    shared.routed(method, params);
+                }
+            },
+        ));
         redis
             .inner
             .runtime
@@ -581,6 +597,10 @@ impl SharedSessions {
         }
         session.set_log_level_code(record.log_level);
         session.set_subscriptions(record.subscriptions);
+        if session.identity().is_none() {
+            // Claimed on another replica since this view was made.
+            let _ = session.bind_identity(record.identity);
+        }
     }
 
     /// Forgets a session that is gone: its view, its registration, its stream here.
@@ -652,8 +672,11 @@ impl SharedSessions {
 
     /// Queues a server-initiated message of session `id` for its shared history (and its
     /// stream, wherever it is open); `false` when the queue is full.
-    pub(crate) fn append(&self, id: &str, message: String) -> bool {
-        let queued = self.appends.try_send((id.to_owned(), message)).is_ok();
+    pub(crate) fn append(&self, id: &str, message: String, notice: Option<&str>) -> bool {
+        let queued = self
+            .appends
+            .try_send((id.to_owned(), notice.map(str::to_owned), message))
+            .is_ok();
         if !queued {
             tracing::warn!(
                 session = id,
@@ -881,14 +904,16 @@ impl SharedSessions {
     }
 
     /// Writes queued messages in one script run, in order.
-    async fn write_appends(&self, batch: &[(String, String)]) -> Result<(), Unavailable> {
+    async fn write_appends(&self, batch: &[Append]) -> Result<(), Unavailable> {
         let mut invocation = self.scripts.append.prepare_invoke();
         invocation.arg(&self.redis.inner.prefix);
-        for (id, message) in batch {
+        for (id, notice, message) in batch {
             invocation
                 .key(self.key(id))
                 .key(self.events_key(id))
+                .key(self.redis.key(&format!("sh:{id}:seen")))
                 .arg(id)
+                .arg(notice.as_deref().unwrap_or(""))
                 .arg(message);
         }
         let appended: Result<i64, _> = invocation.invoke_async(&mut self.connection()).await;
@@ -921,7 +946,7 @@ const APPEND_BATCH: usize = 64;
 
 /// Writes queued messages to the shared histories, in the order they were sent: what queued up
 /// while one batch was being written goes in the next, in one round trip.
-async fn write_appends(shared: Weak<SharedSessions>, mut queue: mpsc::Receiver<(String, String)>) {
+async fn write_appends(shared: Weak<SharedSessions>, mut queue: mpsc::Receiver<Append>) {
     let mut batch = Vec::with_capacity(APPEND_BATCH);
     while queue.recv_many(&mut batch, APPEND_BATCH).await > 0 {
         let Some(shared) = shared.upgrade() else {

@@ -87,11 +87,15 @@ impl Outbound for HttpStream {
     /// Records a server-initiated message and sends it if a stream is open; a stream that
     /// cannot keep up is closed, and its client resumes from the history with `Last-Event-ID`.
     fn send(&self, message: String) -> bool {
+        self.send_notice(message, None)
+    }
+
+    fn send_notice(&self, message: String, _notice: Option<&str>) -> bool {
         #[cfg(feature = "redis")]
         if let Some((shared, id)) = &self.shared {
             return shared
                 .upgrade()
-                .is_some_and(|shared| shared.append(id, message));
+                .is_some_and(|shared| shared.append(id, message, _notice));
         }
         let mut state = self.state();
         state.last_id += 1;
