@@ -58,6 +58,9 @@ pub enum BuildErrorKind {
     InvalidUriTemplate,
     /// [`ServerBuilder::page_size`](crate::ServerBuilder::page_size) was 0.
     ZeroPageSize,
+    /// A tool mounted or proxied under a namespace has the name of one the server already
+    /// serves.
+    NameClash,
 }
 
 /// Which kind of item a declaration is, for the errors about declarations.
@@ -83,6 +86,14 @@ impl BuildError {
         self.0.names.push(name.into());
         self.0.locations.extend(location);
         self
+    }
+
+    /// `name`, mounted from `second`, is already served by `first` (both described in words:
+    /// a source location, a mounted server, an upstream).
+    pub(crate) fn clash(name: &str, first: String, second: String) -> Self {
+        let mut error = BuildError::new(BuildErrorKind::NameClash).named(name, None);
+        error.0.available = vec![first, second];
+        error
     }
 
     /// Two declarations of `item` share `key`.
@@ -282,6 +293,13 @@ impl fmt::Display for BuildError {
             ),
             InvalidUriTemplate => write!(f, "{reason} (the #[resource] at {})", at(0)),
             ZeroPageSize => f.write_str("page_size must be at least 1"),
+            NameClash => write!(
+                f,
+                "two tools would be served as `{name}`: {} and {}; mount one under another \
+                 namespace, or rename the tool",
+                self.0.available.first().map_or("", String::as_str),
+                self.0.available.get(1).map_or("", String::as_str),
+            ),
         }
     }
 }

@@ -71,6 +71,8 @@ pub use prompt::{GetPromptResult, IntoPromptResult, Prompt, PromptMessage};
 pub use protocol::log_level::LogLevel;
 pub use protocol::Eras;
 pub use resource::{IntoResourceContents, Resource, ResourceTemplate};
+#[cfg(feature = "remote")]
+pub use server::ProxyError;
 pub use server::{Server, ServerBuilder};
 pub use tasks::TaskSupport;
 pub use tool::{CallToolResult, IntoToolResult, Tool, ToolAnnotations, ToolBuilder};

@@ -304,6 +304,7 @@ impl ServerBuilder {
                 version,
                 instructions: self.instructions,
                 tools: Live::new(tools),
+                mounts: Default::default(),
                 resources: Live::new(resources),
                 prompts: Live::new(prompts),
                 settings: self.settings,

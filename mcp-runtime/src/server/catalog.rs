@@ -13,7 +13,7 @@ use crate::tool::{Tool, Tools};
 
 impl Server {
     /// Applies `change` to a set and, if it changed the set, tells every client.
-    fn change<T: Clone, E>(
+    pub(super) fn change<T: Clone, E>(
         &self,
         set: &Live<T>,
         list_changed: &str,
@@ -32,7 +32,11 @@ impl Server {
             "notifications/tools/list_changed",
             |tools| Ok(change(tools)),
         );
-        changed.unwrap_or_else(|never| match never {})
+        let changed = changed.unwrap_or_else(|never| match never {});
+        if changed {
+            self.tools_changed();
+        }
+        changed
     }
 
     fn change_resources(

@@ -4,6 +4,7 @@
 
 mod builder;
 mod catalog;
+mod compose;
 mod lifecycle;
 mod state;
 
@@ -27,6 +28,8 @@ use crate::subscriptions::{Change, Listeners};
 use crate::tool::{Tool, Tools};
 
 pub use builder::ServerBuilder;
+#[cfg(feature = "remote")]
+pub use compose::ProxyError;
 pub(crate) use lifecycle::{RequestGuard, SessionRefusal};
 use state::StateMap;
 
@@ -58,12 +61,14 @@ pub struct Server {
     inner: Arc<ServerInner>,
 }
 
-struct ServerInner {
+pub(crate) struct ServerInner {
     name: String,
     title: Option<String>,
     version: String,
     instructions: Option<String>,
     tools: Live<Tools>,
+    /// The tools mounted or proxied under each namespace, and what they came from.
+    mounts: compose::Mounts,
     resources: Live<Resources>,
     prompts: Live<Prompts>,
     settings: Settings,

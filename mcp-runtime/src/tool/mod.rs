@@ -99,7 +99,7 @@ impl ToolAnnotations {
 }
 
 /// How a tool is called: the function `#[tool]` generated, or a programmatic handler.
-type Handler = Arc<dyn Fn(ToolCall) -> ToolFuture + Send + Sync>;
+pub(crate) type Handler = Arc<dyn Fn(ToolCall) -> ToolFuture + Send + Sync>;
 
 /// A tool ready to serve: its `tools/list` entry is computed once, when it is made.
 ///
@@ -263,6 +263,38 @@ impl Tool {
             task: TaskSupport::Never,
             location: SourceLocation::of_caller(std::panic::Location::caller()),
         }
+    }
+
+    /// A tool whose `tools/list` entry is given whole (a proxied server's, renamed), handled
+    /// by `call`; `Err` when its input schema has malformed `x-mcp-header` markings.
+    #[cfg(feature = "remote")]
+    pub(crate) fn from_listing(
+        listing: Value,
+        call: Handler,
+        location: SourceLocation,
+    ) -> Result<Tool, String> {
+        let name = listing["name"].as_str().unwrap_or_default().into();
+        let header_params = headers::header_params(&listing["inputSchema"])?.into();
+        Ok(Tool {
+            name,
+            listing,
+            wraps_output: false,
+            call,
+            may_ask: true,
+            location,
+            header_params,
+            task: TaskSupport::Never,
+        })
+    }
+
+    /// The same tool under another name (mounted in a namespace): its handler is shared.
+    pub(crate) fn renamed(&self, name: &str) -> Tool {
+        let mut tool = self.clone();
+        tool.name = name.into();
+        if let Value::Object(listing) = &mut tool.listing {
+            listing.insert("name".to_owned(), Value::String(name.to_owned()));
+        }
+        tool
     }
 
     /// The tool's name.

@@ -772,3 +772,8 @@ impl std::error::Error for ClientError {}
 fn is_modern_revision(version: &str) -> bool {
     crate::protocol::MODERN_VERSIONS.contains(&version)
 }
+
+#[cfg(feature = "remote")]
+mod remote;
+#[cfg(feature = "remote")]
+pub use remote::{CallEvent, Remote, RemoteBuilder, Upstream};
