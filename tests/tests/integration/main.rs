@@ -9,6 +9,7 @@ mod batches;
 mod context;
 mod dispatch;
 mod e2e_conformance;
+mod e2e_gateway;
 mod e2e_inspector;
 mod e2e_inspector2;
 mod e2e_python;
