@@ -15,7 +15,8 @@
 //!
 //! The proxy declares sampling and elicitation to the upstream: what the upstream asks
 //! during a call is asked of the gateway's own client, in whichever era it speaks.
-//! `MCP_BIND` sets the address (default `127.0.0.1:8000`).
+//! `MCP_UPSTREAM_NAMESPACE` changes the upstream's namespace (default `up`; empty: its tools keep
+//! their names). `MCP_BIND` sets the address (default `127.0.0.1:8000`).
 
 use std::time::Duration;
 
@@ -49,14 +50,15 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     gateway.mount("calc", &calculator)?;
     if let Ok(spec) = std::env::var("MCP_UPSTREAM") {
         let upstream = Upstream::parse(&spec);
-        eprintln!("gateway: proxying {upstream} as `up`");
+        let namespace = std::env::var("MCP_UPSTREAM_NAMESPACE").unwrap_or_else(|_| "up".into());
+        eprintln!("gateway: proxying {upstream} as `{namespace}`");
         let remote = Remote::builder()
             .client_info("mcp-gateway", env!("CARGO_PKG_VERSION"))
             .capabilities(serde_json::json!({"sampling": {}, "elicitation": {}}))
             .timeout(Duration::from_secs(300))
             .connect(upstream)
             .await?;
-        gateway.proxy("up", remote).await?;
+        gateway.proxy(&namespace, remote).await?;
     }
     let names: Vec<String> = gateway
         .tools()

@@ -75,12 +75,14 @@ pub struct ToolAttr {
     pub open_world: Option<bool>,
     /// `task = "optional"`, as written (checked in `valid`).
     pub task: Option<Spanned<String>>,
+    /// `tags = ["admin"]`.
+    pub tags: Option<Vec<String>>,
 }
 
 impl ToolAttr {
     pub fn parse(args: TokenStream) -> syn::Result<ToolAttr> {
         const OPTIONS: &str =
-            "name, title, description, read_only, destructive, idempotent, open_world, task";
+            "name, title, description, read_only, destructive, idempotent, open_world, task, tags";
         let mut attr = ToolAttr::default();
         let parser = syn::meta::parser(|meta| {
             if attr.common.option(Kind::Tool, &meta)? {
@@ -89,6 +91,10 @@ impl ToolAttr {
             if meta.path.is_ident("task") {
                 let task = spanned_string(&meta)?;
                 return set(&meta, &mut attr.task, task);
+            }
+            if meta.path.is_ident("tags") {
+                let tags = tags(&meta)?;
+                return set(&meta, &mut attr.tags, tags);
             }
             let hint = match meta.path.get_ident().map(Ident::to_string).as_deref() {
                 Some("read_only") => &mut attr.read_only,
@@ -329,6 +335,36 @@ fn icons(meta: &ParseNestedMeta) -> syn::Result<Vec<String>> {
         .elems
         .iter()
         .map(|elem| match elem {
+            Expr::Lit(syn::ExprLit {
+                lit: syn::Lit::Str(lit),
+                ..
+            }) => Ok(lit.value()),
+            other => Err(syn::Error::new_spanned(other, message)),
+        })
+        .collect()
+}
+
+/// `tags = ["admin", ..]`: non-empty strings, for the server's visibility rules.
+fn tags(meta: &ParseNestedMeta) -> syn::Result<Vec<String>> {
+    let message = "`tags` takes a list of strings: write `tags = [\"admin\", \"billing\"]`";
+    if !meta.input.peek(Token![=]) {
+        return Err(meta.error(message));
+    }
+    let value = meta.value()?;
+    let array: syn::ExprArray = value
+        .parse()
+        .map_err(|err| syn::Error::new(err.span(), message))?;
+    array
+        .elems
+        .iter()
+        .map(|elem| match elem {
+            Expr::Lit(syn::ExprLit {
+                lit: syn::Lit::Str(lit),
+                ..
+            }) if lit.value().trim().is_empty() => Err(syn::Error::new_spanned(
+                lit,
+                "a tag must not be empty: remove it, or name the tag",
+            )),
             Expr::Lit(syn::ExprLit {
                 lit: syn::Lit::Str(lit),
                 ..

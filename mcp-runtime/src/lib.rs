@@ -22,6 +22,7 @@ pub mod context;
 mod dispatch;
 mod error;
 mod input;
+pub mod middleware;
 mod prompt;
 pub mod protocol;
 mod resource;
@@ -42,7 +43,7 @@ pub mod uri_template;
 /// versions of the two crates fail with one clear error.
 #[doc(hidden)]
 #[path = "private.rs"]
-pub mod __private_v3;
+pub mod __private_v4;
 
 /// Who a request comes from: the [`Identity`](auth::Identity) every transport binds sessions
 /// to and tools read, and (feature `http`) the bearer-token guard and OAuth resource-server

@@ -41,6 +41,7 @@ pub fn registration(decl: &Declaration, attr: &ToolAttr) -> TokenStream {
         <#output_ty as __mcp::IntoToolResult>::output_schema
     };
     let location = location();
+    let tags = attr.tags.clone().unwrap_or_default();
     let takes_context = decl.params.iter().any(|param| param.injected);
     let task = format_ident!(
         "{}",
@@ -88,6 +89,7 @@ pub fn registration(decl: &Declaration, attr: &ToolAttr) -> TokenStream {
                 call: __mcp_call,
                 takes_context: #takes_context,
                 task: __mcp::TaskSupport::#task,
+                tags: &[#(#tags),*],
                 location: #location,
             }
         }

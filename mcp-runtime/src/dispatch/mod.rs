@@ -213,20 +213,57 @@ impl Server {
         }
     }
 
-    /// The methods both eras share; `cache` receives a read resource's own caching hints.
-    async fn handle_shared(
+    /// The methods both eras share, through the middleware; `cache` receives a read
+    /// resource's own caching hints.
+    async fn handle_shared<'a>(
+        &'a self,
+        session: &'a Session,
+        method: &'a str,
+        params: serde_json::Value,
+        context: Context,
+        cache: &'a mut Option<Arc<str>>,
+    ) -> Outcome {
+        let chain = self.middleware();
+        if chain.is_empty() {
+            return self
+                .handle_catalogue(session, method, params, context, cache)
+                .await;
+        }
+        let op = crate::middleware::Operation {
+            server: self,
+            method,
+            params,
+            identity: session.identity(),
+            modern: session.negotiated().is_some_and(|n| n.is_modern()),
+            session_id: session.id(),
+        };
+        let inner = Box::new(move |op: crate::middleware::Operation<'a>| {
+            Box::pin(self.handle_catalogue(session, op.method, op.params, context, cache))
+                as crate::middleware::BoxFuture<'a, Outcome>
+        });
+        crate::middleware::Next::new(chain, inner).run(op).await
+    }
+
+    /// The methods both eras share.
+    async fn handle_catalogue(
         &self,
-        _session: &Session,
+        session: &Session,
         method: &str,
         params: serde_json::Value,
         context: Context,
         cache: &mut Option<Arc<str>>,
     ) -> Outcome {
+        let identity = if self.has_visibility() {
+            session.identity()
+        } else {
+            None
+        };
+        let visible = |tool: &crate::tool::Tool| self.is_visible(tool, identity.as_ref());
         match method {
-            "tools/list" => crate::tool::list(&self.tool_set(), params, self.page_size()),
+            "tools/list" => crate::tool::list(&self.tool_set(), params, self.page_size(), visible),
             "tools/call" => {
                 let tools = self.tool_set();
-                crate::tool::call(&tools, params, context, self.tool_timeout()).await
+                crate::tool::call(&tools, params, context, self.tool_timeout(), visible).await
             }
             "resources/list" => {
                 crate::resource::list(&self.resource_set(), params, self.page_size())
@@ -271,6 +308,10 @@ impl Server {
         let name = params.get("name").and_then(serde_json::Value::as_str)?;
         let tools = self.tool_set();
         let tool = tools.get(name)?;
+        if self.has_visibility() && !self.is_visible(tool, session.identity().as_ref()) {
+            // Called like an unknown tool, and refused as one.
+            return None;
+        }
         let support = tool.task_support();
         if support == TaskSupport::Never {
             return None;

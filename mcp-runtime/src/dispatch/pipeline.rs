@@ -82,6 +82,17 @@ impl Server {
                 counted: self.count_request(),
             }),
             Message::Notification(notification) => {
+                let middleware = self.middleware();
+                if !middleware.is_empty() {
+                    let identity = session.identity();
+                    for hook in middleware {
+                        hook.on_notification(
+                            &notification.method,
+                            &notification.params,
+                            identity.as_ref(),
+                        );
+                    }
+                }
                 handshake::notification(session, notification);
                 None
             }

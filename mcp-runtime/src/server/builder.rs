@@ -32,6 +32,7 @@ pub struct ServerBuilder {
     task_store: Option<StoreHandle>,
     #[cfg(feature = "redis")]
     redis: Option<crate::shared::Redis>,
+    hooks: super::Hooks,
 }
 
 /// The task store given to [`ServerBuilder::task_store`].
@@ -251,6 +252,37 @@ impl ServerBuilder {
         self
     }
 
+    /// Runs `middleware` around every catalogue request and notification, on every transport
+    /// and in both eras (see [`middleware`](crate::middleware)); middleware added first runs
+    /// outermost.
+    pub fn middleware(mut self, middleware: impl crate::middleware::Middleware) -> Self {
+        self.hooks.middleware.push(Arc::new(middleware));
+        self
+    }
+
+    /// Decides, per request, which tools a caller may see and use: `rule(tool, identity)`
+    /// returning `false` leaves the tool out of that caller's `tools/list`, and a call of it
+    /// is refused exactly as a call of an unknown tool is. Tools carry tags for such rules
+    /// (`#[tool(tags = ["admin"])]`, [`Tool::tags`]).
+    ///
+    /// ```
+    /// use mcp_runtime::Server;
+    ///
+    /// let server = Server::builder()
+    ///     .visibility(|tool, who| {
+    ///         !tool.has_tag("admin") || who.is_some_and(|who| who.has_scope("admin"))
+    ///     })
+    ///     .build()
+    ///     .unwrap();
+    /// ```
+    pub fn visibility<F>(mut self, rule: F) -> Self
+    where
+        F: Fn(&Tool, Option<&crate::auth::Identity>) -> bool + Send + Sync + 'static,
+    {
+        self.hooks.visibility = Some(Arc::new(rule));
+        self
+    }
+
     /// Builds the server, computing every tool's schemas now rather than per request.
     pub fn build(self) -> Result<Server, BuildError> {
         if self.settings.page_size == Some(0) {
@@ -305,6 +337,7 @@ impl ServerBuilder {
                 instructions: self.instructions,
                 tools: Live::new(tools),
                 mounts: Default::default(),
+                hooks: self.hooks,
                 resources: Live::new(resources),
                 prompts: Live::new(prompts),
                 settings: self.settings,

@@ -69,6 +69,7 @@ pub(crate) struct ServerInner {
     tools: Live<Tools>,
     /// The tools mounted or proxied under each namespace, and what they came from.
     mounts: compose::Mounts,
+    hooks: Hooks,
     resources: Live<Resources>,
     prompts: Live<Prompts>,
     settings: Settings,
@@ -90,6 +91,22 @@ pub(crate) struct ServerInner {
     /// Its stateful Streamable HTTP sessions, shared with the other replicas through Redis.
     #[cfg(all(feature = "redis", feature = "http"))]
     shared_sessions: Option<Arc<crate::shared::SharedSessions>>,
+}
+
+/// The middleware and the visibility rule, as [`ServerBuilder`] set them.
+#[derive(Clone, Default)]
+struct Hooks {
+    middleware: Vec<Arc<dyn crate::middleware::Middleware>>,
+    visibility: Option<crate::middleware::Visibility>,
+}
+
+impl fmt::Debug for Hooks {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Hooks")
+            .field("middleware", &self.middleware.len())
+            .field("visibility", &self.visibility.is_some())
+            .finish()
+    }
 }
 
 /// The members every result of the modern era (2026-07-28) begins with, as JSON text written
@@ -321,6 +338,30 @@ impl Server {
     /// Every open session, on every transport.
     pub(crate) fn sessions(&self) -> &Arc<SessionRegistry> {
         &self.inner.sessions
+    }
+
+    /// The middleware, outermost first.
+    pub(crate) fn middleware(&self) -> &[Arc<dyn crate::middleware::Middleware>] {
+        &self.inner.hooks.middleware
+    }
+
+    /// Whether a visibility rule decides what each caller sees.
+    pub(crate) fn has_visibility(&self) -> bool {
+        self.inner.hooks.visibility.is_some()
+    }
+
+    /// Whether `identity` may see and use `tool`.
+    pub(crate) fn is_visible(&self, tool: &Tool, identity: Option<&crate::auth::Identity>) -> bool {
+        self.inner
+            .hooks
+            .visibility
+            .as_ref()
+            .is_none_or(|rule| rule(tool, identity))
+    }
+
+    /// The caching hints of the listings.
+    pub(crate) fn list_caching(&self) -> CacheHints {
+        self.inner.settings.list_caching
     }
 
     pub(crate) fn page_size(&self) -> Option<usize> {

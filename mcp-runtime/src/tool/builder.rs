@@ -22,6 +22,7 @@ pub struct ToolBuilder {
     pub(super) handler: Option<Handler>,
     pub(super) task: TaskSupport,
     pub(super) location: SourceLocation,
+    pub(super) tags: Vec<String>,
 }
 
 impl fmt::Debug for ToolBuilder {
@@ -71,6 +72,16 @@ impl ToolBuilder {
         self
     }
 
+    /// Tags, for the server's [`visibility`](crate::ServerBuilder::visibility) rule.
+    pub fn tags<I, S>(mut self, tags: I) -> Self
+    where
+        I: IntoIterator<Item = S>,
+        S: Into<String>,
+    {
+        self.tags = tags.into_iter().map(Into::into).collect();
+        self
+    }
+
     /// Handles a call: the arguments as sent (check them yourself: the schema is not enforced)
     /// and the request's [`Context`](crate::Context); returns anything
     /// [`IntoToolResult`](crate::IntoToolResult).
@@ -111,6 +122,9 @@ impl ToolBuilder {
             annotations: self.annotations,
         };
         // A handler is given the request's `Context`, and so may ask the client.
-        Tool::new(listing, false, handler, true, self.task, self.location).map_err(invalid)
+        let tags = self.tags.clone().into();
+        Tool::new(listing, false, handler, true, self.task, self.location)
+            .map(|tool| tool.with_tags(tags))
+            .map_err(invalid)
     }
 }

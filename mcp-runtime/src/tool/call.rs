@@ -19,11 +19,17 @@ pub(crate) fn list(
     tools: &Tools,
     params: Value,
     page_size: Option<usize>,
+    visible: impl Fn(&super::Tool) -> bool,
 ) -> Result<Box<RawValue>, ErrorObject> {
     const METHOD: &str = "tools/list";
     let ListParams { cursor } = decode(METHOD, params)?;
-    let listings = tools.enabled().iter().map(|tool| tool.listing());
-    page(METHOD, "tools", listings, cursor, page_size)
+    let listings = tools
+        .enabled()
+        .iter()
+        .filter(|tool| visible(tool))
+        .map(|tool| tool.listing())
+        .collect::<Vec<_>>();
+    page(METHOD, "tools", listings.into_iter(), cursor, page_size)
 }
 
 /// `tools/call`. An unknown tool is a protocol error; anything wrong with the arguments is
@@ -33,10 +39,12 @@ pub(crate) async fn call(
     params: Value,
     context: Context,
     timeout: Option<Duration>,
+    visible: impl Fn(&super::Tool) -> bool,
 ) -> Result<Box<RawValue>, ErrorObject> {
     let CallToolParams { name, arguments } = decode("tools/call", params)?;
     tracing::Span::current().record("tool", name.as_str());
-    let Some(tool) = tools.get(&name) else {
+    // A tool the caller may not see is unknown to it: the same error, word for word.
+    let Some(tool) = tools.get(&name).filter(|tool| visible(tool)) else {
         return Err(ErrorObject::invalid_params(format!(
             "unknown tool `{name}`: call `tools/list` to see the available tools"
         )));

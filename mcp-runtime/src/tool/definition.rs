@@ -32,6 +32,8 @@ pub struct ToolDefinition {
     pub takes_context: bool,
     /// `#[tool(task = "..")]`.
     pub task: crate::tasks::TaskSupport,
+    /// `#[tool(tags = [..])]`.
+    pub tags: &'static [&'static str],
     pub location: SourceLocation,
 }
 
@@ -106,6 +108,15 @@ impl Tool {
             definition.task,
             definition.location,
         )
+        .map(|tool| {
+            tool.with_tags(
+                definition
+                    .tags
+                    .iter()
+                    .map(|tag| (*tag).to_owned())
+                    .collect(),
+            )
+        })
         .map_err(|reason| BuildError::invalid_tool(definition.name, reason, definition.location))
     }
 }

@@ -120,6 +120,8 @@ pub struct Tool {
     header_params: Box<[HeaderParam]>,
     /// Whether its calls may run as tasks.
     task: TaskSupport,
+    /// Its tags, for visibility rules.
+    tags: Arc<[String]>,
 }
 
 impl fmt::Debug for Tool {
@@ -211,6 +213,7 @@ impl Tool {
             location,
             header_params,
             task,
+            tags: Arc::new([]),
         })
     }
 
@@ -262,6 +265,7 @@ impl Tool {
             handler: None,
             task: TaskSupport::Never,
             location: SourceLocation::of_caller(std::panic::Location::caller()),
+            tags: Vec::new(),
         }
     }
 
@@ -284,6 +288,7 @@ impl Tool {
             location,
             header_params,
             task: TaskSupport::Never,
+            tags: Arc::new([]),
         })
     }
 
@@ -295,6 +300,23 @@ impl Tool {
             listing.insert("name".to_owned(), Value::String(name.to_owned()));
         }
         tool
+    }
+
+    /// The same tool with these tags.
+    pub(crate) fn with_tags(mut self, tags: Arc<[String]>) -> Tool {
+        self.tags = tags;
+        self
+    }
+
+    /// Its tags (`#[tool(tags = [..])]`, [`ToolBuilder::tags`]), for the server's
+    /// [`visibility`](crate::ServerBuilder::visibility) rule.
+    pub fn tags(&self) -> &[String] {
+        &self.tags
+    }
+
+    /// Whether it has this tag.
+    pub fn has_tag(&self, tag: &str) -> bool {
+        self.tags.iter().any(|held| held == tag)
     }
 
     /// The tool's name.

@@ -1,0 +1,60 @@
+#!/usr/bin/env bash
+# The cost of a proxy (issue 14), in one run: 500 sequential `add` calls straight to a server
+# (`bench-ours`, Streamable HTTP) and the same 500 through the `gateway` example proxying it
+# (MCP_UPSTREAM, tools under their own names), interleaved, RUNS times; then 64 calls in flight
+# through the proxy (all must succeed). Prints a markdown section for BENCHMARKS.md.
+#
+#   bench/proxy.sh                 # RUNS=5 CALLS=500
+#
+# Loopback only; every process started is stopped by pid.
+set -euo pipefail
+cd "$(dirname "$0")"
+RUNS=${RUNS:-5}
+CALLS=${CALLS:-500}
+BASE=${BASE:-16581}
+
+cargo build --release -q -p bench-ours -p mcp-bench
+(cd .. && cargo build --release -q -p mcp-examples --bin gateway)
+OURS=target/release/bench-ours
+BENCH=target/release/mcp-bench
+GATEWAY=../target/release/gateway
+pids=()
+cleanup() { for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done; wait 2>/dev/null || true; }
+trap cleanup EXIT INT TERM
+
+UP=$BASE GW=$((BASE + 1))
+"$OURS" --transport streamable --bind "127.0.0.1:$UP" & pids+=($!)
+until (exec 3<>"/dev/tcp/127.0.0.1/$UP") 2>/dev/null; do sleep 0.1; done
+MCP_BIND="127.0.0.1:$GW" MCP_UPSTREAM="http://127.0.0.1:$UP/mcp" MCP_UPSTREAM_NAMESPACE="" \
+    "$GATEWAY" 2>/dev/null & pids+=($!)
+until (exec 3<>"/dev/tcp/127.0.0.1/$GW") 2>/dev/null; do sleep 0.1; done
+
+measure() { # port calls concurrency -> "seconds errors"
+    "$BENCH" load --url "http://127.0.0.1:$1/mcp" --transport streamable --sessions 1 \
+        --concurrency "$3" --calls "$2" --json |
+        python3 -c 'import json,sys; r=json.load(sys.stdin); print(r["calls"] / r["calls_per_s"], r["errors"], r["latency"]["p50_us"])'
+}
+median() { sort -g | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}'; }
+
+direct="" proxied="" dp50="" pp50="" errors=0
+measure "$UP" 50 1 >/dev/null; measure "$GW" 50 1 >/dev/null  # warm both connections up
+for _ in $(seq 1 "$RUNS"); do
+    read -r s e p <<<"$(measure "$UP" "$CALLS" 1)"; direct+="$s"$'\n'; dp50+="$p"$'\n'; errors=$((errors + e))
+    read -r s e p <<<"$(measure "$GW" "$CALLS" 1)"; proxied+="$s"$'\n'; pp50+="$p"$'\n'; errors=$((errors + e))
+done
+d=$(printf '%s' "$direct" | median) p=$(printf '%s' "$proxied" | median)
+read -r burst burst_errors _ <<<"$(measure "$GW" 6400 64)"
+
+echo "## The cost of a proxy"
+echo
+echo "\`bench/proxy.sh\` ($(date -u +%Y-%m-%d), RUNS=$RUNS, medians): $CALLS sequential \`add\` calls"
+echo "over Streamable HTTP straight to \`bench-ours\`, and through the \`gateway\` example proxying it"
+echo "(one persistent upstream connection, no handshake per call), interleaved in the same run."
+echo
+echo "| path | $CALLS calls | p50 per call | time vs direct | errors |"
+echo "|---|---:|---:|---:|---:|"
+printf '| direct | %.3f s | %s µs | 1.00x | |\n' "$d" "$(printf '%s' "$dp50" | median)"
+printf '| through the proxy | %.3f s | %s µs | %.2fx | %s |\n' "$p" "$(printf '%s' "$pp50" | median)" \
+    "$(python3 -c "print($p / $d)")" "$errors"
+echo
+printf '64 calls in flight through the proxy: 6400 calls in %.2f s, %s errors.\n' "$burst" "$burst_errors"
