@@ -261,6 +261,8 @@ impl Session {
             false,
         );
         inner.parent = Some(connection.clone());
+        // The request comes from whoever owns the connection (a stdio process's user).
+        inner.identity = Mutex::new(connection.identity());
         let session = Session {
             inner: Arc::new(inner),
         };

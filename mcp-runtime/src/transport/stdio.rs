@@ -58,6 +58,7 @@ impl Server {
             server: self.clone(),
             max_line_bytes: 4 * 1024 * 1024,
             outbound_queue: 64,
+            identity: None,
         }
     }
 }
@@ -86,9 +87,18 @@ pub struct Stdio {
     server: Server,
     max_line_bytes: usize,
     outbound_queue: usize,
+    identity: Option<crate::auth::Identity>,
 }
 
 impl Stdio {
+    /// Who the client is: stdio has no authentication of its own, so a program launched for
+    /// one user may say which (tools read it as [`Context::identity`](crate::Context::identity),
+    /// middleware and visibility rules decide by it). Default: none.
+    pub fn identity(mut self, identity: crate::auth::Identity) -> Self {
+        self.identity = Some(identity);
+        self
+    }
+
     /// The longest line read; longer ones are skipped and answered with an error.
     /// Default: 4 MiB.
     pub fn max_line_bytes(mut self, bytes: usize) -> Self {
@@ -127,6 +137,10 @@ impl Stdio {
         // channel closes once the reader and every running request are done.
         let outbound = LineOutbound(sender.downgrade());
         let session = Session::with_outbound(new_session_id(), outbound);
+        if let Some(identity) = self.identity.clone() {
+            // A new session has no owner yet: binding cannot fail.
+            let _ = session.bind_identity(Some(identity));
+        }
         let registration = self.server.sessions().register(session.clone(), TRANSPORT);
         let (server, connection) = (self.server.clone(), session.id().to_owned());
         let reading = self.read_messages(session, registration, BufReader::new(reader), sender);

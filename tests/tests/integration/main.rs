@@ -17,6 +17,7 @@ mod e2e_replicas;
 mod e2e_typescript;
 mod in_process_client;
 mod limits;
+mod mcp_middleware;
 mod middleware;
 mod modern_era;
 mod redis_sessions;

@@ -788,7 +788,24 @@ async fn read_stream(link: Weak<Link>, mut response: reqwest::Response, mut read
 }
 
 fn http_client(settings: &Settings) -> Result<reqwest::Client, ClientError> {
+    let mut headers = reqwest::header::HeaderMap::new();
+    for (name, value) in &settings.headers {
+        let name = reqwest::header::HeaderName::from_bytes(name.as_bytes());
+        let value = reqwest::header::HeaderValue::from_str(value);
+        match (name, value) {
+            (Ok(name), Ok(value)) => {
+                headers.append(name, value);
+            }
+            _ => {
+                return Err(ClientError::new(
+                    INTERNAL_ERROR,
+                    "a header given to RemoteBuilder::header is not a valid HTTP header",
+                ))
+            }
+        }
+    }
     reqwest::Client::builder()
+        .default_headers(headers)
         .connect_timeout(settings.connect_timeout)
         .pool_idle_timeout(Duration::from_secs(90))
         .tcp_nodelay(true)

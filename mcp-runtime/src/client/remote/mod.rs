@@ -118,6 +118,7 @@ pub(crate) struct Settings {
     probe_modern: bool,
     handlers: HashMap<String, RequestHandler>,
     notifications: broadcast::Sender<Notification>,
+    headers: Vec<(String, String)>,
 }
 
 /// Configures a [`Remote`]; see [`Remote::builder`].
@@ -128,6 +129,7 @@ pub struct RemoteBuilder {
     connect_timeout: Duration,
     probe_modern: bool,
     handlers: HashMap<String, RequestHandler>,
+    headers: Vec<(String, String)>,
 }
 
 impl fmt::Debug for RemoteBuilder {
@@ -148,6 +150,7 @@ impl Default for RemoteBuilder {
             connect_timeout: Duration::from_secs(10),
             probe_modern: true,
             handlers: HashMap::new(),
+            headers: Vec::new(),
         }
     }
 }
@@ -169,6 +172,19 @@ impl RemoteBuilder {
     pub fn timeout(mut self, timeout: Duration) -> Self {
         self.timeout = timeout;
         self
+    }
+
+    /// A header sent with every HTTP request (both HTTP transports), such as
+    /// `Authorization` for a server behind a bearer-token guard; see also
+    /// [`bearer_token`](Self::bearer_token).
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.headers.push((name.into(), value.into()));
+        self
+    }
+
+    /// `Authorization: Bearer <token>` on every HTTP request.
+    pub fn bearer_token(self, token: impl fmt::Display) -> Self {
+        self.header("authorization", format!("Bearer {token}"))
     }
 
     /// How long opening a connection may take (default 10 s).
@@ -210,6 +226,7 @@ impl RemoteBuilder {
             probe_modern: self.probe_modern,
             handlers: self.handlers,
             notifications,
+            headers: self.headers,
         });
         let link = open(&upstream, &settings).await?;
         let listener = settings.notifications.subscribe();
