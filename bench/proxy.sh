@@ -26,6 +26,7 @@ UP=$BASE GW=$((BASE + 1))
 "$OURS" --transport streamable --bind "127.0.0.1:$UP" & pids+=($!)
 until (exec 3<>"/dev/tcp/127.0.0.1/$UP") 2>/dev/null; do sleep 0.1; done
 MCP_BIND="127.0.0.1:$GW" MCP_UPSTREAM="http://127.0.0.1:$UP/mcp" MCP_UPSTREAM_NAMESPACE="" \
+    MCP_RATE_BURST=1000000 MCP_RATE_PER_SECOND=1000000 \
     "$GATEWAY" 2>/dev/null & pids+=($!)
 until (exec 3<>"/dev/tcp/127.0.0.1/$GW") 2>/dev/null; do sleep 0.1; done
 

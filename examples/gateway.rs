@@ -15,12 +15,19 @@
 //!
 //! The proxy declares sampling and elicitation to the upstream: what the upstream asks
 //! during a call is asked of the gateway's own client, in whichever era it speaks.
+//! The built-in MCP middleware runs around every request, on both transports and in both eras:
+//! `Logging` (a `tracing` event per request), `RateLimit` per identity (`MCP_RATE_BURST`,
+//! default 100, refilled at `MCP_RATE_PER_SECOND`, default 50; callers without an identity
+//! share one bucket), `ResponseCache` (listings as their hints say, and the results of
+//! read-only idempotent tools for 30 s, per identity) and `MaskErrors`.
+//!
 //! `MCP_UPSTREAM_NAMESPACE` changes the upstream's namespace (default `up`; empty: its tools keep
 //! their names). `MCP_BIND` sets the address (default `127.0.0.1:8000`).
 
 use std::time::Duration;
 
 use mcp_runtime::client::{Remote, Upstream};
+use mcp_runtime::middleware::{Logging, MaskErrors, RateLimit, ResponseCache};
 use mcp_runtime::{tool, Server};
 
 /// Add two integers.
@@ -36,16 +43,32 @@ fn multiply(a: f64, b: f64) -> f64 {
     a * b
 }
 
+fn env_number(name: &str, default: f64) -> f64 {
+    std::env::var(name)
+        .ok()
+        .and_then(|value| value.parse().ok())
+        .unwrap_or(default)
+}
+
 #[actix_web::main]
 async fn main() -> Result<(), Box<dyn std::error::Error>> {
     let calculator = Server::builder()
         .name("calculator")
         .tools(["add", "multiply"])
         .build()?;
+    let burst = env_number("MCP_RATE_BURST", 100.0) as u32;
+    let per_second = env_number("MCP_RATE_PER_SECOND", 50.0);
     let gateway = Server::builder()
         .name("gateway")
         .instructions("`calc_*` tools compute; `up_*` tools are the upstream server's.")
         .tools(Vec::<String>::new())
+        // Outermost first: every request is logged (with its time), then counted against its
+        // caller's rate, then answered from the cache where the hints allow; internal errors
+        // leave as a generic message.
+        .middleware(Logging::new())
+        .middleware(RateLimit::per_identity(burst.max(1), per_second.max(0.001)))
+        .middleware(ResponseCache::new().tool_calls(Duration::from_secs(30)))
+        .middleware(MaskErrors::new())
         .build()?;
     gateway.mount("calc", &calculator)?;
     if let Ok(spec) = std::env::var("MCP_UPSTREAM") {

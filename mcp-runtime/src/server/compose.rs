@@ -66,9 +66,10 @@ impl Server {
     /// gateway.mount("calc", &calculator).unwrap();
     /// assert!(gateway.tool("calc_add").is_some());
     ///
-    /// // A second mount whose names clash is refused, naming both sources.
-    /// let err = gateway.mount("calc", &calculator).unwrap_err();
-    /// assert!(err.to_string().contains("calc_add"));
+    /// // A name served already is refused, naming both sources.
+    /// let own = Server::builder().tools(["add"]).build().unwrap();
+    /// let err = own.mount("", &calculator).unwrap_err();
+    /// assert!(err.to_string().starts_with("two tools would be served as `add`: the tool declared at"));
     /// ```
     ///
     /// # Errors

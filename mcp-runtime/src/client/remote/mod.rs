@@ -250,7 +250,15 @@ async fn open(upstream: &Upstream, settings: &Arc<Settings>) -> Result<Arc<Link>
     }
 }
 
-/// A client of an MCP server outside the process; see the [module](self) docs.
+/// A client of an MCP server outside the process (feature `remote`): over Streamable HTTP (the
+/// modern era when the server answers `server/discover`, else the `initialize` handshake),
+/// HTTP+SSE, or a child process's standard input and output, with the typed methods of the
+/// in-process [`Client`](super::Client).
+///
+/// One `Remote` holds one connection (HTTP keeps a pool of keep-alive sockets under it) and
+/// runs any number of requests at once over it. When the connection ends (the server
+/// restarted, its session expired, the child process exited), the next request opens a new
+/// one; a request refused because the session was gone is sent again on the new one.
 ///
 /// Cheap to clone: clones share the connection.
 ///
