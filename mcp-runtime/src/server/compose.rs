@@ -372,6 +372,11 @@ mod proxy {
                 Some(event) = received.recv() => pass_on(&context, event).await,
             }
         };
+        // What the upstream sent before its result may still be queued when both are ready
+        // at once (`select!` picks either); it goes out before the result does.
+        while let Ok(event) = received.try_recv() {
+            pass_on(&context, event).await;
+        }
         match result {
             Ok(result) => serde_json::from_value(result).unwrap_or_else(|err| {
                 CallToolResult::error(format!("the upstream answered with no tool result: {err}"))

@@ -20,6 +20,7 @@ mod limits;
 mod mcp_middleware;
 mod middleware;
 mod modern_era;
+mod proxy;
 mod redis_sessions;
 mod redis_tasks;
 mod resources_prompts;

@@ -119,6 +119,8 @@ impl Link {
             match link.request("server/discover", json!({}), None).await {
                 Ok(result) if supports_modern(&result) => {
                     let _ = link.opening.set(result);
+                    let listening = tokio::spawn(listen(Arc::downgrade(&link)));
+                    link.keep_reader(listening.abort_handle());
                     return Ok(link);
                 }
                 Ok(_) | Err(_) => {
@@ -754,6 +756,41 @@ impl Drop for Waiting<'_> {
                 let _ = link.notify("notifications/cancelled", params).await;
             });
         }
+    }
+}
+
+/// Hears the list changes of a modern-era server, which sends them only on a
+/// `subscriptions/listen` stream: one is kept open (and opened again when it ends) for as long
+/// as the link lives; what it carries goes where the GET stream's messages go.
+async fn listen(link: Weak<Link>) {
+    loop {
+        let request = {
+            let Some(strong) = link.upgrade() else { return };
+            let Transport::Http { http, url, .. } = &strong.transport else {
+                return;
+            };
+            let id = strong.next_id.fetch_add(1, Ordering::Relaxed);
+            let params = json!({"notifications": {
+                "toolsListChanged": true, "promptsListChanged": true, "resourcesListChanged": true,
+            }});
+            let params = strong.dress("subscriptions/listen", params, None);
+            let body = json!({"jsonrpc": "2.0", "id": id, "method": "subscriptions/listen", "params": params});
+            http.post(url)
+                .header("content-type", "application/json")
+                .header("accept", "application/json, text/event-stream")
+                .header("mcp-protocol-version", MODERN)
+                .header("mcp-method", "subscriptions/listen")
+                .body(body.to_string())
+        };
+        match request.send().await {
+            Ok(response) if response.status().is_success() => {
+                read_stream(link.clone(), response, EventReader::default()).await;
+            }
+            // A server without listen streams: nothing to hear.
+            Ok(_) => return,
+            Err(_) => {}
+        }
+        tokio::time::sleep(Duration::from_secs(1)).await;
     }
 }
 

@@ -1,0 +1,111 @@
+//! `Server::proxy` against a real server process (the everything example over Streamable
+//! HTTP), with the upstream reached in either era: the proxy follows the upstream's tool-list
+//! changes (the modern era hears them on a `subscriptions/listen` stream, the handshake era on
+//! its session's GET stream), passes the upstream's progress on to the caller, and serves 64
+//! calls in flight over its one connection.
+
+use std::sync::Arc;
+
+use mcp_runtime::client::{Client, Remote, Upstream};
+use mcp_runtime::Server;
+use mcp_tests::e2e::Server as Example;
+use mcp_tests::support::{eventually, serving};
+use serde_json::json;
+
+async fn gateway(upstream: &Example, modern: bool) -> Server {
+    let remote = Remote::builder()
+        .modern(modern)
+        .connect(Upstream::StreamableHttp(upstream.url("/mcp")))
+        .await
+        .expect("the everything example answers");
+    assert_eq!(remote.is_modern().await.unwrap(), modern);
+    let gateway = serving(&[]).build().unwrap();
+    gateway
+        .proxy("up", remote)
+        .await
+        .expect("its tools are proxied");
+    gateway
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_proxy_follows_the_upstreams_tool_changes_in_both_eras() {
+    let upstream = Example::start("everything", None);
+    for modern in [true, false] {
+        let gateway = gateway(&upstream, modern).await;
+        let client = Client::connect(&gateway).await;
+        assert!(
+            gateway.tool("up_seasonal_greeting").is_some(),
+            "modern {modern}"
+        );
+        let removed = client
+            .call_tool("up_test_trigger_tool_change", json!({}))
+            .await
+            .unwrap();
+        assert_eq!(removed.text(), "seasonal_greeting removed");
+        eventually("the proxy drops the tool the upstream removed", || {
+            gateway.tool("up_seasonal_greeting").is_none()
+        })
+        .await;
+        let added = client
+            .call_tool("up_test_trigger_tool_change", json!({}))
+            .await
+            .unwrap();
+        assert_eq!(added.text(), "seasonal_greeting added");
+        eventually(
+            "the proxy serves the tool the upstream brought back",
+            || gateway.tool("up_seasonal_greeting").is_some(),
+        )
+        .await;
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_proxied_calls_progress_reaches_the_caller_in_both_eras() {
+    let upstream = Example::start("everything", None);
+    for modern in [true, false] {
+        let gateway = gateway(&upstream, modern).await;
+        let client = Client::connect(&gateway).await;
+        let params = json!({
+            "name": "up_test_tool_with_progress",
+            "arguments": {},
+            "_meta": {"progressToken": "p1"},
+        });
+        let result = client.request("tools/call", params).await.unwrap();
+        assert_eq!(result["content"][0]["text"], "Progress test completed");
+        let messages: Vec<String> = client
+            .notifications()
+            .into_iter()
+            .filter(|n| n.method == "notifications/progress" && n.params["progressToken"] == "p1")
+            .map(|n| n.params["message"].as_str().unwrap_or_default().to_owned())
+            .collect();
+        assert_eq!(messages, ["started", "halfway", "done"], "modern {modern}");
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn sixty_four_calls_in_flight_through_a_proxy_all_succeed() {
+    let upstream = Example::start("everything", None);
+    for modern in [true, false] {
+        let gateway = gateway(&upstream, modern).await;
+        let client = Arc::new(Client::connect(&gateway).await);
+        let mut calls = tokio::task::JoinSet::new();
+        for n in 0..64 {
+            let client = Arc::clone(&client);
+            calls.spawn(async move {
+                let name = format!("caller {n}");
+                let result = client
+                    .call_tool("up_greet", json!({ "name": name }))
+                    .await
+                    .unwrap();
+                (n, result.text())
+            });
+        }
+        let mut answered = 0;
+        while let Some(outcome) = calls.join_next().await {
+            let (n, text) = outcome.unwrap();
+            assert_eq!(text, format!("Hello, caller {n}!"), "modern {modern}");
+            answered += 1;
+        }
+        assert_eq!(answered, 64);
+    }
+}
