@@ -31,13 +31,13 @@ const MODERN: &str = "2026-07-28";
 enum Transport {
     /// Streamable HTTP: `session` in the handshake era, when the server gave one.
     Http {
-        http: reqwest::Client,
+        http: Arc<HttpClients>,
         url: String,
         session: Mutex<Option<String>>,
     },
     /// HTTP+SSE: messages are POSTed to the endpoint the stream named.
     Sse {
-        http: reqwest::Client,
+        http: Arc<HttpClients>,
         post_url: String,
     },
     /// A child process: one JSON message per line on its standard input and output.
@@ -92,7 +92,7 @@ impl Drop for Link {
         if let Transport::Http { http, url, session } = &self.transport {
             let session = session.lock().unwrap_or_else(|p| p.into_inner()).take();
             if let (Some(session), Ok(runtime)) = (session, tokio::runtime::Handle::try_current()) {
-                let delete = http.delete(url).header("mcp-session-id", session);
+                let delete = http.get().delete(url).header("mcp-session-id", session);
                 runtime.spawn(async move { drop(delete.send().await) });
             }
         }
@@ -107,7 +107,7 @@ impl Link {
     /// Connects over Streamable HTTP: probes the modern era with `server/discover` (when
     /// `modern` allows), falls back to the `initialize` handshake.
     pub(super) async fn http(url: &str, settings: Arc<Settings>) -> Result<Arc<Link>, ClientError> {
-        let http = http_client(&settings)?;
+        let http = Arc::new(HttpClients::new(&settings)?);
         let transport = Transport::Http {
             http,
             url: url.to_owned(),
@@ -130,7 +130,7 @@ impl Link {
                         unreachable!()
                     };
                     let transport = Transport::Http {
-                        http: http.clone(),
+                        http: Arc::clone(http),
                         url: url.clone(),
                         session: Mutex::new(None),
                     };
@@ -146,8 +146,9 @@ impl Link {
 
     /// Connects over HTTP+SSE: opens the stream, waits for its `endpoint`, then shakes hands.
     pub(super) async fn sse(url: &str, settings: Arc<Settings>) -> Result<Arc<Link>, ClientError> {
-        let http = http_client(&settings)?;
+        let http = Arc::new(HttpClients::new(&settings)?);
         let mut response = http
+            .get()
             .get(url)
             .header("accept", "text/event-stream")
             .send()
@@ -293,6 +294,7 @@ impl Link {
             let session = session.lock().unwrap_or_else(|p| p.into_inner()).clone();
             if let Some(session) = session {
                 let get = http
+                    .get()
                     .get(url)
                     .header("accept", "text/event-stream")
                     .header("mcp-session-id", session)
@@ -493,6 +495,7 @@ impl Link {
             return Err(unreachable("not a Streamable HTTP connection"));
         };
         let mut post = http
+            .get()
             .post(url)
             .header("content-type", "application/json")
             .header("accept", "application/json, text/event-stream")
@@ -589,6 +592,7 @@ impl Link {
                 .map_err(|_| unreachable("the server process no longer reads its input")),
             Transport::Sse { http, post_url } => {
                 let response = http
+                    .get()
                     .post(post_url)
                     .header("content-type", "application/json")
                     .body(message)
@@ -775,7 +779,8 @@ async fn listen(link: Weak<Link>) {
             }});
             let params = strong.dress("subscriptions/listen", params, None);
             let body = json!({"jsonrpc": "2.0", "id": id, "method": "subscriptions/listen", "params": params});
-            http.post(url)
+            http.get()
+                .post(url)
                 .header("content-type", "application/json")
                 .header("accept", "application/json, text/event-stream")
                 .header("mcp-protocol-version", MODERN)
@@ -824,30 +829,74 @@ async fn read_stream(link: Weak<Link>, mut response: reqwest::Response, mut read
     }
 }
 
-fn http_client(settings: &Settings) -> Result<reqwest::Client, ClientError> {
-    let mut headers = reqwest::header::HeaderMap::new();
-    for (name, value) in &settings.headers {
-        let name = reqwest::header::HeaderName::from_bytes(name.as_bytes());
-        let value = reqwest::header::HeaderValue::from_str(value);
-        match (name, value) {
-            (Ok(name), Ok(value)) => {
-                headers.append(name, value);
-            }
-            _ => {
-                return Err(ClientError::new(
-                    INTERNAL_ERROR,
-                    "a header given to RemoteBuilder::header is not a valid HTTP header",
-                ))
+/// The HTTP clients of one link, one per thread that sends on it. A connection's I/O runs on
+/// the runtime thread that opened it, so with one shared pool a call made on an actix worker
+/// (each a single-threaded runtime) was carried by a connection living on another thread: two
+/// cross-thread wake-ups per call, most of a proxied call's cost. Each thread's own client
+/// keeps the call on the thread that made it. The MCP session is the link's, not a
+/// connection's, so any of them may carry any message.
+struct HttpClients {
+    headers: reqwest::header::HeaderMap,
+    connect_timeout: Duration,
+    by_thread: Mutex<HashMap<std::thread::ThreadId, reqwest::Client>>,
+}
+
+impl HttpClients {
+    /// Checks the settings' headers (the only thing that can fail) once.
+    fn new(settings: &Settings) -> Result<HttpClients, ClientError> {
+        let mut headers = reqwest::header::HeaderMap::new();
+        for (name, value) in &settings.headers {
+            let name = reqwest::header::HeaderName::from_bytes(name.as_bytes());
+            let value = reqwest::header::HeaderValue::from_str(value);
+            match (name, value) {
+                (Ok(name), Ok(value)) => {
+                    headers.append(name, value);
+                }
+                _ => {
+                    return Err(ClientError::new(
+                        INTERNAL_ERROR,
+                        "a header given to RemoteBuilder::header is not a valid HTTP header",
+                    ))
+                }
             }
         }
+        let clients = HttpClients {
+            headers,
+            connect_timeout: settings.connect_timeout,
+            by_thread: Mutex::new(HashMap::new()),
+        };
+        let first = clients.build()?;
+        clients
+            .by_thread
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .insert(std::thread::current().id(), first);
+        Ok(clients)
     }
-    reqwest::Client::builder()
-        .default_headers(headers)
-        .connect_timeout(settings.connect_timeout)
-        .pool_idle_timeout(Duration::from_secs(90))
-        .tcp_nodelay(true)
-        .build()
-        .map_err(|err| ClientError::new(INTERNAL_ERROR, format!("no HTTP client: {err}")))
+
+    /// This thread's client (a cheap handle onto its pool of kept-alive connections).
+    fn get(&self) -> reqwest::Client {
+        let mut by_thread = self.by_thread.lock().unwrap_or_else(|p| p.into_inner());
+        let thread = std::thread::current().id();
+        if let Some(client) = by_thread.get(&thread) {
+            return client.clone();
+        }
+        match self.build() {
+            Ok(client) => by_thread.entry(thread).or_insert(client).clone(),
+            // Built once already with the same settings; should it fail now, any will do.
+            Err(_) => by_thread.values().next().cloned().unwrap_or_default(),
+        }
+    }
+
+    fn build(&self) -> Result<reqwest::Client, ClientError> {
+        reqwest::Client::builder()
+            .default_headers(self.headers.clone())
+            .connect_timeout(self.connect_timeout)
+            .pool_idle_timeout(Duration::from_secs(90))
+            .tcp_nodelay(true)
+            .build()
+            .map_err(|err| ClientError::new(INTERNAL_ERROR, format!("no HTTP client: {err}")))
+    }
 }
 
 /// The `_meta` every modern request carries.
