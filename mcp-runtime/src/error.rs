@@ -30,6 +30,8 @@ struct Inner {
     available: Vec<String>,
     /// For the invalid kinds: what is wrong.
     reason: Option<String>,
+    /// For a clash: what kind of item clashed.
+    item: Option<ItemKind>,
 }
 
 /// What kind of mistake a [`BuildError`] reports.
@@ -58,8 +60,8 @@ pub enum BuildErrorKind {
     InvalidUriTemplate,
     /// [`ServerBuilder::page_size`](crate::ServerBuilder::page_size) was 0.
     ZeroPageSize,
-    /// A tool mounted or proxied under a namespace has the name of one the server already
-    /// serves.
+    /// A tool, prompt or resource mounted or proxied under a namespace has the name (or URI)
+    /// of one the server already serves.
     NameClash,
 }
 
@@ -79,6 +81,7 @@ impl BuildError {
             locations: Vec::new(),
             available: Vec::new(),
             reason: None,
+            item: None,
         }))
     }
 
@@ -90,9 +93,10 @@ impl BuildError {
 
     /// `name`, mounted from `second`, is already served by `first` (both described in words:
     /// a source location, a mounted server, an upstream).
-    pub(crate) fn clash(name: &str, first: String, second: String) -> Self {
+    pub(crate) fn clash(item: ItemKind, name: &str, first: String, second: String) -> Self {
         let mut error = BuildError::new(BuildErrorKind::NameClash).named(name, None);
         error.0.available = vec![first, second];
+        error.0.item = Some(item);
         error
     }
 
@@ -231,6 +235,7 @@ impl fmt::Display for BuildError {
             locations,
             available,
             reason,
+            item: _,
         } = &*self.0;
         let name = names.first().map_or("", String::as_str);
         let at = |i: usize| {
@@ -295,8 +300,13 @@ impl fmt::Display for BuildError {
             ZeroPageSize => f.write_str("page_size must be at least 1"),
             NameClash => write!(
                 f,
-                "two tools would be served as `{name}`: {} and {}; mount one under another \
-                 namespace, or rename the tool",
+                "two {} would be served as `{name}`: {} and {}; mount one under another \
+                 namespace, or rename one of them",
+                match self.0.item {
+                    Some(ItemKind::Resource) => "resources",
+                    Some(ItemKind::Prompt) => "prompts",
+                    Some(ItemKind::Tool) | None => "tools",
+                },
                 self.0.available.first().map_or("", String::as_str),
                 self.0.available.get(1).map_or("", String::as_str),
             ),

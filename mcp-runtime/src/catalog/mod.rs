@@ -12,17 +12,17 @@ pub(crate) use set::{Item, Set};
 
 /// The accessors of an item served from a declaration (a resource, a template, a prompt),
 /// written once: `$what` names the item in their docs, `$listed_by` the method listing it.
-/// The item holds its `definition` and its encoded `listing`.
+/// The item holds its `name`, `location` and encoded `listing`.
 macro_rules! declared_item_accessors {
     ($what:literal, $listed_by:literal) => {
         #[doc = concat!("The ", $what, "'s name.")]
         pub fn name(&self) -> &str {
-            self.definition.name
+            &self.name
         }
 
         #[doc = concat!("Where the ", $what, " was declared.")]
         pub fn location(&self) -> $crate::SourceLocation {
-            self.definition.location
+            self.location
         }
 
         #[doc = concat!("The ", $what, "'s entry in `", $listed_by, "`.")]

@@ -3,6 +3,7 @@
 
 use std::future::Future;
 use std::pin::Pin;
+use std::sync::Arc;
 
 use super::{Completion, CompletionContext, IntoCompletion};
 
@@ -97,12 +98,28 @@ pub fn into_completion<T: IntoCompletion>(output: T) -> Completion {
     output.into_completion()
 }
 
-/// Finds the completer of `argument` among `completers`.
-pub(crate) fn find<'a>(
-    completers: &'a [CompleterDefinition],
-    argument: &str,
-) -> Option<&'a CompleterDefinition> {
-    completers
-        .iter()
-        .find(|completer| completer.argument == argument)
+/// What completes the arguments of one prompt or template: the completers declared next to
+/// it, or a function answering for every argument (a proxy asking its upstream).
+#[derive(Clone)]
+pub(crate) enum Completers {
+    Declared(&'static [CompleterDefinition]),
+    Forwarded(Arc<dyn Fn(CompletionRequest) -> CompletionFuture + Send + Sync>),
+}
+
+impl Completers {
+    pub(crate) fn is_empty(&self) -> bool {
+        matches!(self, Completers::Declared(declared) if declared.is_empty())
+    }
+
+    /// The completion of the argument the request's context names; `None` when nothing
+    /// completes it.
+    pub(crate) fn complete(&self, request: CompletionRequest) -> Option<CompletionFuture> {
+        match self {
+            Completers::Declared(declared) => declared
+                .iter()
+                .find(|completer| completer.argument == request.context.completing())
+                .map(|completer| (completer.complete)(request)),
+            Completers::Forwarded(forward) => Some(forward(request)),
+        }
+    }
 }

@@ -42,7 +42,7 @@ use std::collections::HashMap;
 
 use crate::protocol::wire::CompletionValues;
 
-pub(crate) use completer::find;
+pub(crate) use completer::Completers;
 pub use completer::{
     into_completion, Completer, CompleterDefinition, CompletionFuture, CompletionRequest, Resolve,
     ResolveFuture, ResolveValue,

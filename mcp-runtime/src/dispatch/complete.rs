@@ -7,7 +7,7 @@ use std::collections::HashMap;
 use serde_json::value::RawValue;
 use serde_json::Value;
 
-use crate::completion::{find, Completion, CompletionContext, CompletionRequest};
+use crate::completion::{Completers, Completion, CompletionContext, CompletionRequest};
 use crate::prompt::{has_completers, Prompts};
 use crate::protocol::wire::{decode, CompleteParams, CompleteResult, CompletionTarget};
 use crate::protocol::{encode, ErrorObject};
@@ -64,7 +64,7 @@ pub(crate) async fn complete(
                 )))
             }
             // A fixed resource has nothing to complete.
-            None if resources.resource(&uri).is_some() => &[],
+            None if resources.resource(&uri).is_some() => Completers::Declared(&[]),
             None => {
                 return Err(ErrorObject::invalid_params(format!(
                     "unknown resource template `{uri}`: call `resources/templates/list` to see \
@@ -73,15 +73,13 @@ pub(crate) async fn complete(
             }
         },
     };
-    let completion = match find(completers, &name) {
+    let request = CompletionRequest {
+        value,
+        context: CompletionContext::new(name, resolved),
+    };
+    let completion = match completers.complete(request) {
         None => Completion::default(),
-        Some(completer) => {
-            let future = (completer.complete)(CompletionRequest {
-                value,
-                context: CompletionContext::new(name, resolved),
-            });
-            run_isolated("the completer", async move { Ok(future.await) }).await?
-        }
+        Some(future) => run_isolated("the completer", async move { Ok(future.await) }).await?,
     };
     encode(&CompleteResult {
         completion: completion.into_values(),

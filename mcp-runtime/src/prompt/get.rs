@@ -57,10 +57,10 @@ pub(crate) async fn get(
             )))
         }
     };
-    let future = (prompt.definition.get)(PromptGet { arguments, context });
+    let future = (prompt.get)(PromptGet { arguments, context });
     let mut result = run_isolated("the prompt handler", future).await?;
     if result.description.is_none() {
-        result.description = prompt.definition.description.map(str::to_owned);
+        result.description = prompt.description().map(str::to_owned);
     }
     encode(&result)
 }

@@ -6,29 +6,41 @@ mod get;
 mod message;
 
 use std::fmt;
+use std::sync::Arc;
 
 use serde::Serialize;
 use serde_json::Value;
 
 use crate::catalog::{declared_item_accessors, Item, Set};
-use crate::completion::CompleterDefinition;
+use crate::completion::Completers;
+use crate::error::SourceLocation;
 use crate::protocol::wire::{icons, Described, Icon};
 
 pub use definition::{PromptArgumentDefinition, PromptDefinition, PromptFuture, PromptGet};
 pub(crate) use get::{get, list};
 pub use message::{GetPromptResult, IntoPromptResult, PromptMessage};
 
+/// What renders a prompt: the function `#[prompt]` declared, or one serving another server's
+/// prompt (mounted or proxied).
+pub(crate) type GetHandler = Arc<dyn Fn(PromptGet) -> PromptFuture + Send + Sync>;
+
 /// A prompt ready to serve: its `prompts/list` entry is computed once, here.
+#[derive(Clone)]
 pub struct Prompt {
-    definition: &'static PromptDefinition,
+    name: Arc<str>,
+    location: SourceLocation,
+    description: Option<Arc<str>>,
+    arguments: Arc<[String]>,
+    pub(crate) get: GetHandler,
+    completers: Completers,
     listing: Value,
 }
 
 impl fmt::Debug for Prompt {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("Prompt")
-            .field("name", &self.definition.name)
-            .field("location", &self.definition.location)
+            .field("name", &self.name)
+            .field("location", &self.location)
             .finish()
     }
 }
@@ -70,26 +82,87 @@ impl Prompt {
                 .collect(),
             icons: icons(definition.icons),
         };
+        let get = definition.get;
         Prompt {
-            definition,
+            name: definition.name.into(),
+            location: definition.location,
+            description: definition.description.map(Arc::from),
+            arguments: definition
+                .arguments
+                .iter()
+                .map(|a| a.name.to_owned())
+                .collect(),
+            get: Arc::new(get),
+            completers: Completers::Declared(definition.completers),
             listing: serde_json::to_value(listing).expect("a prompt listing serializes"),
         }
+    }
+
+    /// This prompt served as `name`, rendered by `get` and completed by `completers`.
+    pub(crate) fn renamed(
+        &self,
+        name: &str,
+        get: GetHandler,
+        completers: Option<Completers>,
+    ) -> Prompt {
+        let mut listing = self.listing.clone();
+        listing["name"] = Value::String(name.to_owned());
+        Prompt {
+            name: name.into(),
+            get,
+            completers: completers.unwrap_or_else(|| self.completers.clone()),
+            listing,
+            ..self.clone()
+        }
+    }
+
+    /// A prompt served from elsewhere, as its `prompts/list` entry describes it.
+    pub(crate) fn from_listing(
+        listing: Value,
+        get: GetHandler,
+        completers: Completers,
+        location: SourceLocation,
+    ) -> Option<Prompt> {
+        let name = listing["name"].as_str()?.into();
+        let arguments = listing["arguments"]
+            .as_array()
+            .map(|arguments| {
+                arguments
+                    .iter()
+                    .filter_map(|argument| argument["name"].as_str().map(str::to_owned))
+                    .collect()
+            })
+            .unwrap_or_default();
+        Some(Prompt {
+            name,
+            location,
+            description: listing["description"].as_str().map(Arc::from),
+            arguments,
+            get,
+            completers,
+            listing,
+        })
+    }
+
+    /// Its description, which a rendering without one of its own is given.
+    pub(crate) fn description(&self) -> Option<&str> {
+        self.description.as_deref()
     }
 
     declared_item_accessors!("prompt", "prompts/list");
 
     pub(crate) fn has_argument(&self, name: &str) -> bool {
-        self.definition.arguments.iter().any(|a| a.name == name)
+        self.arguments.iter().any(|argument| argument == name)
     }
 
-    pub(crate) fn completers(&self) -> &'static [CompleterDefinition] {
-        self.definition.completers
+    pub(crate) fn completers(&self) -> Completers {
+        self.completers.clone()
     }
 }
 
 impl Item for Prompt {
     fn key(&self) -> &str {
-        self.definition.name
+        &self.name
     }
 }
 

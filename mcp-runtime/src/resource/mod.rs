@@ -12,8 +12,8 @@ use serde::Serialize;
 use serde_json::Value;
 
 use crate::catalog::{declared_item_accessors, Item, Set};
-use crate::completion::CompleterDefinition;
-use crate::error::BuildError;
+use crate::completion::Completers;
+use crate::error::{BuildError, SourceLocation};
 use crate::protocol::wire::{icons, Described, Icon};
 use crate::uri_template::UriTemplate;
 
@@ -22,21 +22,29 @@ pub use contents::IntoResourceContents;
 pub use definition::{ResourceDefinition, ResourceFuture, ResourceRead};
 pub(crate) use read::{list, list_templates, read, subscribe, unsubscribe};
 
+/// What reads a resource: the function `#[resource]` declared, or one serving another
+/// server's resource (mounted or proxied).
+pub(crate) type ReadHandler = Arc<dyn Fn(ResourceRead) -> ResourceFuture + Send + Sync>;
+
 /// A resource with a fixed URI, ready to serve: its `resources/list` entry is computed once.
+#[derive(Clone)]
 pub struct Resource {
-    definition: &'static ResourceDefinition,
+    uri: Arc<str>,
+    name: Arc<str>,
+    location: SourceLocation,
+    pub(crate) read: ReadHandler,
     /// Declared, or implied by the return type: computed once.
-    mime_type: Option<&'static str>,
+    pub(crate) mime_type: Option<&'static str>,
     listing: Value,
     /// Its own caching hints as JSON members, written once.
-    cache: Option<Arc<str>>,
+    pub(crate) cache: Option<Arc<str>>,
 }
 
 impl fmt::Debug for Resource {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("Resource")
-            .field("uri", &self.definition.uri)
-            .field("location", &self.definition.location)
+            .field("uri", &self.uri)
+            .field("location", &self.location)
             .finish()
     }
 }
@@ -44,29 +52,66 @@ impl fmt::Debug for Resource {
 impl Resource {
     /// The resource's URI.
     pub fn uri(&self) -> &str {
-        self.definition.uri
+        &self.uri
     }
 
     declared_item_accessors!("resource", "resources/list");
+
+    /// This resource served as `uri` (its listing saying so), read by `read`.
+    pub(crate) fn renamed(&self, uri: &str, read: ReadHandler) -> Resource {
+        let mut listing = self.listing.clone();
+        listing["uri"] = Value::String(uri.to_owned());
+        Resource {
+            uri: uri.into(),
+            listing,
+            read,
+            ..self.clone()
+        }
+    }
+
+    /// A resource served from elsewhere, as its `resources/list` entry describes it.
+    pub(crate) fn from_listing(
+        listing: Value,
+        read: ReadHandler,
+        location: SourceLocation,
+    ) -> Option<Resource> {
+        let uri: Arc<str> = listing["uri"].as_str()?.into();
+        let name = listing["name"]
+            .as_str()
+            .map_or_else(|| uri.clone(), Arc::from);
+        Some(Resource {
+            uri,
+            name,
+            location,
+            read,
+            mime_type: None,
+            listing,
+            cache: None,
+        })
+    }
 }
 
 /// A resource template, ready to serve: its `resources/templates/list` entry is computed once.
+#[derive(Clone)]
 pub struct ResourceTemplate {
-    definition: &'static ResourceDefinition,
-    mime_type: Option<&'static str>,
-    template: UriTemplate,
+    name: Arc<str>,
+    location: SourceLocation,
+    pub(crate) read: ReadHandler,
+    pub(crate) mime_type: Option<&'static str>,
+    pub(crate) template: UriTemplate,
     /// The template with its variable names erased: two with one shape match the same URIs.
     shape: String,
     listing: Value,
     /// Its own caching hints as JSON members, written once.
-    cache: Option<Arc<str>>,
+    pub(crate) cache: Option<Arc<str>>,
+    completers: Completers,
 }
 
 impl fmt::Debug for ResourceTemplate {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("ResourceTemplate")
             .field("uri_template", &self.template.as_str())
-            .field("location", &self.definition.location)
+            .field("location", &self.location)
             .finish()
     }
 }
@@ -83,21 +128,73 @@ impl ResourceTemplate {
         self.template.variables().any(|variable| variable == name)
     }
 
-    pub(crate) fn completers(&self) -> &'static [CompleterDefinition] {
-        self.definition.completers
+    pub(crate) fn completers(&self) -> Completers {
+        self.completers.clone()
+    }
+
+    /// This template served as `template` (which must match the same variables), read by
+    /// `read` and completed by `completers`.
+    pub(crate) fn renamed(
+        &self,
+        template: &str,
+        read: ReadHandler,
+        completers: Option<Completers>,
+    ) -> Result<ResourceTemplate, String> {
+        let parsed = UriTemplate::parse(template).map_err(|err| err.to_string())?;
+        let mut listing = self.listing.clone();
+        listing["uriTemplate"] = Value::String(template.to_owned());
+        Ok(ResourceTemplate {
+            shape: parsed.shape(),
+            template: parsed,
+            listing,
+            read,
+            completers: completers.unwrap_or_else(|| self.completers.clone()),
+            ..self.clone()
+        })
+    }
+
+    /// A template served from elsewhere, as its `resources/templates/list` entry describes it.
+    pub(crate) fn from_listing(
+        listing: Value,
+        read: ReadHandler,
+        completers: Completers,
+        location: SourceLocation,
+    ) -> Result<ResourceTemplate, String> {
+        let text = listing["uriTemplate"]
+            .as_str()
+            .ok_or("a template listing without `uriTemplate`")?;
+        let template = UriTemplate::parse(text).map_err(|err| err.to_string())?;
+        let name = listing["name"].as_str().unwrap_or(text).into();
+        Ok(ResourceTemplate {
+            name,
+            location,
+            read,
+            mime_type: None,
+            shape: template.shape(),
+            template,
+            listing,
+            cache: None,
+            completers,
+        })
     }
 }
 
 impl Item for Resource {
     fn key(&self) -> &str {
-        self.definition.uri
+        &self.uri
     }
 }
 
 impl Item for ResourceTemplate {
     fn key(&self) -> &str {
-        self.definition.uri
+        self.template.as_str()
     }
+}
+
+/// The handler `#[resource]` declared, as the server calls it.
+fn declared_read(definition: &'static ResourceDefinition) -> ReadHandler {
+    let read = definition.read;
+    Arc::new(read)
 }
 
 /// A resource's or template's listing entry, as MCP writes it.
@@ -175,30 +272,72 @@ impl Resources {
         })?;
         if template.is_static() {
             self.fixed.insert(Resource {
-                definition,
+                uri: definition.uri.into(),
+                name: definition.name.into(),
+                location: definition.location,
+                read: declared_read(definition),
                 mime_type: definition.mime_type(),
                 listing: listing(definition, true),
                 cache: cache_members(definition),
             });
             return Ok(true);
         }
-        let shape = template.shape();
-        if let Some(other) = self.templates.all().find(|other| other.shape == shape) {
-            return Err(BuildError::overlapping_templates(
-                (other.definition.uri, other.definition.location),
-                (definition.uri, definition.location),
-            ));
-        }
-        self.templates.insert(ResourceTemplate {
-            definition,
+        self.insert_template(ResourceTemplate {
+            name: definition.name.into(),
+            location: definition.location,
+            read: declared_read(definition),
             mime_type: definition.mime_type(),
+            shape: template.shape(),
             template,
-            shape,
             listing: listing(definition, false),
             cache: cache_members(definition),
-        });
-        self.reorder();
+            completers: Completers::Declared(definition.completers),
+        })?;
         Ok(true)
+    }
+
+    /// Adds a ready resource, replacing one with its URI.
+    pub(crate) fn insert_fixed(&mut self, resource: Resource) {
+        self.fixed.insert(resource);
+    }
+
+    /// Adds a ready template, replacing one written the same way; one of the same shape (one
+    /// matching the same URIs) is an error.
+    pub(crate) fn insert_template(&mut self, template: ResourceTemplate) -> Result<(), BuildError> {
+        let key = template.template.as_str();
+        if let Some(other) = self
+            .templates
+            .all()
+            .find(|other| other.shape == template.shape && other.template.as_str() != key)
+        {
+            return Err(BuildError::overlapping_templates(
+                (other.template.as_str(), other.location),
+                (key, template.location),
+            ));
+        }
+        self.templates.insert(template);
+        self.reorder();
+        Ok(())
+    }
+
+    /// A template (other than one written as `template` is) that matches the same URIs.
+    pub(crate) fn overlapping(
+        &self,
+        template: &ResourceTemplate,
+    ) -> Option<&Arc<ResourceTemplate>> {
+        let key = template.template.as_str();
+        self.templates
+            .all()
+            .find(|other| other.shape == template.shape && other.template.as_str() != key)
+    }
+
+    /// Every resource and template, disabled ones too.
+    pub(crate) fn all_fixed(&self) -> impl Iterator<Item = &Arc<Resource>> {
+        self.fixed.all()
+    }
+
+    pub(crate) fn all_templates(&self) -> impl Iterator<Item = &Arc<ResourceTemplate>> {
+        self.templates.all()
     }
 
     /// Removes a resource or template; `false` if there is none with this key.
@@ -222,7 +361,7 @@ impl Resources {
             .sort_by_key(|template| std::cmp::Reverse(template.template.literal_len()));
     }
 
-    fn contains(&self, key: &str) -> bool {
+    pub(crate) fn contains(&self, key: &str) -> bool {
         self.fixed.contains(key) || self.templates.contains(key)
     }
 

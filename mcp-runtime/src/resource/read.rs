@@ -140,7 +140,7 @@ async fn read_found(
                 mime_type: resource.mime_type,
                 context,
             };
-            (resource.definition.read, request, resource.cache.clone())
+            (resource.read.clone(), request, resource.cache.clone())
         }
         None => {
             let found = resources.match_order.iter().find_map(|template| {
@@ -162,7 +162,7 @@ async fn read_found(
                 mime_type: template.mime_type,
                 context,
             };
-            (template.definition.read, request, template.cache.clone())
+            (template.read.clone(), request, template.cache.clone())
         }
     };
     let contents = run_isolated("the resource handler", read(request)).await?;

@@ -34,7 +34,7 @@ impl Server {
         );
         let changed = changed.unwrap_or_else(|never| match never {});
         if changed {
-            self.tools_changed();
+            self.contents_changed();
         }
         changed
     }
@@ -44,7 +44,11 @@ impl Server {
         change: impl FnOnce(&mut Resources) -> Result<bool, BuildError>,
     ) -> Result<bool, BuildError> {
         let list_changed = "notifications/resources/list_changed";
-        self.change(&self.inner.resources, list_changed, change)
+        let changed = self.change(&self.inner.resources, list_changed, change)?;
+        if changed {
+            self.contents_changed();
+        }
+        Ok(changed)
     }
 
     fn change_prompts(
@@ -52,7 +56,11 @@ impl Server {
         change: impl FnOnce(&mut Prompts) -> Result<bool, BuildError>,
     ) -> Result<bool, BuildError> {
         let list_changed = "notifications/prompts/list_changed";
-        self.change(&self.inner.prompts, list_changed, change)
+        let changed = self.change(&self.inner.prompts, list_changed, change)?;
+        if changed {
+            self.contents_changed();
+        }
+        Ok(changed)
     }
 
     /// Adds a tool while the server runs (replacing one of the same name) and tells every

@@ -1,20 +1,34 @@
-//! Servers built from servers: the tools of another [`Server`] mounted under a namespace
-//! ([`Server::mount`]), and the tools of a server outside the process proxied under one
-//! ([`Server::proxy`], feature `remote`). Both stay live: what the child or the upstream adds,
-//! removes or hides later, the parent serves and announces (`notifications/tools/list_changed`).
+//! Servers built from servers: the tools, resources, prompts and completions of another
+//! [`Server`] mounted under a namespace ([`Server::mount`]), and those of a server outside the
+//! process proxied under one ([`Server::proxy`], feature `remote`). Both stay live: what the
+//! child or the upstream adds, removes or hides later, the parent serves and announces (the
+//! `list_changed` notification of each kind).
 //!
-//! The naming rule: a tool `add` mounted under the namespace `calc` is served as `calc_add`;
-//! under the empty namespace, as `add`.
+//! The naming rules, under the namespace `calc` (under the empty namespace, nothing changes):
+//!
+//! | item | served as | rule |
+//! |---|---|---|
+//! | tool `add`, prompt `review` | `calc_add`, `calc_review` | `{namespace}_{name}` |
+//! | resource `docs://readme` | `docs://calc/readme` | the namespace is the first segment after `://` |
+//! | template `weather://{city}` | `weather://calc/{city}` | the same rule |
+//! | resource `file:///etc/hosts` | `file://calc//etc/hosts` | the same rule (an empty authority stays empty) |
+//! | resource `urn:isbn:123` | `urn:calc/isbn:123` | no `://`: after the scheme's colon |
+//!
+//! A read of a namespaced URI reaches the child (or the upstream) with the URI it serves, and
+//! the contents come back with the URI the client asked for.
 
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex, Weak};
 
 use super::{Server, ServerInner};
-use crate::error::BuildError;
-use crate::tool::Tool;
+use crate::content::ResourceContents;
+use crate::error::{BuildError, ItemKind};
+use crate::prompt::{Prompt, Prompts};
+use crate::resource::{ReadHandler, Resource, ResourceRead, ResourceTemplate, Resources};
+use crate::tool::{Tool, Tools};
 
-/// The tools a server serves from elsewhere, by namespace, and who to tell when its own tools
-/// change (the servers it is mounted in).
+/// What a server serves from elsewhere, by namespace, and who to tell when what it serves
+/// changes (the servers it is mounted in).
 #[derive(Default)]
 pub(super) struct Mounts(Mutex<MountsInner>);
 
@@ -24,10 +38,13 @@ struct MountsInner {
     watchers: Vec<Arc<dyn Fn() + Send + Sync>>,
 }
 
-/// What one namespace holds now.
+/// What one namespace holds now, by key (tool and prompt names, resource URIs and templates).
+#[derive(Default)]
 struct Mount {
-    names: Vec<String>,
-    /// What the tools came from, in words (for the clash errors).
+    tools: Vec<String>,
+    resources: Vec<String>,
+    prompts: Vec<String>,
+    /// What the items came from, in words (for the clash errors).
     source: String,
 }
 
@@ -39,7 +56,16 @@ impl Mounts {
     }
 }
 
-/// The name a tool `name` is served by under `namespace`.
+/// What one source (a mounted server, a proxied upstream) serves, named for its namespace.
+#[derive(Default)]
+pub(crate) struct Contribution {
+    pub(crate) tools: Vec<Tool>,
+    pub(crate) resources: Vec<Resource>,
+    pub(crate) templates: Vec<ResourceTemplate>,
+    pub(crate) prompts: Vec<Prompt>,
+}
+
+/// The name a tool or prompt `name` is served by under `namespace`.
 pub(crate) fn namespaced(namespace: &str, name: &str) -> String {
     if namespace.is_empty() {
         name.to_owned()
@@ -48,11 +74,72 @@ pub(crate) fn namespaced(namespace: &str, name: &str) -> String {
     }
 }
 
+/// Where the namespace goes in a URI (or template): after `://`, else after the first `:`,
+/// else at the start.
+fn namespace_at(uri: &str) -> usize {
+    uri.find("://")
+        .map(|at| at + 3)
+        .or_else(|| uri.find(':').map(|at| at + 1))
+        .unwrap_or(0)
+}
+
+/// The URI (or template) a resource `uri` is served by under `namespace`.
+pub(crate) fn namespaced_uri(namespace: &str, uri: &str) -> String {
+    if namespace.is_empty() {
+        return uri.to_owned();
+    }
+    let at = namespace_at(uri);
+    format!("{}{namespace}/{}", &uri[..at], &uri[at..])
+}
+
+/// The URI a namespaced `uri` stands for where it comes from (the inverse of
+/// [`namespaced_uri`]); `uri` itself when it does not carry the namespace.
+pub(crate) fn source_uri(namespace: &str, uri: &str) -> String {
+    if namespace.is_empty() {
+        return uri.to_owned();
+    }
+    let at = namespace_at(uri);
+    match uri[at..]
+        .strip_prefix(namespace)
+        .and_then(|rest| rest.strip_prefix('/'))
+    {
+        Some(rest) => format!("{}{rest}", &uri[..at]),
+        None => uri.to_owned(),
+    }
+}
+
+/// A read handler for a resource served under `namespace`: `read` gets the URI it serves,
+/// and the contents go back with the namespaced URI the client asked for.
+pub(crate) fn namespaced_read(namespace: &str, read: ReadHandler) -> ReadHandler {
+    let namespace: Arc<str> = namespace.into();
+    Arc::new(move |mut request: ResourceRead| {
+        let asked = std::mem::take(&mut request.uri);
+        request.uri = source_uri(&namespace, &asked);
+        let (namespace, from) = (Arc::clone(&namespace), request.uri.clone());
+        let future = read(request);
+        Box::pin(async move {
+            let mut contents = future.await?;
+            for content in &mut contents {
+                let (ResourceContents::Text { uri, .. } | ResourceContents::Blob { uri, .. }) =
+                    content;
+                *uri = if *uri == from {
+                    asked.clone()
+                } else {
+                    namespaced_uri(&namespace, uri)
+                };
+            }
+            Ok(contents)
+        })
+    })
+}
+
 impl Server {
-    /// Serves the tools of `child` under `namespace` (`calc` serves its `add` as `calc_add`),
-    /// calling them through `child`'s handlers with this server's request context. Live:
-    /// tools `child` adds, removes, disables or enables later are served (or not) here too,
-    /// and announced to this server's clients.
+    /// Serves the tools, resources, resource templates and prompts of `child` under
+    /// `namespace` (see the module's naming rules: `calc` serves its `add` as `calc_add`),
+    /// through `child`'s handlers with this server's request context; completions of its
+    /// prompts and templates come from `child`'s completers. Live: what `child` adds, removes,
+    /// disables or enables later is served (or not) here too, and announced to this server's
+    /// clients.
     ///
     /// ```
     /// use mcp_runtime::{tool, Server};
@@ -74,19 +161,20 @@ impl Server {
     ///
     /// # Errors
     ///
-    /// A mounted name is already served (by this server's own tools or another mount), or
-    /// `namespace` is already used, or makes an invalid tool name; nothing is mounted then.
+    /// A mounted name or URI is already served (by this server's own items or another
+    /// mount), or `namespace` is already used, or makes an invalid tool name; nothing is
+    /// mounted then.
     pub fn mount(&self, namespace: &str, child: &Server) -> Result<(), BuildError> {
         let source = format!("the server `{}` mounted as `{namespace}`", child.name());
         if Arc::ptr_eq(&self.inner, &child.inner) {
             return Err(BuildError::clash(
+                ItemKind::Tool,
                 namespace,
                 "this server".to_owned(),
                 "itself (a server cannot be mounted in itself)".to_owned(),
             ));
         }
-        let tools = mounted_tools(namespace, child);
-        self.replace_mounted(namespace, &source, tools, true)?;
+        self.replace_mounted(namespace, &source, mounted(namespace, child), true)?;
         let parent: Weak<ServerInner> = Arc::downgrade(&self.inner);
         let weak_child: Weak<ServerInner> = Arc::downgrade(&child.inner);
         let namespace = namespace.to_owned();
@@ -95,113 +183,143 @@ impl Server {
                 return;
             };
             let (parent, child) = (Server { inner: parent }, Server { inner: child });
-            let tools = mounted_tools(&namespace, &child);
-            if let Err(error) = parent.replace_mounted(&namespace, &source, tools, false) {
+            let contribution = mounted(&namespace, &child);
+            if let Err(error) = parent.replace_mounted(&namespace, &source, contribution, false) {
                 tracing::warn!(%error, "a mounted server's change was served in part");
             }
         }));
         Ok(())
     }
 
-    /// Puts `tools` in place of what `namespace` held. `strict`: a clash refuses everything
-    /// (at mount time); otherwise (a live change) the clashing tools are left out, with a
-    /// warning, and the rest served.
+    /// Puts `contribution` in place of what `namespace` held. `strict`: a clash refuses
+    /// everything (at mount time); otherwise (a live change) the clashing items are left out,
+    /// with a warning, and the rest served.
     pub(crate) fn replace_mounted(
         &self,
         namespace: &str,
         source: &str,
-        tools: Vec<Tool>,
+        contribution: Contribution,
         strict: bool,
     ) -> Result<(), BuildError> {
         let mut mounts = self.inner.mounts.lock();
         if strict && mounts.by_namespace.contains_key(namespace) {
             let held = &mounts.by_namespace[namespace];
             return Err(BuildError::clash(
+                ItemKind::Tool,
                 &namespaced(namespace, "*"),
                 held.source.clone(),
                 source.to_owned(),
             ));
         }
-        for tool in &tools {
+        for tool in &contribution.tools {
             if let Some(problem) = mcp_rules::tool_name_problem(tool.name()) {
                 return Err(BuildError::clash(
+                    ItemKind::Tool,
                     tool.name(),
                     format!("{source} ({problem})"),
                     mcp_rules::TOOL_NAME_RULE.to_owned(),
                 ));
             }
         }
-        let old: Vec<String> = mounts
-            .by_namespace
-            .get(namespace)
-            .map(|mount| mount.names.clone())
-            .unwrap_or_default();
-        let mut first_clash = None;
-        let mut names = Vec::with_capacity(tools.len());
-        let changed = self.change(
+        let Contribution {
+            tools,
+            resources,
+            templates,
+            prompts,
+        } = contribution;
+        let resources: Vec<MountedResource> = resources
+            .into_iter()
+            .map(MountedResource::Fixed)
+            .chain(templates.into_iter().map(MountedResource::Template))
+            .collect();
+        let old = mounts.by_namespace.remove(namespace).unwrap_or_default();
+        let others = &mounts.by_namespace;
+        if strict {
+            // Every kind is checked before any is changed: a refused mount changes nothing.
+            let clash = first_clash(
+                &*self.inner.tools.load(),
+                &old.tools,
+                &tools,
+                others,
+                source,
+            )
+            .or_else(|| {
+                let set = self.inner.resources.load();
+                first_clash(&*set, &old.resources, &resources, others, source)
+            })
+            .or_else(|| {
+                let set = self.inner.prompts.load();
+                first_clash(&*set, &old.prompts, &prompts, others, source)
+            });
+            if let Some(error) = clash {
+                mounts.by_namespace.insert(namespace.to_owned(), old);
+                return Err(error);
+            }
+        }
+        let mut clashes = Vec::new();
+        let mut mount = Mount {
+            source: source.to_owned(),
+            ..Mount::default()
+        };
+        let tools_changed = self.change(
             &self.inner.tools,
             "notifications/tools/list_changed",
-            |set| -> Result<bool, BuildError> {
-                let mut served = Vec::with_capacity(tools.len());
-                for tool in tools {
-                    let name = tool.name().to_owned();
-                    if set.contains(&name) && !old.contains(&name) {
-                        let holder = mounts
-                            .by_namespace
-                            .values()
-                            .find(|mount| mount.names.contains(&name))
-                            .map(|mount| mount.source.clone())
-                            .or_else(|| {
-                                set.all()
-                                    .find(|held| held.name() == name)
-                                    .map(|held| format!("the tool declared at {}", held.location()))
-                            })
-                            .unwrap_or_default();
-                        let error = BuildError::clash(&name, holder, source.to_owned());
-                        if strict {
-                            return Err(error);
-                        }
-                        tracing::warn!(%error, "a mounted tool is left out");
-                        first_clash.get_or_insert(error);
-                        continue;
-                    }
-                    served.push(tool);
-                }
-                let same = old.len() == served.len()
-                    && served.iter().all(|tool| {
-                        set.get(tool.name())
-                            .is_some_and(|held| held.listing() == tool.listing())
-                    });
-                if same {
-                    names.extend(old.iter().cloned());
-                    return Ok(false);
-                }
-                for name in &old {
-                    set.remove(name);
-                }
-                for tool in served {
-                    names.push(tool.name().to_owned());
-                    set.insert(tool);
-                }
-                Ok(true)
+            |set| {
+                swap(
+                    set,
+                    &old.tools,
+                    tools,
+                    others,
+                    source,
+                    &mut mount.tools,
+                    &mut clashes,
+                )
             },
         )?;
-        mounts.by_namespace.insert(
-            namespace.to_owned(),
-            Mount {
-                names,
-                source: source.to_owned(),
+        let resources_changed = self.change(
+            &self.inner.resources,
+            "notifications/resources/list_changed",
+            |set| {
+                let held = &old.resources;
+                swap(
+                    set,
+                    held,
+                    resources,
+                    others,
+                    source,
+                    &mut mount.resources,
+                    &mut clashes,
+                )
             },
-        );
+        )?;
+        let prompts_changed = self.change(
+            &self.inner.prompts,
+            "notifications/prompts/list_changed",
+            |set| {
+                swap(
+                    set,
+                    &old.prompts,
+                    prompts,
+                    others,
+                    source,
+                    &mut mount.prompts,
+                    &mut clashes,
+                )
+            },
+        )?;
+        mounts.by_namespace.insert(namespace.to_owned(), mount);
         drop(mounts);
-        if changed {
-            self.tools_changed();
+        if tools_changed || resources_changed || prompts_changed {
+            self.contents_changed();
         }
-        first_clash.map_or(Ok(()), Err)
+        for error in &clashes {
+            tracing::warn!(%error, "a mounted item is left out");
+        }
+        clashes.into_iter().next().map_or(Ok(()), Err)
     }
 
-    /// Tells the servers this one is mounted in that its tools changed.
-    pub(super) fn tools_changed(&self) {
+    /// Tells the servers this one is mounted in that what it serves changed.
+    pub(super) fn contents_changed(&self) {
         let watchers = self.inner.mounts.lock().watchers.clone();
         for watcher in watchers {
             watcher();
@@ -209,13 +327,244 @@ impl Server {
     }
 }
 
-/// The enabled tools of `child`, renamed for `namespace`.
-fn mounted_tools(namespace: &str, child: &Server) -> Vec<Tool> {
-    child
+/// A resource or a template, as mounting handles them (one set holds both).
+enum MountedResource {
+    Fixed(Resource),
+    Template(ResourceTemplate),
+}
+
+/// One of a server's sets, as mounting adds to it and takes from it.
+trait Contributed {
+    type Item;
+    const KIND: ItemKind;
+    fn key(item: &Self::Item) -> &str;
+    /// Who serves what `item` would be served as, in words, if anyone does.
+    fn holder(&self, item: &Self::Item) -> Option<String>;
+    /// Whether `item` is served now exactly so.
+    fn serves(&self, item: &Self::Item) -> bool;
+    fn take(&mut self, key: &str);
+    fn put(&mut self, item: Self::Item) -> Result<(), BuildError>;
+    fn owned(mount: &Mount) -> &[String];
+}
+
+impl Contributed for Tools {
+    type Item = Tool;
+    const KIND: ItemKind = ItemKind::Tool;
+    fn key(item: &Tool) -> &str {
+        item.name()
+    }
+    fn holder(&self, item: &Tool) -> Option<String> {
+        let held = self.all().find(|held| held.name() == item.name())?;
+        Some(format!("the tool declared at {}", held.location()))
+    }
+    fn serves(&self, item: &Tool) -> bool {
+        self.get(item.name())
+            .is_some_and(|held| held.listing() == item.listing())
+    }
+    fn take(&mut self, key: &str) {
+        self.remove(key);
+    }
+    fn put(&mut self, item: Tool) -> Result<(), BuildError> {
+        self.insert(item);
+        Ok(())
+    }
+    fn owned(mount: &Mount) -> &[String] {
+        &mount.tools
+    }
+}
+
+impl Contributed for Prompts {
+    type Item = Prompt;
+    const KIND: ItemKind = ItemKind::Prompt;
+    fn key(item: &Prompt) -> &str {
+        item.name()
+    }
+    fn holder(&self, item: &Prompt) -> Option<String> {
+        let held = self.all().find(|held| held.name() == item.name())?;
+        Some(format!("the prompt declared at {}", held.location()))
+    }
+    fn serves(&self, item: &Prompt) -> bool {
+        self.get(item.name())
+            .is_some_and(|held| held.listing() == item.listing())
+    }
+    fn take(&mut self, key: &str) {
+        self.remove(key);
+    }
+    fn put(&mut self, item: Prompt) -> Result<(), BuildError> {
+        self.insert(item);
+        Ok(())
+    }
+    fn owned(mount: &Mount) -> &[String] {
+        &mount.prompts
+    }
+}
+
+impl Contributed for Resources {
+    type Item = MountedResource;
+    const KIND: ItemKind = ItemKind::Resource;
+    fn key(item: &MountedResource) -> &str {
+        match item {
+            MountedResource::Fixed(resource) => resource.uri(),
+            MountedResource::Template(template) => template.uri_template().as_str(),
+        }
+    }
+    fn holder(&self, item: &MountedResource) -> Option<String> {
+        let key = Self::key(item);
+        let declared = |location| format!("the resource declared at {location}");
+        if let Some(held) = self.all_fixed().find(|held| held.uri() == key) {
+            return Some(declared(held.location()));
+        }
+        let same = |held: &&Arc<ResourceTemplate>| held.uri_template().as_str() == key;
+        if let Some(held) = self.all_templates().find(same) {
+            return Some(declared(held.location()));
+        }
+        let MountedResource::Template(template) = item else {
+            return None;
+        };
+        self.overlapping(template)
+            .map(|held| declared(held.location()))
+    }
+    fn serves(&self, item: &MountedResource) -> bool {
+        match item {
+            MountedResource::Fixed(resource) => self
+                .resource(resource.uri())
+                .is_some_and(|held| held.listing() == resource.listing()),
+            MountedResource::Template(template) => self
+                .template(template.uri_template().as_str())
+                .is_some_and(|held| held.listing() == template.listing()),
+        }
+    }
+    fn take(&mut self, key: &str) {
+        self.remove(key);
+    }
+    fn put(&mut self, item: MountedResource) -> Result<(), BuildError> {
+        match item {
+            MountedResource::Fixed(resource) => {
+                self.insert_fixed(resource);
+                Ok(())
+            }
+            MountedResource::Template(template) => self.insert_template(template),
+        }
+    }
+    fn owned(mount: &Mount) -> &[String] {
+        &mount.resources
+    }
+}
+
+/// Why `item`, from `source`, cannot be served: who serves its name already (another mount,
+/// or the server's own), unless it is what `namespace` held before.
+fn clash_of<S: Contributed>(
+    set: &S,
+    old: &[String],
+    item: &S::Item,
+    others: &HashMap<String, Mount>,
+    source: &str,
+) -> Option<BuildError> {
+    let key = S::key(item);
+    let by_mount = others
+        .values()
+        .find(|mount| S::owned(mount).iter().any(|held| held == key))
+        .map(|mount| mount.source.clone());
+    let holder = match by_mount {
+        Some(holder) => holder,
+        None if old.iter().any(|held| held == key) => return None,
+        None => set.holder(item)?,
+    };
+    Some(BuildError::clash(S::KIND, key, holder, source.to_owned()))
+}
+
+fn first_clash<S: Contributed>(
+    set: &S,
+    old: &[String],
+    items: &[S::Item],
+    others: &HashMap<String, Mount>,
+    source: &str,
+) -> Option<BuildError> {
+    items
+        .iter()
+        .find_map(|item| clash_of(set, old, item, others, source))
+}
+
+/// Replaces in `set` what a namespace held (`old`) by `items`, leaving out (into `clashes`)
+/// those whose names are taken; `held` gets the keys served now. `Ok(false)`: nothing changed.
+fn swap<S: Contributed>(
+    set: &mut S,
+    old: &[String],
+    items: Vec<S::Item>,
+    others: &HashMap<String, Mount>,
+    source: &str,
+    held: &mut Vec<String>,
+    clashes: &mut Vec<BuildError>,
+) -> Result<bool, BuildError> {
+    let mut served = Vec::with_capacity(items.len());
+    for item in items {
+        match clash_of(set, old, &item, others, source) {
+            Some(error) => clashes.push(error),
+            None => served.push(item),
+        }
+    }
+    let same = old.len() == served.len() && served.iter().all(|item| set.serves(item));
+    if same {
+        held.extend(old.iter().cloned());
+        return Ok(false);
+    }
+    for key in old {
+        set.take(key);
+    }
+    for item in served {
+        let key = S::key(&item).to_owned();
+        match set.put(item) {
+            Ok(()) => held.push(key),
+            Err(error) => clashes.push(error),
+        }
+    }
+    Ok(true)
+}
+
+/// What `child` serves now, named for `namespace`.
+fn mounted(namespace: &str, child: &Server) -> Contribution {
+    let tools = child
         .tools()
         .iter()
         .map(|tool| tool.renamed(&namespaced(namespace, tool.name())))
-        .collect()
+        .collect();
+    let resources = child
+        .resources()
+        .iter()
+        .map(|resource| {
+            let read = namespaced_read(namespace, Arc::clone(&resource.read));
+            resource.renamed(&namespaced_uri(namespace, resource.uri()), read)
+        })
+        .collect();
+    let templates = child
+        .resource_templates()
+        .iter()
+        .filter_map(|template| {
+            let read = namespaced_read(namespace, Arc::clone(&template.read));
+            let served = namespaced_uri(namespace, template.uri_template().as_str());
+            template
+                .renamed(&served, read, None)
+                .map_err(|reason| tracing::warn!(%reason, "a mounted template is left out"))
+                .ok()
+        })
+        .collect();
+    let prompts = child
+        .prompts()
+        .iter()
+        .map(|prompt| {
+            prompt.renamed(
+                &namespaced(namespace, prompt.name()),
+                Arc::clone(&prompt.get),
+                None,
+            )
+        })
+        .collect();
+    Contribution {
+        tools,
+        resources,
+        templates,
+        prompts,
+    }
 }
 
 #[cfg(feature = "remote")]
@@ -229,10 +578,14 @@ mod proxy {
     use serde_json::{json, Value};
     use tokio::sync::{broadcast, mpsc};
 
-    use super::namespaced;
+    use super::{namespaced, namespaced_read, namespaced_uri, Contribution};
     use crate::client::{CallEvent, ClientError, Remote};
+    use crate::completion::{Completers, Completion, CompletionRequest};
+    use crate::content::ResourceContents;
     use crate::error::{BuildError, SourceLocation};
-    use crate::protocol::LogLevel;
+    use crate::prompt::{GetHandler, GetPromptResult, Prompt, PromptGet};
+    use crate::protocol::{ErrorObject, LogLevel};
+    use crate::resource::{ReadHandler, Resource, ResourceRead, ResourceTemplate};
     use crate::server::Server;
     use crate::tool::{CallToolResult, Handler, Tool, ToolCall, ToolFuture};
     use crate::Context;
@@ -243,7 +596,7 @@ mod proxy {
     pub enum ProxyError {
         /// The upstream could not be listed.
         Upstream(ClientError),
-        /// Its tools clash with tools served already.
+        /// What it serves clashes with what is served already.
         Build(BuildError),
     }
 
@@ -259,13 +612,14 @@ mod proxy {
     impl std::error::Error for ProxyError {}
 
     impl Server {
-        /// Serves the tools of a server outside the process under `namespace`, over the
-        /// connection `upstream` keeps (no handshake per call): each call is forwarded with
-        /// its arguments, and what the upstream sends while it runs (progress, logs, its
+        /// Serves the tools, resources, resource templates and prompts of a server outside
+        /// the process under `namespace` (the module's naming rules), over the connection
+        /// `upstream` keeps (no handshake per call): each call, read, prompt and completion
+        /// is forwarded, and what the upstream sends while it runs (progress, logs, its
         /// questions to the client: sampling, elicitation, roots) goes to this server's
-        /// client through the call's [`Context`], in either era on either side. A cancelled
-        /// call is cancelled upstream. The upstream's `tools/list_changed` (and a reconnection)
-        /// re-lists its tools.
+        /// client through the request's [`Context`], in either era on either side. A
+        /// cancelled request is cancelled upstream. The upstream's `list_changed`
+        /// notifications (and a reconnection) re-list what it serves.
         ///
         /// ```no_run
         /// use mcp_runtime::client::{Remote, Upstream};
@@ -280,7 +634,8 @@ mod proxy {
         ///
         /// # Errors
         ///
-        /// The upstream's tools cannot be listed, or clash with tools served already.
+        /// The upstream cannot be listed, or what it serves clashes with what is served
+        /// already.
         pub async fn proxy(&self, namespace: &str, upstream: Remote) -> Result<(), ProxyError> {
             let source = format!(
                 "the upstream {} proxied as `{namespace}`",
@@ -288,10 +643,10 @@ mod proxy {
             );
             // Subscribed before listing, so a change in between is not missed.
             let changes = upstream.subscribe();
-            let tools = proxied_tools(namespace, &upstream)
+            let contribution = proxied(namespace, &upstream)
                 .await
                 .map_err(ProxyError::Upstream)?;
-            self.replace_mounted(namespace, &source, tools, true)
+            self.replace_mounted(namespace, &source, contribution, true)
                 .map_err(ProxyError::Build)?;
             let parent = Arc::downgrade(&self.inner);
             let namespace = namespace.to_owned();
@@ -300,8 +655,8 @@ mod proxy {
         }
     }
 
-    /// Re-lists the upstream's tools whenever it says they changed, for as long as the
-    /// server lives.
+    /// Re-lists what the upstream serves whenever it says a list changed, for as long as
+    /// the server lives.
     async fn follow(
         parent: std::sync::Weak<crate::server::ServerInner>,
         namespace: String,
@@ -311,7 +666,7 @@ mod proxy {
     ) {
         loop {
             match changes.recv().await {
-                Ok(notification) if notification.method == "notifications/tools/list_changed" => {}
+                Ok(notification) if is_list_change(&notification.method) => {}
                 Ok(_) => continue,
                 Err(broadcast::error::RecvError::Lagged(_)) => {}
                 Err(broadcast::error::RecvError::Closed) => return,
@@ -320,23 +675,102 @@ mod proxy {
                 return;
             };
             let server = Server { inner };
-            match proxied_tools(&namespace, &upstream).await {
-                Ok(tools) => {
-                    if let Err(error) = server.replace_mounted(&namespace, &source, tools, false) {
-                        tracing::warn!(%error, "the upstream's new tools are served in part");
+            match proxied(&namespace, &upstream).await {
+                Ok(contribution) => {
+                    if let Err(error) =
+                        server.replace_mounted(&namespace, &source, contribution, false)
+                    {
+                        tracing::warn!(%error, "what the upstream serves now is served in part");
                     }
                 }
                 Err(error) => {
-                    tracing::warn!(%error, %source, "the upstream's tools could not be re-listed")
+                    tracing::warn!(%error, %source, "the upstream could not be re-listed")
                 }
             }
         }
     }
 
-    /// The upstream's tools, as this server serves them.
-    async fn proxied_tools(namespace: &str, upstream: &Remote) -> Result<Vec<Tool>, ClientError> {
-        let listings = upstream.list_tools().await?;
+    fn is_list_change(method: &str) -> bool {
+        matches!(
+            method,
+            "notifications/tools/list_changed"
+                | "notifications/resources/list_changed"
+                | "notifications/prompts/list_changed"
+        )
+    }
+
+    /// What the upstream serves now (each kind it declares a capability for), as this
+    /// server serves it.
+    async fn proxied(namespace: &str, upstream: &Remote) -> Result<Contribution, ClientError> {
+        let opening = upstream.opening().await?;
+        let capabilities = &opening["capabilities"];
         let location = SourceLocation::of_caller(std::panic::Location::caller());
+        let mut contribution = Contribution::default();
+        let has = |kind: &str| capabilities.get(kind).is_some_and(Value::is_object);
+        // Tools are listed unless the upstream says it has none of any kind.
+        if has("tools") || !capabilities.is_object() {
+            contribution.tools = proxied_tools(namespace, upstream, location).await?;
+        }
+        let completing = has("completions").then(|| upstream.clone());
+        if has("resources") {
+            let read = namespaced_read(namespace, forward_read(upstream.clone()));
+            for mut listing in upstream.list_all("resources/list", "resources").await? {
+                let Some(uri) = listing["uri"].as_str() else {
+                    continue;
+                };
+                listing["uri"] = json!(namespaced_uri(namespace, uri));
+                contribution.resources.extend(Resource::from_listing(
+                    listing,
+                    Arc::clone(&read),
+                    location,
+                ));
+            }
+            let listed = upstream.list_all("resources/templates/list", "resourceTemplates");
+            for mut listing in listed.await? {
+                let Some(template) = listing["uriTemplate"].as_str() else {
+                    continue;
+                };
+                let template = template.to_owned();
+                listing["uriTemplate"] = json!(namespaced_uri(namespace, &template));
+                let completers = forwarded_for(
+                    &completing,
+                    json!({"type": "ref/resource", "uri": template}),
+                );
+                match ResourceTemplate::from_listing(
+                    listing,
+                    Arc::clone(&read),
+                    completers,
+                    location,
+                ) {
+                    Ok(template) => contribution.templates.push(template),
+                    Err(reason) => tracing::warn!(%reason, "an upstream template is left out"),
+                }
+            }
+        }
+        if has("prompts") {
+            for mut listing in upstream.list_all("prompts/list", "prompts").await? {
+                let Some(name) = listing["name"].as_str().map(str::to_owned) else {
+                    continue;
+                };
+                listing["name"] = json!(namespaced(namespace, &name));
+                let get = forward_get(upstream.clone(), name.clone());
+                let completers =
+                    forwarded_for(&completing, json!({"type": "ref/prompt", "name": name}));
+                contribution
+                    .prompts
+                    .extend(Prompt::from_listing(listing, get, completers, location));
+            }
+        }
+        Ok(contribution)
+    }
+
+    /// The upstream's tools, as this server serves them.
+    async fn proxied_tools(
+        namespace: &str,
+        upstream: &Remote,
+        location: SourceLocation,
+    ) -> Result<Vec<Tool>, ClientError> {
+        let listings = upstream.list_tools().await?;
         let mut tools = Vec::with_capacity(listings.len());
         for mut listing in listings {
             let Some(name) = listing["name"].as_str().map(str::to_owned) else {
@@ -349,7 +783,11 @@ mod proxy {
             let remote = upstream.clone();
             let upstream_name: Arc<str> = name.into();
             let handler: Handler = Arc::new(move |call: ToolCall| -> ToolFuture {
-                Box::pin(forward(remote.clone(), Arc::clone(&upstream_name), call))
+                Box::pin(forward_call(
+                    remote.clone(),
+                    Arc::clone(&upstream_name),
+                    call,
+                ))
             });
             match Tool::from_listing(listing, handler, location) {
                 Ok(tool) => tools.push(tool),
@@ -360,29 +798,139 @@ mod proxy {
     }
 
     /// One proxied call: forwarded, with what the upstream sends meanwhile passed on.
-    async fn forward(remote: Remote, name: Arc<str>, call: ToolCall) -> CallToolResult {
+    async fn forward_call(remote: Remote, name: Arc<str>, call: ToolCall) -> CallToolResult {
         let ToolCall { arguments, context } = call;
-        let (events, mut received) = mpsc::channel(64);
         let params = json!({ "name": &*name, "arguments": arguments });
-        let answer = remote.request_streaming("tools/call", params, events);
-        let mut answer = std::pin::pin!(answer);
-        let result = loop {
-            tokio::select! {
-                result = &mut answer => break result,
-                Some(event) = received.recv() => pass_on(&context, event).await,
-            }
-        };
-        // What the upstream sent before its result may still be queued when both are ready
-        // at once (`select!` picks either); it goes out before the result does.
-        while let Ok(event) = received.try_recv() {
-            pass_on(&context, event).await;
-        }
-        match result {
+        match relay(&remote, "tools/call", params, &context).await {
             Ok(result) => serde_json::from_value(result).unwrap_or_else(|err| {
                 CallToolResult::error(format!("the upstream answered with no tool result: {err}"))
             }),
             Err(error) => CallToolResult::error(format!("the upstream server: {error}")),
         }
+    }
+
+    /// Reads an upstream resource (the URI is the upstream's own: the namespaced read around
+    /// this one maps it).
+    fn forward_read(remote: Remote) -> ReadHandler {
+        Arc::new(move |read: ResourceRead| {
+            let remote = remote.clone();
+            Box::pin(async move {
+                let ResourceRead { uri, context, .. } = read;
+                let params = json!({ "uri": uri });
+                let mut result = relay(&remote, "resources/read", params, &context)
+                    .await
+                    .map_err(upstream_error)?;
+                serde_json::from_value::<Vec<ResourceContents>>(result["contents"].take()).map_err(
+                    |err| {
+                        ErrorObject::internal(format!(
+                            "the upstream answered `resources/read` with no contents: {err}"
+                        ))
+                    },
+                )
+            })
+        })
+    }
+
+    /// Renders an upstream prompt.
+    fn forward_get(remote: Remote, name: String) -> GetHandler {
+        let name: Arc<str> = name.into();
+        Arc::new(move |get: PromptGet| {
+            let (remote, name) = (remote.clone(), Arc::clone(&name));
+            Box::pin(async move {
+                let PromptGet { arguments, context } = get;
+                let params = json!({ "name": &*name, "arguments": arguments });
+                let result = relay(&remote, "prompts/get", params, &context)
+                    .await
+                    .map_err(upstream_error)?;
+                serde_json::from_value::<GetPromptResult>(result).map_err(|err| {
+                    ErrorObject::internal(format!(
+                        "the upstream answered `prompts/get` with no prompt: {err}"
+                    ))
+                })
+            })
+        })
+    }
+
+    /// What completes one proxied prompt's or template's arguments: the upstream, asked
+    /// about `reference` (when it completes at all).
+    fn forwarded_for(upstream: &Option<Remote>, reference: Value) -> Completers {
+        let Some(remote) = upstream.clone() else {
+            return Completers::Declared(&[]);
+        };
+        Completers::Forwarded(Arc::new(move |request: CompletionRequest| {
+            let (remote, reference) = (remote.clone(), reference.clone());
+            Box::pin(async move {
+                let context = request.context;
+                let params = json!({
+                    "ref": reference,
+                    "argument": {"name": context.completing(), "value": request.value},
+                    "context": {"arguments": context.arguments()},
+                });
+                match remote.request("completion/complete", params).await {
+                    Ok(result) => completion_of(&result["completion"]),
+                    Err(error) => {
+                        tracing::warn!(%error, "the upstream could not complete");
+                        Completion::default()
+                    }
+                }
+            })
+        }))
+    }
+
+    /// The upstream's `completion` object, as this server answers it.
+    fn completion_of(completion: &Value) -> Completion {
+        let values = completion["values"]
+            .as_array()
+            .map(|values| {
+                values
+                    .iter()
+                    .filter_map(Value::as_str)
+                    .map(str::to_owned)
+                    .collect::<Vec<_>>()
+            })
+            .unwrap_or_default();
+        let mut out = Completion::new(values);
+        if let Some(total) = completion["total"].as_u64() {
+            out = out.with_total(total as usize);
+        }
+        if completion["hasMore"].as_bool() == Some(true) {
+            out = out.with_more();
+        }
+        out
+    }
+
+    fn upstream_error(error: ClientError) -> ErrorObject {
+        ErrorObject {
+            code: error.code,
+            message: format!("the upstream server: {}", error.message),
+            data: error.data,
+        }
+    }
+
+    /// Sends one request upstream and passes on, through `context`, what the upstream sends
+    /// before its answer: progress, logs, and its questions (answered by this server's
+    /// client).
+    async fn relay(
+        remote: &Remote,
+        method: &str,
+        params: Value,
+        context: &Context,
+    ) -> Result<Value, ClientError> {
+        let (events, mut received) = mpsc::channel(64);
+        let answer = remote.request_streaming(method, params, events);
+        let mut answer = std::pin::pin!(answer);
+        let result = loop {
+            tokio::select! {
+                result = &mut answer => break result,
+                Some(event) = received.recv() => pass_on(context, event).await,
+            }
+        };
+        // What the upstream sent before its result may still be queued when both are ready
+        // at once (`select!` picks either); it goes out before the result does.
+        while let Ok(event) = received.try_recv() {
+            pass_on(context, event).await;
+        }
+        result
     }
 
     /// Hands one thing the upstream sent during a call to this server's client.
@@ -414,5 +962,32 @@ mod proxy {
                 let _ = reply.send(answer);
             }
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{namespaced_uri, source_uri};
+
+    #[test]
+    fn the_namespace_goes_after_the_scheme_and_comes_off_again() {
+        let table = [
+            ("docs://readme", "docs://calc/readme"),
+            ("weather://{city}", "weather://calc/{city}"),
+            ("file:///etc/hosts", "file://calc//etc/hosts"),
+            ("urn:isbn:123", "urn:calc/isbn:123"),
+            ("{+anything}", "calc/{+anything}"),
+        ];
+        for (uri, served) in table {
+            assert_eq!(namespaced_uri("calc", uri), served);
+            assert_eq!(source_uri("calc", served), uri);
+            assert_eq!(namespaced_uri("", uri), uri);
+            assert_eq!(source_uri("", uri), uri);
+        }
+        // A URI that does not carry the namespace is left as it is.
+        assert_eq!(
+            source_uri("calc", "docs://other/readme"),
+            "docs://other/readme"
+        );
     }
 }

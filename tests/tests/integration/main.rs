@@ -6,6 +6,7 @@
 mod auth;
 mod bad_input;
 mod batches;
+mod compose;
 mod context;
 mod dispatch;
 mod e2e_conformance;
