@@ -109,3 +109,39 @@ async fn sixty_four_calls_in_flight_through_a_proxy_all_succeed() {
         assert_eq!(answered, 64);
     }
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_tools_header_parameters_are_mirrored_to_a_modern_upstream() {
+    let upstream = Example::start("everything", None);
+    // Straight away, before any `tools/list`: the client learns the headers and sends again.
+    let remote = Remote::builder()
+        .connect(Upstream::StreamableHttp(upstream.url("/mcp")))
+        .await
+        .unwrap();
+    assert!(remote.is_modern().await.unwrap());
+    let result = remote
+        .call_tool("forecast", json!({"region": "eu-west", "days": 3}))
+        .await
+        .expect("the Mcp-Param headers agree with the arguments");
+    assert_eq!(result.text(), "eu-west: sunny for the next 3 day(s)");
+    // A value that is not plain ASCII travels base64-encoded.
+    let result = remote
+        .call_tool("forecast", json!({"region": "Zürich "}))
+        .await
+        .unwrap();
+    assert_eq!(result.text(), "Zürich : sunny for the next 1 day(s)");
+    // Through a proxy, in both eras.
+    for modern in [true, false] {
+        let gateway = gateway(&upstream, modern).await;
+        let client = Client::connect(&gateway).await;
+        let result = client
+            .call_tool("up_forecast", json!({"region": "eu-west", "days": 2}))
+            .await
+            .unwrap();
+        assert_eq!(
+            result.text(),
+            "eu-west: sunny for the next 2 day(s)",
+            "modern {modern}"
+        );
+    }
+}

@@ -374,7 +374,6 @@ impl Link {
             .or_else(|| params.get("uri"))
             .and_then(Value::as_str)
             .map(str::to_owned);
-        let body = json!({"jsonrpc": "2.0", "id": id, "method": method, "params": params});
         let (reply, answer) = oneshot::channel();
         self.pending
             .lock()
@@ -391,15 +390,21 @@ impl Link {
             id,
             armed: true,
         };
+        let params_headers = match (&self.era, method) {
+            (Era::Modern { .. }, "tools/call") => self.settings.param_headers(&params),
+            _ => Vec::new(),
+        };
+        let body = json!({"jsonrpc": "2.0", "id": id, "method": method, "params": params});
         let sent = async {
             match &self.transport {
                 Transport::Http { .. } => {
-                    self.post(
-                        body.to_string(),
-                        Some((method, name.as_deref())),
-                        events.as_ref(),
-                    )
-                    .await
+                    let routing = Routing {
+                        method,
+                        name: name.as_deref(),
+                        params: &params_headers,
+                    };
+                    self.post(body.to_string(), Some(routing), events.as_ref())
+                        .await
                 }
                 _ => self.send_raw(body.to_string()).await,
             }
@@ -488,7 +493,7 @@ impl Link {
     async fn post(
         &self,
         body: String,
-        request: Option<(&str, Option<&str>)>,
+        request: Option<Routing<'_>>,
         events: Option<&mpsc::Sender<CallEvent>>,
     ) -> Result<(), ClientError> {
         let Transport::Http { http, url, session } = &self.transport else {
@@ -504,10 +509,13 @@ impl Link {
         if let Some(session) = &session_id {
             post = post.header("mcp-session-id", session);
         }
-        if let (Era::Modern { .. }, Some((method, name))) = (&self.era, request) {
-            post = post.header("mcp-method", method);
-            if let Some(name) = name.filter(|name| is_plain_header(name)) {
-                post = post.header("mcp-name", name);
+        if let (Era::Modern { .. }, Some(routing)) = (&self.era, &request) {
+            post = post.header("mcp-method", routing.method);
+            if let Some(name) = routing.name {
+                post = post.header("mcp-name", header_value(name));
+            }
+            for (header, value) in routing.params {
+                post = post.header(header, header_value(value));
             }
         }
         let mut response = post
@@ -917,7 +925,26 @@ fn supports_modern(discovered: &Value) -> bool {
         .is_some_and(|versions| versions.iter().any(|v| v == MODERN))
 }
 
-/// Whether a value may travel as a header as it is (visible ASCII).
-fn is_plain_header(value: &str) -> bool {
-    !value.is_empty() && value.bytes().all(|b| (0x20..0x7f).contains(&b))
+/// A value as a modern-era header carries it: as it is when it is visible ASCII without
+/// surrounding spaces (and does not look encoded), else `=?base64?...?=`.
+fn header_value(value: &str) -> String {
+    let plain = value.bytes().all(|b| (0x20..0x7f).contains(&b))
+        && value.trim() == value
+        && !value.starts_with("=?base64?");
+    if plain {
+        value.to_owned()
+    } else {
+        format!(
+            "=?base64?{}?=",
+            crate::content::base64_encode(value.as_bytes())
+        )
+    }
+}
+
+/// What a modern-era request's headers mirror of its body: the method, the name (or URI)
+/// it acts on, and a tool's `Mcp-Param-*` parameters.
+struct Routing<'a> {
+    method: &'a str,
+    name: Option<&'a str>,
+    params: &'a [(String, String)],
 }

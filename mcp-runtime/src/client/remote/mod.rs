@@ -22,7 +22,7 @@ use tokio::sync::{broadcast, mpsc, oneshot, Mutex};
 use self::link::{Era, Link, UNREACHABLE};
 use super::ClientError;
 use crate::protocol::Notification;
-use crate::tool::CallToolResult;
+use crate::tool::{header_params, CallToolResult, HeaderParam};
 
 /// Where a server is, and how to reach it.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -119,6 +119,49 @@ pub(crate) struct Settings {
     handlers: HashMap<String, RequestHandler>,
     notifications: broadcast::Sender<Notification>,
     headers: Vec<(String, String)>,
+    /// The parameters each tool mirrors in `Mcp-Param-*` headers (MCP 2026-07-28), learned
+    /// from `tools/list`: a modern call of such a tool must carry them.
+    tool_headers: std::sync::Mutex<HashMap<String, Arc<[HeaderParam]>>>,
+}
+
+impl Settings {
+    /// Remembers the header parameters of the tools in a `tools/list` page.
+    fn learn_tools(&self, tools: &[Value]) {
+        let mut known = self.tool_headers.lock().unwrap_or_else(|p| p.into_inner());
+        for tool in tools {
+            let Some(name) = tool["name"].as_str() else {
+                continue;
+            };
+            match header_params(&tool["inputSchema"]) {
+                Ok(params) if !params.is_empty() => {
+                    known.insert(name.to_owned(), params.into());
+                }
+                _ => {
+                    known.remove(name);
+                }
+            }
+        }
+    }
+
+    /// The `Mcp-Param-*` headers of a `tools/call` with these params.
+    pub(super) fn param_headers(&self, params: &Value) -> Vec<(String, String)> {
+        let (Some(name), Some(arguments)) =
+            (params["name"].as_str(), params["arguments"].as_object())
+        else {
+            return Vec::new();
+        };
+        let known = self.tool_headers.lock().unwrap_or_else(|p| p.into_inner());
+        let Some(header_params) = known.get(name) else {
+            return Vec::new();
+        };
+        header_params
+            .iter()
+            .filter_map(|param| {
+                let value = param.value_in(arguments)?;
+                Some((format!("mcp-param-{}", param.name), value))
+            })
+            .collect()
+    }
 }
 
 /// Configures a [`Remote`]; see [`Remote::builder`].
@@ -227,6 +270,7 @@ impl RemoteBuilder {
             handlers: self.handlers,
             notifications,
             headers: self.headers,
+            tool_headers: std::sync::Mutex::default(),
         });
         let link = open(&upstream, &settings).await?;
         let listener = settings.notifications.subscribe();
@@ -381,7 +425,12 @@ impl Remote {
             };
             let mut page = self.request(method, params).await?;
             match page.get_mut(key).map(Value::take) {
-                Some(Value::Array(page_items)) => items.extend(page_items),
+                Some(Value::Array(page_items)) => {
+                    if method == "tools/list" {
+                        self.inner.settings.learn_tools(&page_items);
+                    }
+                    items.extend(page_items)
+                }
                 _ => {
                     return Err(ClientError::new(
                         crate::protocol::INTERNAL_ERROR,
@@ -460,6 +509,21 @@ impl Remote {
         let (link, result) = match first {
             Err(error) if error.code == UNREACHABLE && link.is_closed() => {
                 let link = self.link().await?;
+                let again = link.request(method, params.clone(), events.clone()).await;
+                (link, again)
+            }
+            other => (link, other),
+        };
+        // A tool whose `Mcp-Param-*` headers were not known yet (never listed): learn them
+        // from `tools/list`, and send the call again.
+        let (link, result) = match result {
+            Err(error)
+                if error.code == crate::protocol::HEADER_MISMATCH
+                    && method == "tools/call"
+                    && self.inner.settings.param_headers(&params).is_empty() =>
+            {
+                // Boxed: listing is itself a request.
+                Box::pin(self.list_tools()).await?;
                 let again = link.request(method, params.clone(), events.clone()).await;
                 (link, again)
             }
