@@ -23,6 +23,8 @@ pub struct Common {
     pub description: Option<String>,
     pub icons: Option<Vec<String>>,
     pub complete: Option<Vec<CompleterOption>>,
+    /// `tags = ["admin"]`, for the server's visibility rules.
+    pub tags: Option<Vec<String>>,
 }
 
 impl Common {
@@ -49,6 +51,9 @@ impl Common {
         } else if path.is_ident("complete") && has_handlers {
             let value = completers(meta)?;
             set(meta, &mut self.complete, value)?;
+        } else if path.is_ident("tags") {
+            let value = tags(meta)?;
+            set(meta, &mut self.tags, value)?;
         } else {
             return Ok(false);
         }
@@ -75,8 +80,6 @@ pub struct ToolAttr {
     pub open_world: Option<bool>,
     /// `task = "optional"`, as written (checked in `valid`).
     pub task: Option<Spanned<String>>,
-    /// `tags = ["admin"]`.
-    pub tags: Option<Vec<String>>,
 }
 
 impl ToolAttr {
@@ -91,10 +94,6 @@ impl ToolAttr {
             if meta.path.is_ident("task") {
                 let task = spanned_string(&meta)?;
                 return set(&meta, &mut attr.task, task);
-            }
-            if meta.path.is_ident("tags") {
-                let tags = tags(&meta)?;
-                return set(&meta, &mut attr.tags, tags);
             }
             let hint = match meta.path.get_ident().map(Ident::to_string).as_deref() {
                 Some("read_only") => &mut attr.read_only,
@@ -127,8 +126,8 @@ pub struct ResourceAttr {
 impl ResourceAttr {
     pub fn parse(args: TokenStream) -> syn::Result<ResourceAttr> {
         const OPTIONS: &str =
-            "name, title, description, mime_type, size, icons, complete, cache_ttl, cache_scope \
-             (after the URI)";
+            "name, title, description, mime_type, size, icons, complete, cache_ttl, cache_scope, \
+             tags (after the URI)";
         const NEEDS_URI: &str = "#[resource] needs the resource's URI first: \
                                  `#[resource(\"scheme://path\")]`, or a URI template whose \
                                  variables are the function's parameters: \
@@ -196,7 +195,7 @@ pub struct PromptAttr {
 
 impl PromptAttr {
     pub fn parse(args: TokenStream) -> syn::Result<PromptAttr> {
-        const OPTIONS: &str = "name, title, description, icons, complete";
+        const OPTIONS: &str = "name, title, description, icons, complete, tags";
         if let Ok(lit) = syn::parse2::<LitStr>(args.clone()) {
             return Err(syn::Error::new(
                 lit.span(),

@@ -44,7 +44,7 @@ pub mod uri_template;
 /// versions of the two crates fail with one clear error.
 #[doc(hidden)]
 #[path = "private.rs"]
-pub mod __private_v4;
+pub mod __private_v5;
 
 /// Who a request comes from: the [`Identity`](auth::Identity) every transport binds sessions
 /// to and tools read, and (feature `http`) the bearer-token guard and OAuth resource-server

@@ -1,6 +1,6 @@
 //! Code generation: the one path every macro takes (parse, check, generate, or report), and
 //! the pieces the three registrations share. Generated code reaches the runtime through its
-//! hidden, versioned `__private_v4` module only, so that a macro and a runtime that disagree on
+//! hidden, versioned `__private_v5` module only, so that a macro and a runtime that disagree on
 //! what it holds fail with one clear error instead of many confusing ones.
 
 mod prompt;
@@ -44,7 +44,7 @@ fn registration(decl: &Declaration) -> TokenStream {
     quote! {
         #[doc(hidden)]
         const _: () = {
-            use ::mcp_runtime::__private_v4 as __mcp;
+            use ::mcp_runtime::__private_v5 as __mcp;
             #body
         };
     }

@@ -18,6 +18,7 @@ pub fn registration(decl: &Declaration) -> TokenStream {
     let title = option_str(common.title.as_deref());
     let description = option_str(decl.description().as_deref());
     let icons = icons(common.icons.as_ref());
+    let tags = common.tags.clone().unwrap_or_default();
     let (required_fns, argument_defs) = arguments(decl);
     let argument_names = argument_names(decl);
     let (take, call_args) = take_text_arguments(&decl.params);
@@ -65,6 +66,7 @@ pub fn registration(decl: &Declaration) -> TokenStream {
                 arguments: &[#(#argument_defs),*],
                 get: __mcp_get,
                 completers: #completers,
+                tags: &[#(#tags),*],
                 location: #location,
             }
         }

@@ -26,6 +26,7 @@ pub fn registration(decl: &Declaration, attr: &ResourceAttr) -> TokenStream {
         None => quote!(::core::option::Option::None),
     };
     let icons = icons(attr.common.icons.as_ref());
+    let tags = attr.common.tags.clone().unwrap_or_default();
     // Private unless said otherwise: a handler may answer each identity differently.
     let cache = match &attr.cache_ttl {
         Some(ttl) => {
@@ -105,6 +106,7 @@ pub fn registration(decl: &Declaration, attr: &ResourceAttr) -> TokenStream {
                 cache: #cache,
                 read: __mcp_read,
                 completers: #completers,
+                tags: &[#(#tags),*],
                 location: #location,
             }
         }

@@ -41,7 +41,7 @@ pub fn registration(decl: &Declaration, attr: &ToolAttr) -> TokenStream {
         <#output_ty as __mcp::IntoToolResult>::output_schema
     };
     let location = location();
-    let tags = attr.tags.clone().unwrap_or_default();
+    let tags = attr.common.tags.clone().unwrap_or_default();
     let takes_context = decl.params.iter().any(|param| param.injected);
     let task = format_ident!(
         "{}",

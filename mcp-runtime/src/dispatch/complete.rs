@@ -8,10 +8,11 @@ use serde_json::value::RawValue;
 use serde_json::Value;
 
 use crate::completion::{Completers, Completion, CompletionContext, CompletionRequest};
+use crate::middleware::Item;
 use crate::prompt::{has_completers, Prompts};
 use crate::protocol::wire::{decode, CompleteParams, CompleteResult, CompletionTarget};
 use crate::protocol::{encode, ErrorObject};
-use crate::resource::Resources;
+use crate::resource::{Resources, Visible};
 use crate::task::run_isolated;
 
 /// `completion/complete`, over the server's current resources and prompts.
@@ -19,6 +20,7 @@ pub(crate) async fn complete(
     resources: &Resources,
     prompts: &Prompts,
     params: Value,
+    visible: &Visible<'_>,
 ) -> Result<Box<RawValue>, ErrorObject> {
     const METHOD: &str = "completion/complete";
     if !resources.has_completers() && !has_completers(prompts) {
@@ -43,12 +45,15 @@ pub(crate) async fn complete(
         .collect();
     let completers = match params.reference.target()? {
         CompletionTarget::Prompt(prompt_name) => {
-            let prompt = prompts.get(&prompt_name).ok_or_else(|| {
-                ErrorObject::invalid_params(format!(
-                    "unknown prompt `{prompt_name}`: call `prompts/list` to see the available \
+            let found = prompts.get(&prompt_name);
+            let prompt = found
+                .filter(|prompt| visible(Item::Prompt(prompt)))
+                .ok_or_else(|| {
+                    ErrorObject::invalid_params(format!(
+                        "unknown prompt `{prompt_name}`: call `prompts/list` to see the available \
                      prompts"
-                ))
-            })?;
+                    ))
+                })?;
             if !prompt.has_argument(&name) {
                 return Err(ErrorObject::invalid_params(format!(
                     "the prompt `{prompt_name}` has no argument `{name}`"
@@ -56,7 +61,10 @@ pub(crate) async fn complete(
             }
             prompt.completers()
         }
-        CompletionTarget::Resource(uri) => match resources.template(&uri) {
+        CompletionTarget::Resource(uri) => match resources
+            .template(&uri)
+            .filter(|template| visible(Item::Template(template)))
+        {
             Some(template) if template.has_variable(&name) => template.completers(),
             Some(_) => {
                 return Err(ErrorObject::invalid_params(format!(
@@ -64,7 +72,12 @@ pub(crate) async fn complete(
                 )))
             }
             // A fixed resource has nothing to complete.
-            None if resources.resource(&uri).is_some() => Completers::Declared(&[]),
+            None if resources
+                .resource(&uri)
+                .is_some_and(|resource| visible(Item::Resource(resource))) =>
+            {
+                Completers::Declared(&[])
+            }
             None => {
                 return Err(ErrorObject::invalid_params(format!(
                     "unknown resource template `{uri}`: call `resources/templates/list` to see \

@@ -15,6 +15,7 @@ use serde_json::value::RawValue;
 use tracing::Instrument;
 
 use crate::context::{Context, RelatedStream};
+use crate::middleware::Item;
 use crate::protocol::wire::{Empty, RequestMeta};
 use crate::protocol::{encode, ErrorObject, Message, Request, Response, INVALID_REQUEST};
 use crate::server::{RequestGuard, Server};
@@ -258,33 +259,38 @@ impl Server {
         } else {
             None
         };
-        let visible = |tool: &crate::tool::Tool| self.is_visible(tool, identity.as_ref());
+        let visible = |item: Item<'_>| self.is_visible(item, identity.as_ref());
+        let visible_tool = |tool: &crate::tool::Tool| visible(Item::Tool(tool));
+        let page_size = self.page_size();
         match method {
-            "tools/list" => crate::tool::list(&self.tool_set(), params, self.page_size(), visible),
+            "tools/list" => crate::tool::list(&self.tool_set(), params, page_size, visible_tool),
             "tools/call" => {
                 let tools = self.tool_set();
-                crate::tool::call(&tools, params, context, self.tool_timeout(), visible).await
+                let timeout = self.tool_timeout();
+                crate::tool::call(&tools, params, context, timeout, visible_tool).await
             }
             "resources/list" => {
-                crate::resource::list(&self.resource_set(), params, self.page_size())
+                crate::resource::list(&self.resource_set(), params, page_size, &visible)
             }
             "resources/templates/list" => {
-                crate::resource::list_templates(&self.resource_set(), params, self.page_size())
+                let resources = self.resource_set();
+                crate::resource::list_templates(&resources, params, page_size, &visible)
             }
             "resources/read" => {
                 let resources = self.resource_set();
-                let (result, hints) = crate::resource::read(&resources, params, context).await?;
+                let (result, hints) =
+                    crate::resource::read(&resources, params, context, &visible).await?;
                 *cache = hints;
                 Ok(result)
             }
-            "prompts/list" => crate::prompt::list(&self.prompt_set(), params, self.page_size()),
+            "prompts/list" => crate::prompt::list(&self.prompt_set(), params, page_size, &visible),
             "prompts/get" => {
                 let prompts = self.prompt_set();
-                crate::prompt::get(&prompts, params, context).await
+                crate::prompt::get(&prompts, params, context, &visible).await
             }
             "completion/complete" => {
                 let (resources, prompts) = (self.resource_set(), self.prompt_set());
-                complete::complete(&resources, &prompts, params).await
+                complete::complete(&resources, &prompts, params, &visible).await
             }
             _ => Err(ErrorObject::method_not_found(method)),
         }
@@ -308,7 +314,8 @@ impl Server {
         let name = params.get("name").and_then(serde_json::Value::as_str)?;
         let tools = self.tool_set();
         let tool = tools.get(name)?;
-        if self.has_visibility() && !self.is_visible(tool, session.identity().as_ref()) {
+        if self.has_visibility() && !self.is_visible(Item::Tool(tool), session.identity().as_ref())
+        {
             // Called like an unknown tool, and refused as one.
             return None;
         }

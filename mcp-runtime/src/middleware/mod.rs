@@ -46,6 +46,7 @@ mod cache;
 mod logging;
 mod mask;
 mod rate_limit;
+mod visibility;
 
 use std::future::Future;
 use std::pin::Pin;
@@ -62,6 +63,8 @@ pub use cache::ResponseCache;
 pub use logging::Logging;
 pub use mask::MaskErrors;
 pub use rate_limit::{RateLimit, RATE_LIMITED};
+pub use visibility::Item;
+pub(crate) use visibility::Visibility;
 
 /// A boxed future, what the hooks return.
 pub type BoxFuture<'a, T> = Pin<Box<dyn Future<Output = T> + Send + 'a>>;
@@ -205,7 +208,3 @@ pub trait Middleware: Send + Sync + 'static {
     /// ...), seen before it is handled.
     fn on_notification(&self, _method: &str, _params: &Value, _identity: Option<&Identity>) {}
 }
-
-/// A rule deciding, per request, whether the caller may see and use a tool; see
-/// [`ServerBuilder::visibility`](crate::ServerBuilder::visibility).
-pub(crate) type Visibility = Arc<dyn Fn(&crate::Tool, Option<&Identity>) -> bool + Send + Sync>;

@@ -28,6 +28,8 @@ pub struct PromptDefinition {
     pub arguments: &'static [PromptArgumentDefinition],
     pub get: fn(PromptGet) -> PromptFuture,
     pub completers: &'static [CompleterDefinition],
+    /// The `tags` option, for the server's visibility rule.
+    pub tags: &'static [&'static str],
     pub location: SourceLocation,
 }
 

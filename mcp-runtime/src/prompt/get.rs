@@ -6,8 +6,10 @@ use serde_json::{Map, Value};
 
 use super::{PromptGet, Prompts};
 use crate::context::Context;
+use crate::middleware::Item;
 use crate::protocol::wire::{decode, not_an_object, page, GetPromptParams, ListParams};
 use crate::protocol::{encode, ErrorObject};
+use crate::resource::Visible;
 use crate::task::run_isolated;
 
 /// The prompts, unless there are none at all: then `method` does not exist here.
@@ -24,12 +26,18 @@ pub(crate) fn list(
     prompts: &Prompts,
     params: Value,
     page_size: Option<usize>,
+    visible: &Visible<'_>,
 ) -> Result<Box<RawValue>, ErrorObject> {
     const METHOD: &str = "prompts/list";
     let prompts = require(prompts, METHOD)?;
     let ListParams { cursor } = decode(METHOD, params)?;
-    let listings = prompts.enabled().iter().map(|prompt| prompt.listing());
-    page(METHOD, "prompts", listings, cursor, page_size)
+    let listings = prompts
+        .enabled()
+        .iter()
+        .filter(|prompt| visible(Item::Prompt(prompt)))
+        .map(|prompt| prompt.listing())
+        .collect::<Vec<_>>();
+    page(METHOD, "prompts", listings.into_iter(), cursor, page_size)
 }
 
 /// `prompts/get`; the rendering's description defaults to the prompt's own.
@@ -37,11 +45,15 @@ pub(crate) async fn get(
     prompts: &Prompts,
     params: Value,
     context: Context,
+    visible: &Visible<'_>,
 ) -> Result<Box<RawValue>, ErrorObject> {
     const METHOD: &str = "prompts/get";
     let prompts = require(prompts, METHOD)?;
     let GetPromptParams { name, arguments } = decode(METHOD, params)?;
-    let Some(prompt) = prompts.get(&name) else {
+    let found = prompts
+        .get(&name)
+        .filter(|prompt| visible(Item::Prompt(prompt)));
+    let Some(prompt) = found else {
         return Err(ErrorObject::invalid_params(format!(
             "unknown prompt `{name}`: call `prompts/list` to see the available prompts"
         )));

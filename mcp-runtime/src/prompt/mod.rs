@@ -34,6 +34,7 @@ pub struct Prompt {
     pub(crate) get: GetHandler,
     completers: Completers,
     listing: Value,
+    tags: Arc<[String]>,
 }
 
 impl fmt::Debug for Prompt {
@@ -95,6 +96,7 @@ impl Prompt {
             get: Arc::new(get),
             completers: Completers::Declared(definition.completers),
             listing: serde_json::to_value(listing).expect("a prompt listing serializes"),
+            tags: crate::resource::declared_tags(definition.tags),
         }
     }
 
@@ -141,6 +143,7 @@ impl Prompt {
             get,
             completers,
             listing,
+            tags: Arc::new([]),
         })
     }
 
@@ -150,6 +153,11 @@ impl Prompt {
     }
 
     declared_item_accessors!("prompt", "prompts/list");
+
+    /// Its tags (`#[prompt(tags = [..])]`), for visibility rules.
+    pub fn tags(&self) -> &[String] {
+        &self.tags
+    }
 
     pub(crate) fn has_argument(&self, name: &str) -> bool {
         self.arguments.iter().any(|argument| argument == name)

@@ -37,6 +37,8 @@ pub struct ResourceDefinition {
     pub cache: Option<crate::CacheHints>,
     pub read: fn(ResourceRead) -> ResourceFuture,
     pub completers: &'static [CompleterDefinition],
+    /// The `tags` option, for the server's visibility rule.
+    pub tags: &'static [&'static str],
     pub location: SourceLocation,
 }
 

@@ -18,9 +18,10 @@ use crate::protocol::wire::{icons, Described, Icon};
 use crate::uri_template::UriTemplate;
 
 pub(crate) use contents::not_found;
+
 pub use contents::IntoResourceContents;
 pub use definition::{ResourceDefinition, ResourceFuture, ResourceRead};
-pub(crate) use read::{list, list_templates, read, subscribe, unsubscribe};
+pub(crate) use read::{list, list_templates, read, subscribe, unsubscribe, Visible};
 
 /// What reads a resource: the function `#[resource]` declared, or one serving another
 /// server's resource (mounted or proxied).
@@ -38,6 +39,7 @@ pub struct Resource {
     listing: Value,
     /// Its own caching hints as JSON members, written once.
     pub(crate) cache: Option<Arc<str>>,
+    tags: Arc<[String]>,
 }
 
 impl fmt::Debug for Resource {
@@ -56,6 +58,11 @@ impl Resource {
     }
 
     declared_item_accessors!("resource", "resources/list");
+
+    /// Its tags (`#[resource(tags = [..])]`), for visibility rules.
+    pub fn tags(&self) -> &[String] {
+        &self.tags
+    }
 
     /// This resource served as `uri` (its listing saying so), read by `read`.
     pub(crate) fn renamed(&self, uri: &str, read: ReadHandler) -> Resource {
@@ -87,6 +94,7 @@ impl Resource {
             mime_type: None,
             listing,
             cache: None,
+            tags: Arc::new([]),
         })
     }
 }
@@ -105,6 +113,7 @@ pub struct ResourceTemplate {
     /// Its own caching hints as JSON members, written once.
     pub(crate) cache: Option<Arc<str>>,
     completers: Completers,
+    tags: Arc<[String]>,
 }
 
 impl fmt::Debug for ResourceTemplate {
@@ -123,6 +132,11 @@ impl ResourceTemplate {
     }
 
     declared_item_accessors!("template", "resources/templates/list");
+
+    /// Its tags (`#[resource(tags = [..])]`), for visibility rules.
+    pub fn tags(&self) -> &[String] {
+        &self.tags
+    }
 
     pub(crate) fn has_variable(&self, name: &str) -> bool {
         self.template.variables().any(|variable| variable == name)
@@ -175,6 +189,7 @@ impl ResourceTemplate {
             listing,
             cache: None,
             completers,
+            tags: Arc::new([]),
         })
     }
 }
@@ -189,6 +204,11 @@ impl Item for ResourceTemplate {
     fn key(&self) -> &str {
         self.template.as_str()
     }
+}
+
+/// Tags as a declaration writes them.
+pub(crate) fn declared_tags(tags: &[&str]) -> Arc<[String]> {
+    tags.iter().map(|tag| (*tag).to_owned()).collect()
 }
 
 /// The handler `#[resource]` declared, as the server calls it.
@@ -279,6 +299,7 @@ impl Resources {
                 mime_type: definition.mime_type(),
                 listing: listing(definition, true),
                 cache: cache_members(definition),
+                tags: declared_tags(definition.tags),
             });
             return Ok(true);
         }
@@ -292,6 +313,7 @@ impl Resources {
             listing: listing(definition, false),
             cache: cache_members(definition),
             completers: Completers::Declared(definition.completers),
+            tags: declared_tags(definition.tags),
         })?;
         Ok(true)
     }

@@ -10,10 +10,14 @@ use serde_json::{Map, Value};
 use super::{not_found, ResourceRead, Resources};
 use crate::content::ResourceContents;
 use crate::context::Context;
+use crate::middleware::Item;
 use crate::protocol::wire::{decode, page, Empty, ListParams, ReadResourceResult, UriParams};
 use crate::protocol::{encode, ErrorObject};
 use crate::session::Session;
 use crate::task::run_isolated;
+
+/// Whether the caller may see an item (the server's visibility rule, bound to the caller).
+pub(crate) type Visible<'a> = dyn Fn(Item<'_>) -> bool + Send + Sync + 'a;
 
 /// The resources, unless there are none at all: then `method` does not exist here.
 fn require<'a>(resources: &'a Resources, method: &str) -> Result<&'a Resources, ErrorObject> {
@@ -29,12 +33,18 @@ pub(crate) fn list(
     resources: &Resources,
     params: Value,
     page_size: Option<usize>,
+    visible: &Visible<'_>,
 ) -> Result<Box<RawValue>, ErrorObject> {
     const METHOD: &str = "resources/list";
     let resources = require(resources, METHOD)?;
     let ListParams { cursor } = decode(METHOD, params)?;
-    let listings = resources.fixed().iter().map(|resource| resource.listing());
-    page(METHOD, "resources", listings, cursor, page_size)
+    let listings = resources
+        .fixed()
+        .iter()
+        .filter(|resource| visible(Item::Resource(resource)))
+        .map(|resource| resource.listing())
+        .collect::<Vec<_>>();
+    page(METHOD, "resources", listings.into_iter(), cursor, page_size)
 }
 
 /// `resources/templates/list`: the resource templates, a page at a time.
@@ -42,6 +52,7 @@ pub(crate) fn list_templates(
     resources: &Resources,
     params: Value,
     page_size: Option<usize>,
+    visible: &Visible<'_>,
 ) -> Result<Box<RawValue>, ErrorObject> {
     const METHOD: &str = "resources/templates/list";
     let resources = require(resources, METHOD)?;
@@ -49,8 +60,16 @@ pub(crate) fn list_templates(
     let listings = resources
         .templates()
         .iter()
-        .map(|template| template.listing());
-    page(METHOD, "resourceTemplates", listings, cursor, page_size)
+        .filter(|template| visible(Item::Template(template)))
+        .map(|template| template.listing())
+        .collect::<Vec<_>>();
+    page(
+        METHOD,
+        "resourceTemplates",
+        listings.into_iter(),
+        cursor,
+        page_size,
+    )
 }
 
 /// `resources/subscribe`: the session hears `notifications/resources/updated` for `uri`
@@ -90,11 +109,12 @@ pub(crate) async fn read(
     resources: &Resources,
     params: Value,
     context: Context,
+    visible: &Visible<'_>,
 ) -> Result<(Box<RawValue>, Option<Arc<str>>), ErrorObject> {
     const METHOD: &str = "resources/read";
     let resources = require(resources, METHOD)?;
     let UriParams { uri } = decode(METHOD, params)?;
-    let Read { contents, cache } = read_found(resources, uri, context).await?;
+    let Read { contents, cache } = read_found(resources, uri, context, visible).await?;
     let result = encode(&ReadResourceResult {
         contents: &contents,
     })?;
@@ -117,7 +137,10 @@ pub(crate) async fn read_contents(
     uri: String,
     context: Context,
 ) -> Result<Vec<ResourceContents>, ErrorObject> {
-    Ok(read_found(resources, uri, context).await?.contents)
+    // The server reads its own resources: no visibility rule applies.
+    Ok(read_found(resources, uri, context, &|_| true)
+        .await?
+        .contents)
 }
 
 /// What one read found.
@@ -131,8 +154,13 @@ async fn read_found(
     resources: &Resources,
     uri: String,
     context: Context,
+    visible: &Visible<'_>,
 ) -> Result<Read, ErrorObject> {
-    let (read, request, cache) = match resources.resource(&uri) {
+    // A hidden resource is not there for this caller; nor does a hidden template match.
+    let fixed = resources
+        .resource(&uri)
+        .filter(|resource| visible(Item::Resource(resource)));
+    let (read, request, cache) = match fixed {
         Some(resource) => {
             let request = ResourceRead {
                 uri,
@@ -143,12 +171,16 @@ async fn read_found(
             (resource.read.clone(), request, resource.cache.clone())
         }
         None => {
-            let found = resources.match_order.iter().find_map(|template| {
-                template
-                    .template
-                    .matches(&uri)
-                    .map(|values| (template, values))
-            });
+            let found = resources
+                .match_order
+                .iter()
+                .filter(|template| visible(Item::Template(template)))
+                .find_map(|template| {
+                    template
+                        .template
+                        .matches(&uri)
+                        .map(|values| (template, values))
+                });
             let Some((template, values)) = found else {
                 return Err(not_found(&uri));
             };

@@ -260,24 +260,29 @@ impl ServerBuilder {
         self
     }
 
-    /// Decides, per request, which tools a caller may see and use: `rule(tool, identity)`
-    /// returning `false` leaves the tool out of that caller's `tools/list`, and a call of it
-    /// is refused exactly as a call of an unknown tool is. Tools carry tags for such rules
-    /// (`#[tool(tags = ["admin"])]`, [`Tool::tags`]).
+    /// Decides, per request, which tools, resources, resource templates and prompts a caller
+    /// may see and use: `rule(item, identity)` returning `false` leaves the item out of that
+    /// caller's listings, and using it (a call, a read, a `prompts/get`, a completion) is
+    /// refused exactly as using an unknown one is (see [`middleware::Item`](crate::middleware::Item)).
+    /// Items carry tags for such rules (`#[tool(tags = ["admin"])]`, also on `#[resource]`
+    /// and `#[prompt]`; [`ToolBuilder::tags`](crate::ToolBuilder::tags)).
     ///
     /// ```
     /// use mcp_runtime::Server;
     ///
     /// let server = Server::builder()
-    ///     .visibility(|tool, who| {
-    ///         !tool.has_tag("admin") || who.is_some_and(|who| who.has_scope("admin"))
+    ///     .visibility(|item, who| {
+    ///         !item.has_tag("admin") || who.is_some_and(|who| who.has_scope("admin"))
     ///     })
     ///     .build()
     ///     .unwrap();
     /// ```
     pub fn visibility<F>(mut self, rule: F) -> Self
     where
-        F: Fn(&Tool, Option<&crate::auth::Identity>) -> bool + Send + Sync + 'static,
+        F: Fn(crate::middleware::Item<'_>, Option<&crate::auth::Identity>) -> bool
+            + Send
+            + Sync
+            + 'static,
     {
         self.hooks.visibility = Some(Arc::new(rule));
         self

@@ -350,13 +350,17 @@ impl Server {
         self.inner.hooks.visibility.is_some()
     }
 
-    /// Whether `identity` may see and use `tool`.
-    pub(crate) fn is_visible(&self, tool: &Tool, identity: Option<&crate::auth::Identity>) -> bool {
+    /// Whether `identity` may see and use `item`.
+    pub(crate) fn is_visible(
+        &self,
+        item: crate::middleware::Item<'_>,
+        identity: Option<&crate::auth::Identity>,
+    ) -> bool {
         self.inner
             .hooks
             .visibility
             .as_ref()
-            .is_none_or(|rule| rule(tool, identity))
+            .is_none_or(|rule| rule(item, identity))
     }
 
     /// The caching hints of the listings.

@@ -22,7 +22,9 @@ use crate::tasks::TaskSupport;
 pub use builder::ToolBuilder;
 pub(crate) use call::{call, list};
 pub use definition::{ParamDefinition, ToolCall, ToolDefinition, ToolFuture};
-pub(crate) use headers::{header_params, HeaderParam};
+#[cfg(feature = "remote")]
+pub(crate) use headers::header_params;
+pub(crate) use headers::HeaderParam;
 pub use result::{CallToolResult, IntoToolResult};
 
 /// Behaviour hints a client may show or use to decide whether to ask before calling.

@@ -7,8 +7,8 @@
 //!
 //! What holds everywhere: a caller beyond its rate gets `-32029` with `retryAfterMs` while the
 //! others are served; a cached private tool result is served again to its own identity and
-//! never to another; a tool hidden from a caller is absent from its listing and refused with
-//! exactly the error of an unknown tool.
+//! never to another; a tool, a resource and a prompt hidden from a caller are absent from its
+//! listings and refused with exactly the error of unknown ones.
 
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::Duration;
@@ -18,7 +18,7 @@ use mcp_runtime::auth::{AuthError, BearerAuth, Identity};
 use mcp_runtime::client::{ClientError, Remote, Upstream};
 use mcp_runtime::middleware::{RateLimit, ResponseCache, RATE_LIMITED};
 use mcp_runtime::transport::Stdio;
-use mcp_runtime::{tool, Context, Server};
+use mcp_runtime::{prompt, resource, tool, Context, Server};
 use mcp_tests::support::{serving, TestServer};
 use serde_json::{json, Value};
 use tokio::io::{AsyncBufReadExt, AsyncWriteExt, BufReader};
@@ -46,16 +46,94 @@ fn mw_echo(text: String) -> String {
     text
 }
 
+/// The audit log: for admins only.
+#[resource("mw://audit-log", tags = ["admin"])]
+fn mw_audit_log() -> &'static str {
+    "everything that happened"
+}
+
+/// Notes anyone may read.
+#[resource("mw://notes")]
+fn mw_notes() -> &'static str {
+    "notes"
+}
+
+/// Asks for an audit: for admins only.
+#[prompt(tags = ["admin"])]
+fn mw_audit() -> &'static str {
+    "Audit everything."
+}
+
 /// Each identity may make this many requests at once (refilled too slowly to matter here).
-const BURST: u32 = 8;
+const BURST: u32 = 16;
 
 fn server() -> Server {
     serving(&["mw_profile", "mw_reset", "mw_echo"])
+        .resources(["mw://audit-log", "mw://notes"])
+        .prompts(["mw_audit"])
         .middleware(RateLimit::per_identity(BURST, 0.01))
         .middleware(ResponseCache::new().tool_calls(Duration::from_secs(60)))
-        .visibility(|tool, who| !tool.has_tag("admin") || who.is_some_and(|w| w.has_scope("admin")))
+        .visibility(|item, who| !item.has_tag("admin") || who.is_some_and(|w| w.has_scope("admin")))
         .build()
         .unwrap()
+}
+
+fn keys(listed: &Value, list: &str, key: &str) -> Vec<String> {
+    listed[list]
+        .as_array()
+        .expect("a listing")
+        .iter()
+        .filter_map(|item| item[key].as_str().map(str::to_owned))
+        .collect()
+}
+
+/// A hidden resource and a hidden prompt: listed for alice, not for bob, and refused to bob
+/// exactly as unknown ones are.
+async fn check_hidden_items(how: &str, alice: &impl Caller, bob: &impl Caller) {
+    let listed = alice.call("resources/list", json!({})).await.unwrap();
+    assert_eq!(
+        keys(&listed, "resources", "uri"),
+        ["mw://audit-log", "mw://notes"],
+        "{how}"
+    );
+    let listed = bob.call("resources/list", json!({})).await.unwrap();
+    assert_eq!(keys(&listed, "resources", "uri"), ["mw://notes"], "{how}");
+    let hidden = bob
+        .call("resources/read", json!({"uri": "mw://audit-log"}))
+        .await
+        .unwrap_err();
+    let unknown = bob
+        .call("resources/read", json!({"uri": "mw://audit-lox"}))
+        .await
+        .unwrap_err();
+    assert_eq!(hidden.code, unknown.code, "{how}");
+    assert_eq!(
+        hidden.message,
+        unknown.message.replace("audit-lox", "audit-log"),
+        "{how}"
+    );
+
+    let listed = alice.call("prompts/list", json!({})).await.unwrap();
+    assert_eq!(keys(&listed, "prompts", "name"), ["mw_audit"], "{how}");
+    let listed = bob.call("prompts/list", json!({})).await.unwrap();
+    assert!(
+        keys(&listed, "prompts", "name").is_empty(),
+        "{how}: {listed}"
+    );
+    let hidden = bob
+        .call("prompts/get", json!({"name": "mw_audit"}))
+        .await
+        .unwrap_err();
+    let unknown = bob
+        .call("prompts/get", json!({"name": "mw_audix"}))
+        .await
+        .unwrap_err();
+    assert_eq!(hidden.code, unknown.code, "{how}");
+    assert_eq!(
+        hidden.message,
+        unknown.message.replace("mw_audix", "mw_audit"),
+        "{how}"
+    );
 }
 
 async fn verify(token: String) -> Result<Identity, AuthError> {
@@ -99,6 +177,7 @@ fn text(result: &Value) -> String {
 
 /// The checks, with clients for alice (admin), bob and carol on one transport and era.
 async fn check(how: &str, alice: &impl Caller, bob: &impl Caller, carol: &impl Caller) {
+    check_hidden_items(how, alice, bob).await;
     // Visibility: listed for alice, not for bob; bob's call is refused as an unknown tool's.
     let listed = alice.call("tools/list", json!({})).await.unwrap();
     assert!(
