@@ -12,12 +12,13 @@ use crate::caching::{CacheHints, CacheScope};
 
 /// Keeps the results of the listings (`tools/list`, `resources/list`,
 /// `resources/templates/list`, `prompts/list`) for the time the server's
-/// [`list_caching`](crate::ServerBuilder::list_caching) hints give (`ttlMs`, `cacheScope`), and,
-/// with [`tool_calls`](Self::tool_calls), the successful results of tools annotated both
-/// read-only and idempotent.
+/// [`list_caching`](crate::ServerBuilder::list_caching) hints give (`ttlMs`, `cacheScope`), the
+/// reads of resources declaring their own hints (`#[resource(cache_ttl = "5m", cache_scope =
+/// "public")]`) for the time and scope they give, and, with [`tool_calls`](Self::tool_calls),
+/// the successful results of tools annotated both read-only and idempotent.
 ///
-/// An entry of `cacheScope: "private"` (every tool result, and every listing when the server
-/// has a [`visibility`](crate::ServerBuilder::visibility) rule) is kept per identity and served
+/// An entry of `cacheScope: "private"` (every tool result, and every listing and read when the
+/// server has a [`visibility`](crate::ServerBuilder::visibility) rule) is kept per identity and served
 /// to that identity only; a request without an identity never reads or writes a private entry.
 /// A `ttlMs` of 0 caches nothing. At most [`max_entries`](Self::max_entries) are kept (expired
 /// ones are dropped first; beyond, new results are not kept).
@@ -71,6 +72,15 @@ impl ResponseCache {
                 let hints = op.server().list_caching();
                 if op.server().has_visibility() {
                     // What a caller sees depends on who it is.
+                    CacheHints::private(hints.ttl())
+                } else {
+                    hints
+                }
+            }
+            "resources/read" => {
+                let hints = op.server().resource_set().hints_for(op.uri()?)?;
+                if op.server().has_visibility() {
+                    // Who may read it depends on who asks: never shared.
                     CacheHints::private(hints.ttl())
                 } else {
                     hints

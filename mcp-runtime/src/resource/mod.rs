@@ -11,6 +11,7 @@ use std::sync::Arc;
 use serde::Serialize;
 use serde_json::Value;
 
+use crate::caching::CacheHints;
 use crate::catalog::{declared_item_accessors, Item, Set};
 use crate::completion::Completers;
 use crate::error::{BuildError, SourceLocation};
@@ -39,6 +40,8 @@ pub struct Resource {
     listing: Value,
     /// Its own caching hints as JSON members, written once.
     pub(crate) cache: Option<Arc<str>>,
+    /// The same hints, for a response cache.
+    pub(crate) hints: Option<CacheHints>,
     tags: Arc<[String]>,
 }
 
@@ -94,6 +97,7 @@ impl Resource {
             mime_type: None,
             listing,
             cache: None,
+            hints: None,
             tags: Arc::new([]),
         })
     }
@@ -112,6 +116,8 @@ pub struct ResourceTemplate {
     listing: Value,
     /// Its own caching hints as JSON members, written once.
     pub(crate) cache: Option<Arc<str>>,
+    /// The same hints, for a response cache.
+    pub(crate) hints: Option<CacheHints>,
     completers: Completers,
     tags: Arc<[String]>,
 }
@@ -188,6 +194,7 @@ impl ResourceTemplate {
             template,
             listing,
             cache: None,
+            hints: None,
             completers,
             tags: Arc::new([]),
         })
@@ -299,6 +306,7 @@ impl Resources {
                 mime_type: definition.mime_type(),
                 listing: listing(definition, true),
                 cache: cache_members(definition),
+                hints: definition.cache,
                 tags: declared_tags(definition.tags),
             });
             return Ok(true);
@@ -312,6 +320,7 @@ impl Resources {
             template,
             listing: listing(definition, false),
             cache: cache_members(definition),
+            hints: definition.cache,
             completers: Completers::Declared(definition.completers),
             tags: declared_tags(definition.tags),
         })?;
@@ -417,6 +426,19 @@ impl Resources {
     /// The enabled template written exactly as `uri_template`.
     pub(crate) fn template(&self, uri_template: &str) -> Option<&Arc<ResourceTemplate>> {
         self.templates.get(uri_template)
+    }
+
+    /// The caching hints a read of `uri` is answered with: the resource's own, or those of the
+    /// template that serves it; `None` when it has none (or is not served).
+    pub(crate) fn hints_for(&self, uri: &str) -> Option<CacheHints> {
+        if let Some(resource) = self.resource(uri) {
+            return resource.hints;
+        }
+        let template = self
+            .match_order
+            .iter()
+            .find(|template| template.template.matches(uri).is_some())?;
+        template.hints
     }
 
     /// Whether `uri` is one this server serves: a fixed URI or one a template matches.

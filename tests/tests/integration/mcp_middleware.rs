@@ -58,6 +58,14 @@ fn mw_notes() -> &'static str {
     "notes"
 }
 
+static COUNTER_READS: AtomicUsize = AtomicUsize::new(0);
+
+/// How many times it was really read: its reads may be cached for a minute.
+#[resource("mw://counter", cache_ttl = "1m", cache_scope = "public")]
+fn mw_counter() -> String {
+    COUNTER_READS.fetch_add(1, Ordering::Relaxed).to_string()
+}
+
 /// Asks for an audit: for admins only.
 #[prompt(tags = ["admin"])]
 fn mw_audit() -> &'static str {
@@ -69,7 +77,7 @@ const BURST: u32 = 16;
 
 fn server() -> Server {
     serving(&["mw_profile", "mw_reset", "mw_echo"])
-        .resources(["mw://audit-log", "mw://notes"])
+        .resources(["mw://audit-log", "mw://counter", "mw://notes"])
         .prompts(["mw_audit"])
         .middleware(RateLimit::per_identity(BURST, 0.01))
         .middleware(ResponseCache::new().tool_calls(Duration::from_secs(60)))
@@ -87,17 +95,28 @@ fn keys(listed: &Value, list: &str, key: &str) -> Vec<String> {
         .collect()
 }
 
+/// What `mw://counter` reads as.
+async fn counter(caller: &impl Caller) -> String {
+    let read = caller.call("resources/read", json!({"uri": "mw://counter"}));
+    let read = read.await.unwrap();
+    read["contents"][0]["text"].as_str().unwrap().to_owned()
+}
+
 /// A hidden resource and a hidden prompt: listed for alice, not for bob, and refused to bob
 /// exactly as unknown ones are.
 async fn check_hidden_items(how: &str, alice: &impl Caller, bob: &impl Caller) {
     let listed = alice.call("resources/list", json!({})).await.unwrap();
     assert_eq!(
         keys(&listed, "resources", "uri"),
-        ["mw://audit-log", "mw://notes"],
+        ["mw://audit-log", "mw://counter", "mw://notes"],
         "{how}"
     );
     let listed = bob.call("resources/list", json!({})).await.unwrap();
-    assert_eq!(keys(&listed, "resources", "uri"), ["mw://notes"], "{how}");
+    assert_eq!(
+        keys(&listed, "resources", "uri"),
+        ["mw://counter", "mw://notes"],
+        "{how}"
+    );
     let hidden = bob
         .call("resources/read", json!({"uri": "mw://audit-log"}))
         .await
@@ -134,6 +153,15 @@ async fn check_hidden_items(how: &str, alice: &impl Caller, bob: &impl Caller) {
         unknown.message.replace("mw_audix", "mw_audit"),
         "{how}"
     );
+    // A read with its own caching hints is cached; with a visibility rule, per identity.
+    let first = counter(alice).await;
+    assert_eq!(
+        counter(alice).await,
+        first,
+        "{how}: alice's second read is cached"
+    );
+    let bobs = counter(bob).await;
+    assert_ne!(bobs, first, "{how}: bob is never served alice's entry");
 }
 
 async fn verify(token: String) -> Result<Identity, AuthError> {
