@@ -80,12 +80,16 @@ pub struct ToolAttr {
     pub open_world: Option<bool>,
     /// `task = "optional"`, as written (checked in `valid`).
     pub task: Option<Spanned<String>>,
+    /// `app = "ui://..."`: the MCP Apps UI resource the tool shows (checked in `valid`).
+    pub app: Option<Spanned<String>>,
+    /// `visibility = ["app"]`: who may call an app's tool (checked in `valid`).
+    pub visibility: Option<Spanned<Vec<Spanned<String>>>>,
 }
 
 impl ToolAttr {
     pub fn parse(args: TokenStream) -> syn::Result<ToolAttr> {
-        const OPTIONS: &str =
-            "name, title, description, read_only, destructive, idempotent, open_world, task, tags";
+        const OPTIONS: &str = "name, title, description, read_only, destructive, idempotent, \
+             open_world, task, tags, app, visibility";
         let mut attr = ToolAttr::default();
         let parser = syn::meta::parser(|meta| {
             if attr.common.option(Kind::Tool, &meta)? {
@@ -94,6 +98,17 @@ impl ToolAttr {
             if meta.path.is_ident("task") {
                 let task = spanned_string(&meta)?;
                 return set(&meta, &mut attr.task, task);
+            }
+            if meta.path.is_ident("app") {
+                let app = spanned_string(&meta)?;
+                return set(&meta, &mut attr.app, app);
+            }
+            if meta.path.is_ident("visibility") {
+                let message = "`visibility` says who may call an app's tool: write \
+                               `visibility = [\"app\"]` (the app only) or \
+                               `visibility = [\"model\", \"app\"]`";
+                let visibility = spanned_strings(&meta, message)?;
+                return set(&meta, &mut attr.visibility, visibility);
             }
             let hint = match meta.path.get_ident().map(Ident::to_string).as_deref() {
                 Some("read_only") => &mut attr.read_only,
@@ -121,13 +136,97 @@ pub struct ResourceAttr {
     pub cache_ttl: Option<Spanned<String>>,
     /// `cache_scope = "public"`, as written (checked in `valid`).
     pub cache_scope: Option<Spanned<String>>,
+    /// `listed = false`: left out of `resources/list` (still read by its URI).
+    pub listed: Option<bool>,
+    /// `ui(...)`: the MCP Apps metadata of a `ui://` resource.
+    pub ui: Option<UiAttr>,
+}
+
+/// The options of `ui(...)` on a `ui://` resource: what the host's sandbox allows the app.
+pub struct UiAttr {
+    /// Where the option was written (for the errors about it).
+    pub span: Span,
+    pub connect_domains: Option<Vec<Spanned<String>>>,
+    pub resource_domains: Option<Vec<Spanned<String>>>,
+    pub frame_domains: Option<Vec<Spanned<String>>>,
+    pub base_uri_domains: Option<Vec<Spanned<String>>>,
+    pub permissions: Option<Vec<Spanned<String>>>,
+    pub domain: Option<Spanned<String>>,
+    pub prefers_border: Option<bool>,
+}
+
+impl UiAttr {
+    fn parse(meta: &ParseNestedMeta) -> syn::Result<UiAttr> {
+        const OPTIONS: &str = "connect_domains, resource_domains, frame_domains, \
+                               base_uri_domains, permissions, domain, prefers_border";
+        let mut ui = UiAttr {
+            span: meta
+                .path
+                .get_ident()
+                .map_or_else(Span::call_site, Ident::span),
+            connect_domains: None,
+            resource_domains: None,
+            frame_domains: None,
+            base_uri_domains: None,
+            permissions: None,
+            domain: None,
+            prefers_border: None,
+        };
+        if !meta.input.peek(syn::token::Paren) {
+            return Err(meta.error(
+                "`ui` takes the app's sandbox options in parentheses: write \
+                 `ui(connect_domains = [\"https://api.example.com\"], prefers_border = true)`",
+            ));
+        }
+        meta.parse_nested_meta(|inner| {
+            let domains = "takes a list of origins: write `[\"https://api.example.com\"]`";
+            let field = inner.path.get_ident().map(Ident::to_string);
+            match field.as_deref() {
+                Some("connect_domains") => {
+                    let value = string_list(&inner, domains)?;
+                    set(&inner, &mut ui.connect_domains, value)
+                }
+                Some("resource_domains") => {
+                    let value = string_list(&inner, domains)?;
+                    set(&inner, &mut ui.resource_domains, value)
+                }
+                Some("frame_domains") => {
+                    let value = string_list(&inner, domains)?;
+                    set(&inner, &mut ui.frame_domains, value)
+                }
+                Some("base_uri_domains") => {
+                    let value = string_list(&inner, domains)?;
+                    set(&inner, &mut ui.base_uri_domains, value)
+                }
+                Some("permissions") => {
+                    let message = "`permissions` takes a list: write \
+                                   `permissions = [\"camera\", \"clipboard_write\"]`";
+                    let value = string_list(&inner, message)?;
+                    set(&inner, &mut ui.permissions, value)
+                }
+                Some("domain") => {
+                    let value = spanned_string(&inner)?;
+                    set(&inner, &mut ui.domain, value)
+                }
+                Some("prefers_border") => {
+                    let value = flag(&inner)?;
+                    set(&inner, &mut ui.prefers_border, value)
+                }
+                _ => Err(inner.error(format!(
+                    "unknown `ui` option `{}`; the options are: {OPTIONS}",
+                    path_text(&inner.path)
+                ))),
+            }
+        })?;
+        Ok(ui)
+    }
 }
 
 impl ResourceAttr {
     pub fn parse(args: TokenStream) -> syn::Result<ResourceAttr> {
         const OPTIONS: &str =
             "name, title, description, mime_type, size, icons, complete, cache_ttl, cache_scope, \
-             tags (after the URI)";
+             tags, listed, ui (after the URI)";
         const NEEDS_URI: &str = "#[resource] needs the resource's URI first: \
                                  `#[resource(\"scheme://path\")]`, or a URI template whose \
                                  variables are the function's parameters: \
@@ -171,6 +270,12 @@ impl ResourceAttr {
             } else if meta.path.is_ident("cache_scope") {
                 let scope = spanned_string(&meta)?;
                 set(&meta, &mut attr.cache_scope, scope)
+            } else if meta.path.is_ident("listed") {
+                let listed = flag(&meta)?;
+                set(&meta, &mut attr.listed, listed)
+            } else if meta.path.is_ident("ui") {
+                let ui = UiAttr::parse(&meta)?;
+                set(&meta, &mut attr.ui, ui)
             } else {
                 Err(unknown(Kind::Resource, &meta, OPTIONS))
             }
@@ -380,6 +485,48 @@ fn spanned_string(meta: &ParseNestedMeta) -> syn::Result<Spanned<String>> {
         value: lit.value(),
         span: lit.span(),
     })
+}
+
+/// `name = ["a", "b"]`: a list of strings, each with its span, and the list's.
+fn spanned_strings(
+    meta: &ParseNestedMeta,
+    message: &str,
+) -> syn::Result<Spanned<Vec<Spanned<String>>>> {
+    let span = meta
+        .path
+        .get_ident()
+        .map_or_else(Span::call_site, Ident::span);
+    let value = string_list(meta, message)?;
+    Ok(Spanned { value, span })
+}
+
+/// `name = ["a", "b"]`: a list of strings, each with its span.
+fn string_list(meta: &ParseNestedMeta, message: &str) -> syn::Result<Vec<Spanned<String>>> {
+    let name = path_text(&meta.path);
+    if !meta.input.peek(Token![=]) {
+        return Err(meta.error(format!("`{name}` {message}")));
+    }
+    let value = meta.value()?;
+    let array: syn::ExprArray = value
+        .parse()
+        .map_err(|err| syn::Error::new(err.span(), format!("`{name}` {message}")))?;
+    array
+        .elems
+        .iter()
+        .map(|elem| match elem {
+            Expr::Lit(syn::ExprLit {
+                lit: syn::Lit::Str(lit),
+                ..
+            }) => Ok(Spanned {
+                value: lit.value(),
+                span: lit.span(),
+            }),
+            other => Err(syn::Error::new_spanned(
+                other,
+                format!("`{name}` {message}"),
+            )),
+        })
+        .collect()
 }
 
 /// `size = 1024`: a number of bytes.

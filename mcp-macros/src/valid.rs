@@ -16,7 +16,10 @@ pub fn check(decl: &Declaration, errors: &mut Errors) {
     check_name(decl, errors);
     check_params(decl, errors);
     match &decl.attr {
-        Attr::Tool(attr) => check_task(attr, errors),
+        Attr::Tool(attr) => {
+            check_task(attr, errors);
+            check_app(attr, errors);
+        }
         Attr::Resource(attr) => check_resource(decl, attr, errors),
         Attr::Prompt(_) => check_prompt_completers(decl, errors),
     }
@@ -316,6 +319,110 @@ fn check_task(attr: &ToolAttr, errors: &mut Errors) {
     }
 }
 
+/// An MCP Apps UI resource's URI: `ui://` and something after it, without spaces.
+pub fn is_ui_uri(uri: &str) -> bool {
+    uri.strip_prefix("ui://")
+        .is_some_and(|rest| !rest.is_empty() && !rest.chars().any(char::is_whitespace))
+}
+
+/// `app` is a `ui://` URI; `visibility` comes with `app` and lists `"model"` and `"app"`.
+fn check_app(attr: &ToolAttr, errors: &mut Errors) {
+    if let Some(app) = &attr.app {
+        if !is_ui_uri(&app.value) {
+            errors.push(syn::Error::new(
+                app.span,
+                format!(
+                    "`app` names the tool's UI (MCP Apps), a resource whose URI starts with \
+                     `ui://`: write `app = \"ui://my-server/panel.html\"`, not {:?}",
+                    app.value
+                ),
+            ));
+        }
+    }
+    let Some(visibility) = &attr.visibility else {
+        return;
+    };
+    if attr.app.is_none() {
+        errors.push(syn::Error::new(
+            visibility.span,
+            "`visibility` says who may call an app's tool: add `app = \"ui://...\"` naming \
+             its UI, or remove `visibility`",
+        ));
+    }
+    if visibility.value.is_empty() {
+        errors.push(syn::Error::new(
+            visibility.span,
+            "`visibility` needs at least one of \"model\" and \"app\" (leave it out for both)",
+        ));
+    }
+    let mut seen = HashSet::new();
+    for who in &visibility.value {
+        if who.value != "model" && who.value != "app" {
+            errors.push(syn::Error::new(
+                who.span,
+                format!(
+                    "`visibility` lists who may call the tool: \"model\" (the language model) \
+                     and \"app\" (its UI), not {:?}",
+                    who.value
+                ),
+            ));
+        } else if !seen.insert(who.value.as_str()) {
+            errors.push(syn::Error::new(
+                who.span,
+                format!(
+                    "{:?} is listed twice in `visibility`: remove one",
+                    who.value
+                ),
+            ));
+        }
+    }
+}
+
+/// `ui(...)` is on a `ui://` resource, with known permissions and non-empty origins.
+fn check_ui(attr: &ResourceAttr, errors: &mut Errors) {
+    let Some(ui) = &attr.ui else {
+        return;
+    };
+    let uri = attr.uri.as_ref().map(LitStr::value).unwrap_or_default();
+    if !uri.starts_with("ui://") {
+        errors.push(syn::Error::new(
+            ui.span,
+            format!(
+                "`ui(...)` describes an MCP Apps UI, a resource whose URI starts with `ui://`, \
+                 not {uri:?}: serve the app as `#[resource(\"ui://my-server/panel.html\", \
+                 ui(...))]`, or remove `ui(...)`"
+            ),
+        ));
+    }
+    const PERMISSIONS: [&str; 4] = ["camera", "microphone", "geolocation", "clipboard_write"];
+    for permission in ui.permissions.iter().flatten() {
+        if !PERMISSIONS.contains(&permission.value.as_str()) {
+            errors.push(syn::Error::new(
+                permission.span,
+                format!(
+                    "unknown permission {:?}: an app may ask for \"camera\", \"microphone\", \
+                     \"geolocation\" and \"clipboard_write\"",
+                    permission.value
+                ),
+            ));
+        }
+    }
+    let domains = [
+        &ui.connect_domains,
+        &ui.resource_domains,
+        &ui.frame_domains,
+        &ui.base_uri_domains,
+    ];
+    for domain in domains.into_iter().flatten().flatten() {
+        if domain.value.trim().is_empty() || domain.value.chars().any(char::is_whitespace) {
+            errors.push(syn::Error::new(
+                domain.span,
+                "an origin is written without spaces, like \"https://api.example.com\"",
+            ));
+        }
+    }
+}
+
 /// `cache_scope = "public"`: `true` for public, `false` for private.
 pub fn scope_is_public(text: &str) -> Option<bool> {
     match text {
@@ -364,6 +471,7 @@ fn check_caching(attr: &ResourceAttr, errors: &mut Errors) {
 /// The URI, the MIME type, `size`, the caching options, and the template's variables against
 /// the parameters.
 fn check_resource(decl: &Declaration, attr: &ResourceAttr, errors: &mut Errors) {
+    check_ui(attr, errors);
     if let Some(mime_type) = &attr.mime_type {
         if let Some(problem) = mcp_rules::mime_type_problem(&mime_type.value) {
             errors.push(syn::Error::new(mime_type.span, problem));

@@ -13,6 +13,7 @@
 
 extern crate self as mcp_runtime;
 
+pub mod apps;
 mod arguments;
 mod caching;
 mod catalog;

@@ -5,6 +5,7 @@ pub use inventory;
 pub use schemars::{Schema, SchemaGenerator};
 pub use serde_json;
 
+pub use crate::apps::{ToolApp, UiMeta};
 pub use crate::arguments::{
     Arguments, ArgumentsOf, IsOptional, IsOptionalFallback, Optional, TextArguments,
 };

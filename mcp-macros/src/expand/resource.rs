@@ -17,7 +17,50 @@ pub fn registration(decl: &Declaration, attr: &ResourceAttr) -> TokenStream {
     let name = decl.name();
     let title = option_str(attr.common.title.as_deref());
     let description = option_str(decl.description().as_deref());
-    let mime_type = option_str(attr.mime_type.as_ref().map(|m| m.value.as_str()));
+    // An MCP Apps UI is HTML of its own profile, unless the declaration says otherwise.
+    let ui_mime = uri
+        .starts_with("ui://")
+        .then_some("text/html;profile=mcp-app");
+    let mime_type = option_str(
+        attr.mime_type
+            .as_ref()
+            .map(|m| m.value.as_str())
+            .or(ui_mime),
+    );
+    let listed = attr.listed.unwrap_or(true);
+    let ui = match &attr.ui {
+        Some(ui) => {
+            let list = |domains: &Option<Vec<crate::attr::Spanned<String>>>| {
+                let values: Vec<&str> =
+                    domains.iter().flatten().map(|d| d.value.as_str()).collect();
+                quote!(&[#(#values),*])
+            };
+            let (connect, resources, frames, base_uri, permissions) = (
+                list(&ui.connect_domains),
+                list(&ui.resource_domains),
+                list(&ui.frame_domains),
+                list(&ui.base_uri_domains),
+                list(&ui.permissions),
+            );
+            let domain = option_str(ui.domain.as_ref().map(|d| d.value.as_str()));
+            let border = match ui.prefers_border {
+                Some(border) => quote!(::core::option::Option::Some(#border)),
+                None => quote!(::core::option::Option::None),
+            };
+            quote! {
+                ::core::option::Option::Some(__mcp::UiMeta {
+                    connect_domains: #connect,
+                    resource_domains: #resources,
+                    frame_domains: #frames,
+                    base_uri_domains: #base_uri,
+                    permissions: #permissions,
+                    domain: #domain,
+                    prefers_border: #border,
+                })
+            }
+        }
+        None => quote!(::core::option::Option::None),
+    };
     let size = match &attr.size {
         Some(size) => {
             let value = size.value;
@@ -107,6 +150,8 @@ pub fn registration(decl: &Declaration, attr: &ResourceAttr) -> TokenStream {
                 read: __mcp_read,
                 completers: #completers,
                 tags: &[#(#tags),*],
+                listed: #listed,
+                ui: #ui,
                 location: #location,
             }
         }

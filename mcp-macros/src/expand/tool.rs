@@ -42,6 +42,23 @@ pub fn registration(decl: &Declaration, attr: &ToolAttr) -> TokenStream {
     };
     let location = location();
     let tags = attr.common.tags.clone().unwrap_or_default();
+    let app = match &attr.app {
+        Some(app) => {
+            let uri = &app.value;
+            let visibility: Vec<&str> = attr
+                .visibility
+                .iter()
+                .flat_map(|visibility| visibility.value.iter().map(|who| who.value.as_str()))
+                .collect();
+            quote! {
+                ::core::option::Option::Some(__mcp::ToolApp {
+                    resource_uri: #uri,
+                    visibility: &[#(#visibility),*],
+                })
+            }
+        }
+        None => quote!(::core::option::Option::None),
+    };
     let takes_context = decl.params.iter().any(|param| param.injected);
     let task = format_ident!(
         "{}",
@@ -90,6 +107,7 @@ pub fn registration(decl: &Declaration, attr: &ToolAttr) -> TokenStream {
                 takes_context: #takes_context,
                 task: __mcp::TaskSupport::#task,
                 tags: &[#(#tags),*],
+                app: #app,
                 location: #location,
             }
         }

@@ -103,6 +103,7 @@ pub fn into_completion<T: IntoCompletion>(output: T) -> Completion {
 #[derive(Clone)]
 pub(crate) enum Completers {
     Declared(&'static [CompleterDefinition]),
+    #[cfg_attr(not(feature = "remote"), allow(dead_code))]
     Forwarded(Arc<dyn Fn(CompletionRequest) -> CompletionFuture + Send + Sync>),
 }
 

@@ -62,8 +62,18 @@ pub(super) fn capabilities(server: &Server, list_changed: bool) -> ServerCapabil
         completions: (resources.has_completers() || has_completers(&prompts)).then_some(Empty {}),
         // Any tool may log through its Context, so the client may always ask for logs.
         logging: Some(Empty {}),
-        extensions: None,
+        extensions: extensions(server),
     }
+}
+
+/// The extensions served in both eras, by identifier: MCP Apps when a tool has an app.
+fn extensions(server: &Server) -> Option<Value> {
+    let apps = server
+        .tool_set()
+        .enabled()
+        .iter()
+        .any(|tool| tool.listing().pointer("/_meta/ui/resourceUri").is_some());
+    apps.then(|| serde_json::json!({ crate::apps::EXTENSION: {} }))
 }
 
 /// `logging/setLevel`: the session hears log messages at this level or above.

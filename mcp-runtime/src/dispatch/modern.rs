@@ -213,7 +213,10 @@ pub(super) fn discover(server: &Server) -> Outcome {
         .iter()
         .any(|tool| tool.task_support() != crate::tasks::TaskSupport::Never);
     if tasks {
-        capabilities.extensions = Some(serde_json::json!({ crate::tasks::EXTENSION: {} }));
+        let extensions = capabilities
+            .extensions
+            .get_or_insert_with(|| serde_json::json!({}));
+        extensions[crate::tasks::EXTENSION] = serde_json::json!({});
     }
     encode(&DiscoverResult {
         supported_versions: MODERN_VERSIONS,

@@ -119,6 +119,7 @@ impl Prompt {
     }
 
     /// A prompt served from elsewhere, as its `prompts/list` entry describes it.
+    #[cfg_attr(not(feature = "remote"), allow(dead_code))]
     pub(crate) fn from_listing(
         listing: Value,
         get: GetHandler,

@@ -269,10 +269,37 @@ impl Params for UriParams {
         &[("uri", "`{method}` needs a `uri` string")];
 }
 
-/// The `resources/read` result.
-#[derive(Debug, Serialize)]
+/// The `resources/read` result; `meta`, the resource's `_meta` (an MCP Apps UI's), goes on
+/// every content.
+#[derive(Debug)]
 pub(crate) struct ReadResourceResult<'a> {
     pub contents: &'a [crate::ResourceContents],
+    pub meta: Option<&'a Value>,
+}
+
+impl Serialize for ReadResourceResult<'_> {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        #[derive(Serialize)]
+        struct WithMeta<'a> {
+            #[serde(flatten)]
+            content: &'a crate::ResourceContents,
+            #[serde(rename = "_meta", skip_serializing_if = "Option::is_none")]
+            meta: Option<&'a Value>,
+        }
+        #[derive(Serialize)]
+        struct Wire<'a> {
+            contents: Vec<WithMeta<'a>>,
+        }
+        let contents = self
+            .contents
+            .iter()
+            .map(|content| WithMeta {
+                content,
+                meta: self.meta,
+            })
+            .collect();
+        Wire { contents }.serialize(serializer)
+    }
 }
 
 /// `prompts/get`.

@@ -39,6 +39,10 @@ pub struct ResourceDefinition {
     pub completers: &'static [CompleterDefinition],
     /// The `tags` option, for the server's visibility rule.
     pub tags: &'static [&'static str],
+    /// `listed = false`: left out of `resources/list`.
+    pub listed: bool,
+    /// `ui(...)`: the MCP Apps metadata of a `ui://` resource.
+    pub ui: Option<crate::apps::UiMeta>,
     pub location: SourceLocation,
 }
 

@@ -43,6 +43,10 @@ pub struct Resource {
     /// The same hints, for a response cache.
     pub(crate) hints: Option<CacheHints>,
     tags: Arc<[String]>,
+    /// Its `_meta` (an MCP Apps UI's), on its listing and every content it reads.
+    pub(crate) meta: Option<Arc<Value>>,
+    /// Whether `resources/list` shows it (`listed = false`: read by its URI only).
+    pub(crate) listed: bool,
 }
 
 impl fmt::Debug for Resource {
@@ -80,6 +84,7 @@ impl Resource {
     }
 
     /// A resource served from elsewhere, as its `resources/list` entry describes it.
+    #[cfg_attr(not(feature = "remote"), allow(dead_code))]
     pub(crate) fn from_listing(
         listing: Value,
         read: ReadHandler,
@@ -95,10 +100,12 @@ impl Resource {
             location,
             read,
             mime_type: None,
-            listing,
             cache: None,
             hints: None,
             tags: Arc::new([]),
+            meta: listing.get("_meta").cloned().map(Arc::new),
+            listed: true,
+            listing,
         })
     }
 }
@@ -120,6 +127,10 @@ pub struct ResourceTemplate {
     pub(crate) hints: Option<CacheHints>,
     completers: Completers,
     tags: Arc<[String]>,
+    /// Its `_meta` (an MCP Apps UI's), on its listing and every content it reads.
+    pub(crate) meta: Option<Arc<Value>>,
+    /// Whether `resources/templates/list` shows it.
+    pub(crate) listed: bool,
 }
 
 impl fmt::Debug for ResourceTemplate {
@@ -174,6 +185,7 @@ impl ResourceTemplate {
     }
 
     /// A template served from elsewhere, as its `resources/templates/list` entry describes it.
+    #[cfg_attr(not(feature = "remote"), allow(dead_code))]
     pub(crate) fn from_listing(
         listing: Value,
         read: ReadHandler,
@@ -197,6 +209,8 @@ impl ResourceTemplate {
             hints: None,
             completers,
             tags: Arc::new([]),
+            meta: None,
+            listed: true,
         })
     }
 }
@@ -211,6 +225,15 @@ impl Item for ResourceTemplate {
     fn key(&self) -> &str {
         self.template.as_str()
     }
+}
+
+/// The `_meta` a declaration implies: an MCP Apps UI's `ui` object for a `ui://` resource.
+fn declared_meta(definition: &ResourceDefinition) -> Option<Arc<Value>> {
+    if !crate::apps::is_ui_uri(definition.uri) {
+        return None;
+    }
+    let ui = definition.ui.unwrap_or_default();
+    Some(Arc::new(crate::apps::resource_meta(&ui)))
 }
 
 /// Tags as a declaration writes them.
@@ -240,10 +263,13 @@ struct Listing<'a> {
     size: Option<u64>,
     #[serde(skip_serializing_if = "Vec::is_empty")]
     icons: Vec<Icon<'a>>,
+    #[serde(rename = "_meta", skip_serializing_if = "Option::is_none")]
+    meta: Option<&'a Value>,
 }
 
 fn listing(definition: &'static ResourceDefinition, is_static: bool) -> Value {
     let uri = definition.uri;
+    let meta = declared_meta(definition);
     let listing = Listing {
         uri: is_static.then_some(uri),
         uri_template: (!is_static).then_some(uri),
@@ -255,6 +281,7 @@ fn listing(definition: &'static ResourceDefinition, is_static: bool) -> Value {
         mime_type: definition.mime_type(),
         size: definition.size.filter(|_| is_static),
         icons: icons(definition.icons),
+        meta: meta.as_deref(),
     };
     serde_json::to_value(listing).expect("a resource listing serializes")
 }
@@ -308,6 +335,8 @@ impl Resources {
                 cache: cache_members(definition),
                 hints: definition.cache,
                 tags: declared_tags(definition.tags),
+                meta: declared_meta(definition),
+                listed: definition.listed,
             });
             return Ok(true);
         }
@@ -323,6 +352,8 @@ impl Resources {
             hints: definition.cache,
             completers: Completers::Declared(definition.completers),
             tags: declared_tags(definition.tags),
+            meta: declared_meta(definition),
+            listed: definition.listed,
         })?;
         Ok(true)
     }

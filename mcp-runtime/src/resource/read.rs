@@ -41,7 +41,7 @@ pub(crate) fn list(
     let listings = resources
         .fixed()
         .iter()
-        .filter(|resource| visible(Item::Resource(resource)))
+        .filter(|resource| resource.listed && visible(Item::Resource(resource)))
         .map(|resource| resource.listing())
         .collect::<Vec<_>>();
     page(METHOD, "resources", listings.into_iter(), cursor, page_size)
@@ -60,7 +60,7 @@ pub(crate) fn list_templates(
     let listings = resources
         .templates()
         .iter()
-        .filter(|template| visible(Item::Template(template)))
+        .filter(|template| template.listed && visible(Item::Template(template)))
         .map(|template| template.listing())
         .collect::<Vec<_>>();
     page(
@@ -114,9 +114,14 @@ pub(crate) async fn read(
     const METHOD: &str = "resources/read";
     let resources = require(resources, METHOD)?;
     let UriParams { uri } = decode(METHOD, params)?;
-    let Read { contents, cache } = read_found(resources, uri, context, visible).await?;
+    let Read {
+        contents,
+        cache,
+        meta,
+    } = read_found(resources, uri, context, visible).await?;
     let result = encode(&ReadResourceResult {
         contents: &contents,
+        meta: meta.as_deref(),
     })?;
     Ok((result, cache))
 }
@@ -148,6 +153,8 @@ struct Read {
     contents: Vec<ResourceContents>,
     /// The resource's own caching hints, as JSON members.
     cache: Option<Arc<str>>,
+    /// The resource's `_meta`, for every content.
+    meta: Option<Arc<Value>>,
 }
 
 async fn read_found(
@@ -160,7 +167,7 @@ async fn read_found(
     let fixed = resources
         .resource(&uri)
         .filter(|resource| visible(Item::Resource(resource)));
-    let (read, request, cache) = match fixed {
+    let (read, request, cache, meta) = match fixed {
         Some(resource) => {
             let request = ResourceRead {
                 uri,
@@ -168,7 +175,8 @@ async fn read_found(
                 mime_type: resource.mime_type,
                 context,
             };
-            (resource.read.clone(), request, resource.cache.clone())
+            let meta = resource.meta.clone();
+            (resource.read.clone(), request, resource.cache.clone(), meta)
         }
         None => {
             let found = resources
@@ -194,9 +202,14 @@ async fn read_found(
                 mime_type: template.mime_type,
                 context,
             };
-            (template.read.clone(), request, template.cache.clone())
+            let meta = template.meta.clone();
+            (template.read.clone(), request, template.cache.clone(), meta)
         }
     };
     let contents = run_isolated("the resource handler", read(request)).await?;
-    Ok(Read { contents, cache })
+    Ok(Read {
+        contents,
+        cache,
+        meta,
+    })
 }

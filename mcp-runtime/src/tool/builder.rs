@@ -120,6 +120,7 @@ impl ToolBuilder {
             input_schema: self.input_schema.clone(),
             output_schema: self.output_schema.clone(),
             annotations: self.annotations,
+            meta: None,
         };
         // A handler is given the request's `Context`, and so may ask the client.
         let tags = self.tags.clone().into();

@@ -34,6 +34,8 @@ pub struct ToolDefinition {
     pub task: crate::tasks::TaskSupport,
     /// `#[tool(tags = [..])]`.
     pub tags: &'static [&'static str],
+    /// `#[tool(app = "ui://..")]`: its MCP Apps UI.
+    pub app: Option<crate::apps::ToolApp>,
     pub location: SourceLocation,
 }
 
@@ -101,6 +103,9 @@ impl Tool {
                 input_schema,
                 output_schema: output.map(|(schema, _)| schema),
                 annotations: definition.annotations,
+                meta: definition
+                    .app
+                    .map(|app| crate::apps::tool_meta(app.resource_uri, app.visibility)),
             },
             wraps_output,
             Arc::new(definition.call),

@@ -143,6 +143,8 @@ pub(crate) struct Listing<'a> {
     pub input_schema: Value,
     pub output_schema: Option<Value>,
     pub annotations: ToolAnnotations,
+    /// `_meta` (an MCP Apps tool's UI).
+    pub meta: Option<Value>,
 }
 
 impl Serialize for Listing<'_> {
@@ -157,6 +159,8 @@ impl Serialize for Listing<'_> {
             output_schema: Option<&'a Value>,
             #[serde(skip_serializing_if = "Option::is_none")]
             annotations: Option<Annotations<'a>>,
+            #[serde(rename = "_meta", skip_serializing_if = "Option::is_none")]
+            meta: Option<&'a Value>,
         }
         /// MCP puts the title among the annotations too.
         #[derive(Serialize)]
@@ -191,6 +195,7 @@ impl Serialize for Listing<'_> {
             input_schema: &self.input_schema,
             output_schema: self.output_schema.as_ref(),
             annotations,
+            meta: self.meta.as_ref(),
         }
         .serialize(serializer)
     }
