@@ -904,6 +904,42 @@ async fn write_report(
     Ok(format!("{report}\n(published: {published})"))
 }
 
+// ---- An MCP App: a calculator UI that calls a tool back ---------------------------------------
+
+/// Opens a calculator for the user (an MCP App): hosts that render apps show its UI; the others
+/// show this text.
+#[tool(app = "ui://everything/calculator.html", read_only)]
+fn open_calculator() -> &'static str {
+    "Opened a calculator: the user adds numbers in it."
+}
+
+/// Adds two numbers for the calculator's UI. App-only: hosts do not offer it to the model.
+///
+/// # Arguments
+///
+/// * `a` - The first number.
+/// * `b` - The second number.
+#[tool(app = "ui://everything/calculator.html", visibility = ["app"], read_only, idempotent)]
+fn calculator_add(a: f64, b: f64) -> f64 {
+    a + b
+}
+
+/// The calculator's UI: plain HTML speaking the MCP Apps message protocol (no build step). Not
+/// listed: hosts read it when they show `open_calculator`.
+#[resource(
+    "ui://everything/calculator.html",
+    name = "calculator-ui",
+    listed = false,
+    ui(
+        resource_domains = ["https://fonts.googleapis.com", "https://fonts.gstatic.com"],
+        domain = "calculator.everything.example",
+        prefers_border = true
+    )
+)]
+fn calculator_ui() -> &'static str {
+    include_str!("apps/calculator.html")
+}
+
 // ---- The server ------------------------------------------------------------------------------
 
 fn server(redis: Option<Redis>) -> Server {

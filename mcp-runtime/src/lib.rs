@@ -5,6 +5,7 @@
 #![doc = include_str!("../docs/tasks.md")]
 #![doc = include_str!("../docs/serving.md")]
 #![doc = include_str!("../docs/composing.md")]
+#![doc = include_str!("../docs/extensions.md")]
 #![doc = include_str!("../docs/testing.md")]
 #![warn(missing_docs)]
 // Without the HTTP transports, the parts of the core only network clients need (session

@@ -3,12 +3,14 @@
 //! server chooses what it serves. (The duplicate-name tests need inventories of their own, and
 //! the schema tests include the examples, whose tools share names: they are binaries apart.)
 
+mod apps;
 mod auth;
 mod bad_input;
 mod batches;
 mod compose;
 mod context;
 mod dispatch;
+mod e2e_apps;
 mod e2e_conformance;
 mod e2e_gateway;
 mod e2e_inspector;
