@@ -63,6 +63,9 @@ pub enum BuildErrorKind {
     /// A tool, prompt or resource mounted or proxied under a namespace has the name (or URI)
     /// of one the server already serves.
     NameClash,
+    /// The skills given to [`ServerBuilder::skills_dir`](crate::ServerBuilder::skills_dir)
+    /// cannot be served: a file is unreadable, or a skill invalid.
+    InvalidSkills,
 }
 
 /// Which kind of item a declaration is, for the errors about declarations.
@@ -89,6 +92,17 @@ impl BuildError {
         self.0.names.push(name.into());
         self.0.locations.extend(location);
         self
+    }
+
+    /// The skills under `root` cannot be served.
+    pub(crate) fn invalid_skills(
+        root: &std::path::Path,
+        error: crate::skills::SkillsError,
+    ) -> Self {
+        let mut built =
+            BuildError::new(BuildErrorKind::InvalidSkills).named(root.display().to_string(), None);
+        built.0.reason = Some(error.to_string());
+        built
     }
 
     /// `name`, mounted from `second`, is already served by `first` (both described in words:
@@ -298,6 +312,7 @@ impl fmt::Display for BuildError {
             ),
             InvalidUriTemplate => write!(f, "{reason} (the #[resource] at {})", at(0)),
             ZeroPageSize => f.write_str("page_size must be at least 1"),
+            InvalidSkills => write!(f, "the skills in `{name}` cannot be served: {reason}"),
             NameClash => write!(
                 f,
                 "two {} would be served as `{name}`: {} and {}; mount one under another \

@@ -34,6 +34,7 @@ mod server;
 mod session;
 #[cfg(feature = "redis")]
 pub mod shared;
+pub mod skills;
 mod subscriptions;
 mod task;
 pub mod tasks;

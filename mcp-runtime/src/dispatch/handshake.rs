@@ -66,14 +66,23 @@ pub(super) fn capabilities(server: &Server, list_changed: bool) -> ServerCapabil
     }
 }
 
-/// The extensions served in both eras, by identifier: MCP Apps when a tool has an app.
+/// The extensions served in both eras, by identifier: MCP Apps when a tool has an app, the
+/// skills extension when there are skills.
 fn extensions(server: &Server) -> Option<Value> {
+    let mut extensions = serde_json::Map::new();
     let apps = server
         .tool_set()
         .enabled()
         .iter()
         .any(|tool| tool.listing().pointer("/_meta/ui/resourceUri").is_some());
-    apps.then(|| serde_json::json!({ crate::apps::EXTENSION: {} }))
+    if apps {
+        extensions.insert(crate::apps::EXTENSION.to_owned(), serde_json::json!({}));
+    }
+    if server.skill_catalog().is_some() {
+        let skills = serde_json::json!({ "directoryRead": true });
+        extensions.insert(crate::skills::EXTENSION.to_owned(), skills);
+    }
+    (!extensions.is_empty()).then_some(Value::Object(extensions))
 }
 
 /// `logging/setLevel`: the session hears log messages at this level or above.

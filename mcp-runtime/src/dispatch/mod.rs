@@ -292,6 +292,18 @@ impl Server {
                 let (resources, prompts) = (self.resource_set(), self.prompt_set());
                 complete::complete(&resources, &prompts, params, &visible).await
             }
+            "skills/list" | "skills/get" | "resources/directory/read" => {
+                let catalog = self.skill_catalog();
+                let outcome = match method {
+                    "skills/list" => crate::skills::list(catalog, params, page_size),
+                    "skills/get" => crate::skills::get(catalog, params),
+                    _ => crate::skills::directory_read(catalog, params, page_size),
+                };
+                if let (Ok(_), Some(catalog)) = (&outcome, catalog) {
+                    *cache = Some(Arc::clone(&catalog.cache));
+                }
+                outcome
+            }
             _ => Err(ErrorObject::method_not_found(method)),
         }
     }

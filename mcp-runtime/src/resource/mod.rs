@@ -83,8 +83,13 @@ impl Resource {
         }
     }
 
+    /// The same resource, left out of `resources/list` (read by its URI only).
+    pub(crate) fn unlisted(mut self) -> Resource {
+        self.listed = false;
+        self
+    }
+
     /// A resource served from elsewhere, as its `resources/list` entry describes it.
-    #[cfg_attr(not(feature = "remote"), allow(dead_code))]
     pub(crate) fn from_listing(
         listing: Value,
         read: ReadHandler,

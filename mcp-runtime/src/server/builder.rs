@@ -8,7 +8,7 @@ use std::time::Duration;
 use super::{ModernMembers, Server, ServerInner, Settings, StateMap};
 use crate::caching::CacheHints;
 use crate::catalog::{choose, declared, Live};
-use crate::error::BuildError;
+use crate::error::{BuildError, SourceLocation};
 use crate::input::StateKey;
 use crate::prompt::{Prompt, PromptDefinition, Prompts};
 use crate::resource::{ResourceDefinition, Resources};
@@ -33,6 +33,14 @@ pub struct ServerBuilder {
     #[cfg(feature = "redis")]
     redis: Option<crate::shared::Redis>,
     hooks: super::Hooks,
+    skills: Option<SkillsSource>,
+}
+
+/// Where the skills come from: read when the server is built, or given ready.
+#[derive(Debug, Clone)]
+enum SkillsSource {
+    Dir(std::path::PathBuf),
+    Loaded(crate::skills::Skills),
 }
 
 /// The task store given to [`ServerBuilder::task_store`].
@@ -98,6 +106,22 @@ impl ServerBuilder {
         S: Into<String>,
     {
         self.prompts = Some(names.into_iter().map(Into::into).collect());
+        self
+    }
+
+    /// Serves the Agent Skills under `root` (the skills extension; see
+    /// [`skills`](crate::skills)): every directory holding a `SKILL.md` is a skill. They are
+    /// read, checked and digested when the server is built; an invalid one is an
+    /// [`InvalidSkills`](crate::BuildErrorKind::InvalidSkills) error naming the file.
+    pub fn skills_dir(mut self, root: impl Into<std::path::PathBuf>) -> Self {
+        self.skills = Some(SkillsSource::Dir(root.into()));
+        self
+    }
+
+    /// Serves skills loaded already: [`Skills::from_files`](crate::skills::Skills::from_files),
+    /// or compiled into the binary with [`embed_skills!`](crate::embed_skills).
+    pub fn skills(mut self, skills: crate::skills::Skills) -> Self {
+        self.skills = Some(SkillsSource::Loaded(skills));
         self
     }
 
@@ -313,7 +337,31 @@ impl ServerBuilder {
             tools.insert(extra);
         }
         let declared_resources = declared::<ResourceDefinition>()?;
-        let resources = Resources::new(choose(&declared_resources, self.resources.as_deref())?)?;
+        let mut resources =
+            Resources::new(choose(&declared_resources, self.resources.as_deref())?)?;
+        let skills = match self.skills {
+            None => None,
+            Some(SkillsSource::Loaded(skills)) => Some(skills.catalog),
+            Some(SkillsSource::Dir(root)) => Some(
+                crate::skills::Skills::from_dir(&root)
+                    .map_err(|err| BuildError::invalid_skills(&root, err))?
+                    .catalog,
+            ),
+        };
+        if let Some(catalog) = &skills {
+            let location = SourceLocation::of_caller(std::panic::Location::caller());
+            for file in crate::skills::resources(catalog, location) {
+                if resources.contains(file.uri()) {
+                    return Err(BuildError::duplicate(
+                        crate::error::ItemKind::Resource,
+                        file.uri(),
+                        location,
+                        location,
+                    ));
+                }
+                resources.insert_fixed(file);
+            }
+        }
         let declared_prompts = declared::<PromptDefinition>()?;
         let chosen_prompts = choose(&declared_prompts, self.prompts.as_deref())?;
         let prompts = Prompts::new(chosen_prompts.into_iter().map(Prompt::from_definition));
@@ -352,6 +400,7 @@ impl ServerBuilder {
                 sessions: Arc::clone(&sessions),
                 listeners,
                 tasks,
+                skills,
                 #[cfg(feature = "redis")]
                 redis: self.redis.clone(),
                 #[cfg(all(feature = "redis", feature = "http"))]

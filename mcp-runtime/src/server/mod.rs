@@ -85,6 +85,8 @@ pub(crate) struct ServerInner {
     modern_members: ModernMembers,
     /// Tool calls that outlive their request (MCP's tasks extension).
     tasks: Arc<crate::tasks::Tasks>,
+    /// The Agent Skills served (the skills extension), if any.
+    skills: Option<Arc<crate::skills::Catalog>>,
     /// The Redis the replicas of a deployment share, when they do.
     #[cfg(feature = "redis")]
     redis: Option<crate::shared::Redis>,
@@ -343,6 +345,11 @@ impl Server {
     /// The middleware, outermost first.
     pub(crate) fn middleware(&self) -> &[Arc<dyn crate::middleware::Middleware>] {
         &self.inner.hooks.middleware
+    }
+
+    /// The skills served, if any.
+    pub(crate) fn skill_catalog(&self) -> Option<&crate::skills::Catalog> {
+        self.inner.skills.as_deref()
     }
 
     /// Whether a visibility rule decides what each caller sees.
