@@ -940,6 +940,18 @@ fn calculator_ui() -> &'static str {
     include_str!("apps/calculator.html")
 }
 
+// ---- Agent Skills ----------------------------------------------------------------------------
+
+/// The skills of `examples/skills/`, compiled into the binary (a single-binary deploy); with
+/// `MCP_SKILLS_DIR`, those of that directory instead, read at start-up.
+fn skills() -> mcp_runtime::skills::Skills {
+    let skills = match std::env::var_os("MCP_SKILLS_DIR") {
+        Some(dir) => mcp_runtime::skills::Skills::from_dir(dir),
+        None => mcp_runtime::embed_skills!("skills"),
+    };
+    skills.unwrap_or_else(|err| panic!("the skills cannot be served: {err}"))
+}
+
 // ---- The server ------------------------------------------------------------------------------
 
 fn server(redis: Option<Redis>) -> Server {
@@ -957,6 +969,7 @@ fn server(redis: Option<Redis>) -> Server {
         )
         .state(Revisions::default())
         .tool(json_schema_2020_12_tool())
+        .skills(skills())
         .build()
         .unwrap_or_else(|err| panic!("cannot build the server: {err}"))
 }

@@ -11,6 +11,7 @@
 mod ast;
 mod attr;
 mod doc;
+mod embed;
 mod expand;
 mod params;
 mod valid;
@@ -35,4 +36,13 @@ pub fn resource(args: TokenStream, input: TokenStream) -> TokenStream {
 #[proc_macro_attribute]
 pub fn prompt(args: TokenStream, input: TokenStream) -> TokenStream {
     expand::expand(Kind::Prompt, args.into(), input.into()).into()
+}
+
+/// Compiles a skills directory into the binary: `embed_skills!("skills")` (relative to the
+/// crate's `Cargo.toml`) is `mcp_runtime::skills::Skills::from_files([..])` over every file
+/// under it, each an `include_bytes!` (editing a file rebuilds; adding one needs a rebuild of
+/// the crate). See `mcp_runtime::skills`.
+#[proc_macro]
+pub fn embed_skills(input: TokenStream) -> TokenStream {
+    embed::embed_skills(input.into()).into()
 }

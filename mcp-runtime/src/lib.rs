@@ -66,6 +66,10 @@ pub use content::{Content, Json, ResourceContents, Role};
 pub use context::request::Context;
 pub use error::{BuildError, BuildErrorKind, SourceLocation};
 pub use input::StateKey;
+/// Compiles a skills directory (relative to the crate's `Cargo.toml`) into the binary:
+/// `embed_skills!("skills")` is a `Result<`[`skills::Skills`]`, `[`skills::SkillsError`]`>`
+/// to give to [`ServerBuilder::skills`]; the everything example serves its skills so.
+pub use mcp_macros::embed_skills;
 #[doc = include_str!("../docs/macros/prompt.md")]
 pub use mcp_macros::prompt;
 #[doc = include_str!("../docs/macros/resource.md")]

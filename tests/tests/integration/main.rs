@@ -17,6 +17,7 @@ mod e2e_inspector;
 mod e2e_inspector2;
 mod e2e_python;
 mod e2e_replicas;
+mod e2e_skills;
 mod e2e_typescript;
 mod in_process_client;
 mod limits;
