@@ -30,6 +30,7 @@ mod redis_tasks;
 mod resources_prompts;
 mod runtime_changes;
 mod signals;
+mod skills;
 mod sse_transport;
 mod stdio_transport;
 mod streamable_http_transport;
