@@ -104,7 +104,7 @@ impl ToolAttr {
                 return set(&meta, &mut attr.app, app);
             }
             if meta.path.is_ident("visibility") {
-                let message = "`visibility` says who may call an app's tool: write \
+                let message = "says who may call an app's tool: write \
                                `visibility = [\"app\"]` (the app only) or \
                                `visibility = [\"model\", \"app\"]`";
                 let visibility = spanned_strings(&meta, message)?;
@@ -426,54 +426,22 @@ fn path_text(path: &syn::Path) -> String {
 
 /// `icons = ["https://...", ..]`: a list of image URLs.
 fn icons(meta: &ParseNestedMeta) -> syn::Result<Vec<String>> {
-    let message = "`icons` takes a list of image URLs: write \
-                   `icons = [\"https://example.com/icon.png\"]`";
-    if !meta.input.peek(Token![=]) {
-        return Err(meta.error(message));
-    }
-    let value = meta.value()?;
-    let array: syn::ExprArray = value
-        .parse()
-        .map_err(|err| syn::Error::new(err.span(), message))?;
-    array
-        .elems
-        .iter()
-        .map(|elem| match elem {
-            Expr::Lit(syn::ExprLit {
-                lit: syn::Lit::Str(lit),
-                ..
-            }) => Ok(lit.value()),
-            other => Err(syn::Error::new_spanned(other, message)),
-        })
-        .collect()
+    let message = "takes a list of image URLs: write `icons = [\"https://example.com/icon.png\"]`";
+    let icons = string_list(meta, message)?;
+    Ok(icons.into_iter().map(|icon| icon.value).collect())
 }
 
 /// `tags = ["admin", ..]`: non-empty strings, for the server's visibility rules.
 fn tags(meta: &ParseNestedMeta) -> syn::Result<Vec<String>> {
-    let message = "`tags` takes a list of strings: write `tags = [\"admin\", \"billing\"]`";
-    if !meta.input.peek(Token![=]) {
-        return Err(meta.error(message));
-    }
-    let value = meta.value()?;
-    let array: syn::ExprArray = value
-        .parse()
-        .map_err(|err| syn::Error::new(err.span(), message))?;
-    array
-        .elems
-        .iter()
-        .map(|elem| match elem {
-            Expr::Lit(syn::ExprLit {
-                lit: syn::Lit::Str(lit),
-                ..
-            }) if lit.value().trim().is_empty() => Err(syn::Error::new_spanned(
-                lit,
+    let message = "takes a list of strings: write `tags = [\"admin\", \"billing\"]`";
+    string_list(meta, message)?
+        .into_iter()
+        .map(|tag| match tag.value.trim().is_empty() {
+            true => Err(syn::Error::new(
+                tag.span,
                 "a tag must not be empty: remove it, or name the tag",
             )),
-            Expr::Lit(syn::ExprLit {
-                lit: syn::Lit::Str(lit),
-                ..
-            }) => Ok(lit.value()),
-            other => Err(syn::Error::new_spanned(other, message)),
+            false => Ok(tag.value),
         })
         .collect()
 }

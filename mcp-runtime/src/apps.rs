@@ -38,6 +38,8 @@
 //!
 //! The compile-time checks: `app` must be a `ui://` URI, `visibility` (`["model"]`, `["app"]`
 //! or both) comes with `app`, and `ui(...)` sits on a `ui://` resource with known permissions.
+//! A tool made at run time gets its app from [`ToolBuilder::app`](crate::ToolBuilder::app),
+//! checked when it is built.
 
 use serde_json::{json, Map, Value};
 
@@ -138,6 +140,29 @@ pub(crate) fn is_ui_uri(uri: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_tool_built_at_run_time_gets_its_app_checked() {
+        let tool = |uri: &str, who: &[&str]| {
+            crate::Tool::builder("panel")
+                .app(uri, who.iter().copied())
+                .handler(|_, _| async { "shown" })
+                .build()
+        };
+        let built = tool("ui://demo/panel.html", &["app"]).unwrap();
+        assert_eq!(
+            built.listing()["_meta"],
+            tool_meta("ui://demo/panel.html", &["app"])
+        );
+        let wrong = tool("https://demo/panel.html", &[])
+            .unwrap_err()
+            .to_string();
+        assert!(wrong.contains("is not a `ui://` URI"), "{wrong}");
+        let wrong = tool("ui://demo/panel.html", &["user"])
+            .unwrap_err()
+            .to_string();
+        assert!(wrong.contains("visibility lists \"user\""), "{wrong}");
+    }
 
     #[test]
     fn the_ui_metadata_is_written_as_the_specification_names_it() {

@@ -23,6 +23,8 @@ pub struct ToolBuilder {
     pub(super) task: TaskSupport,
     pub(super) location: SourceLocation,
     pub(super) tags: Vec<String>,
+    /// Its MCP Apps UI: the `ui://` URI, and who may call it (empty: the default).
+    pub(super) app: Option<(String, Vec<String>)>,
 }
 
 impl fmt::Debug for ToolBuilder {
@@ -82,6 +84,19 @@ impl ToolBuilder {
         self
     }
 
+    /// Shows `resource_uri`, a `ui://` resource, as the tool's UI (MCP Apps; see
+    /// [`apps`](crate::apps)), as `#[tool(app = "..")]` does; `visibility` (`"model"`,
+    /// `"app"`; empty for both) says who may call it, as `#[tool(visibility = [..])]` does.
+    pub fn app<I, S>(mut self, resource_uri: impl Into<String>, visibility: I) -> Self
+    where
+        I: IntoIterator<Item = S>,
+        S: Into<String>,
+    {
+        let visibility = visibility.into_iter().map(Into::into).collect();
+        self.app = Some((resource_uri.into(), visibility));
+        self
+    }
+
     /// Handles a call: the arguments as sent (check them yourself: the schema is not enforced)
     /// and the request's [`Context`](crate::Context); returns anything
     /// [`IntoToolResult`](crate::IntoToolResult).
@@ -113,6 +128,21 @@ impl ToolBuilder {
         let Some(handler) = self.handler.clone() else {
             return Err(invalid("it has no handler: call `.handler(..)`".to_owned()));
         };
+        if let Some((uri, visibility)) = &self.app {
+            if !crate::apps::is_ui_uri(uri) || uri.len() == "ui://".len() {
+                return Err(invalid(format!(
+                    "its app {uri:?} is not a `ui://` URI (MCP Apps UIs are `ui://` resources)"
+                )));
+            }
+            if let Some(who) = visibility
+                .iter()
+                .find(|who| *who != "model" && *who != "app")
+            {
+                return Err(invalid(format!(
+                    "its app's visibility lists {who:?}: only \"model\" and \"app\" may call a tool"
+                )));
+            }
+        }
         let listing = Listing {
             name: self.name.as_str(),
             title: self.title.as_deref(),
@@ -120,7 +150,10 @@ impl ToolBuilder {
             input_schema: self.input_schema.clone(),
             output_schema: self.output_schema.clone(),
             annotations: self.annotations,
-            meta: None,
+            meta: self.app.as_ref().map(|(uri, visibility)| {
+                let visibility: Vec<&str> = visibility.iter().map(String::as_str).collect();
+                crate::apps::tool_meta(uri, &visibility)
+            }),
         };
         // A handler is given the request's `Context`, and so may ask the client.
         let tags = self.tags.clone().into();

@@ -273,6 +273,7 @@ impl Tool {
             task: TaskSupport::Never,
             location: SourceLocation::of_caller(std::panic::Location::caller()),
             tags: Vec::new(),
+            app: None,
         }
     }
 
