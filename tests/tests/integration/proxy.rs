@@ -145,3 +145,117 @@ async fn a_tools_header_parameters_are_mirrored_to_a_modern_upstream() {
         );
     }
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_upstreams_questions_reach_the_caller_through_a_proxy_in_both_eras() {
+    let upstream = Example::start("everything", None);
+    for modern in [true, false] {
+        let remote = Remote::builder()
+            .modern(modern)
+            .capabilities(json!({"sampling": {}, "elicitation": {}}))
+            .connect(Upstream::StreamableHttp(upstream.url("/mcp")))
+            .await
+            .unwrap();
+        let gateway = serving(&[]).build().unwrap();
+        gateway.proxy("up", remote).await.unwrap();
+        let client = Client::builder()
+            .capabilities(json!({"sampling": {}, "elicitation": {}}))
+            .on_request("sampling/createMessage", |params| {
+                let asked = params["messages"][0]["content"]["text"].clone();
+                Ok(json!({"role": "assistant", "model": "test",
+                          "content": {"type": "text", "text": format!("answer to {asked}")}}))
+            })
+            .on_request("elicitation/create", |_| {
+                Ok(json!({"action": "accept",
+                          "content": {"username": "ann", "email": "ann@example.com"}}))
+            })
+            .connect(&gateway)
+            .await
+            .unwrap();
+        let sampled = client
+            .call_tool("up_test_sampling", json!({"prompt": "2+2?"}))
+            .await
+            .unwrap();
+        assert_eq!(
+            sampled.text(),
+            "LLM response: answer to \"2+2?\"",
+            "modern {modern}"
+        );
+        let elicited = client
+            .call_tool("up_test_elicitation", json!({"message": "Who are you?"}))
+            .await
+            .unwrap();
+        assert_eq!(
+            elicited.text(),
+            r#"User response: action=accept, content={"username":"ann","email":"ann@example.com"}"#,
+            "modern {modern}"
+        );
+    }
+}
+
+static CANCELLED: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
+
+/// Counts the calls of `px_wait` dropped before they finished (what a cancelled request's
+/// handler sees: the server drops its future).
+struct CountIfDropped(bool);
+
+impl Drop for CountIfDropped {
+    fn drop(&mut self) {
+        if self.0 {
+            CANCELLED.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+        }
+    }
+}
+
+/// Waits five seconds, unless its caller gives up first.
+#[mcp_runtime::tool]
+async fn px_wait() -> &'static str {
+    let mut armed = CountIfDropped(true);
+    tokio::time::sleep(std::time::Duration::from_secs(5)).await;
+    armed.0 = false;
+    "never cancelled"
+}
+
+fn over_http(server: Server) -> mcp_tests::support::TestServer {
+    mcp_tests::support::TestServer::start(1, move || {
+        actix_web::App::new()
+            .service(actix_web::web::scope("/mcp").service(server.streamable_http_app()))
+    })
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_call_the_caller_gives_up_is_cancelled_upstream_in_both_eras() {
+    let upstream = over_http(serving(&["px_wait"]).build().unwrap());
+    let mut expected = 0;
+    for (caller_modern, upstream_modern) in [(true, true), (false, false), (true, false)] {
+        let remote = Remote::builder()
+            .modern(upstream_modern)
+            .connect(Upstream::StreamableHttp(format!(
+                "http://{}/mcp",
+                upstream.addr
+            )))
+            .await
+            .unwrap();
+        let gateway = serving(&[]).build().unwrap();
+        gateway.proxy("up", remote).await.unwrap();
+        let gateway = over_http(gateway);
+        let caller = Remote::builder()
+            .modern(caller_modern)
+            .connect(Upstream::StreamableHttp(format!(
+                "http://{}/mcp",
+                gateway.addr
+            )))
+            .await
+            .unwrap();
+        let call = caller.call_tool("up_px_wait", json!({}));
+        let gave_up = tokio::time::timeout(std::time::Duration::from_millis(300), call).await;
+        assert!(gave_up.is_err(), "the call was still running");
+        expected += 1;
+        let how = format!("caller modern {caller_modern}, upstream modern {upstream_modern}");
+        eventually(
+            &format!("the upstream hears the cancellation ({how})"),
+            || CANCELLED.load(std::sync::atomic::Ordering::SeqCst) == expected,
+        )
+        .await;
+    }
+}
