@@ -226,8 +226,8 @@ fn over_http(server: Server) -> mcp_tests::support::TestServer {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_call_the_caller_gives_up_is_cancelled_upstream_in_both_eras() {
     let upstream = over_http(serving(&["px_wait"]).build().unwrap());
-    let mut expected = 0;
-    for (caller_modern, upstream_modern) in [(true, true), (false, false), (true, false)] {
+    let eras = [(true, true), (false, false), (true, false)];
+    for (done, (caller_modern, upstream_modern)) in eras.into_iter().enumerate() {
         let remote = Remote::builder()
             .modern(upstream_modern)
             .connect(Upstream::StreamableHttp(format!(
@@ -250,7 +250,7 @@ async fn a_call_the_caller_gives_up_is_cancelled_upstream_in_both_eras() {
         let call = caller.call_tool("up_px_wait", json!({}));
         let gave_up = tokio::time::timeout(std::time::Duration::from_millis(300), call).await;
         assert!(gave_up.is_err(), "the call was still running");
-        expected += 1;
+        let expected = done + 1;
         let how = format!("caller modern {caller_modern}, upstream modern {upstream_modern}");
         eventually(
             &format!("the upstream hears the cancellation ({how})"),
