@@ -195,7 +195,9 @@ impl Server {
                     ),
                 )),
                 "resources/subscribe" => {
-                    crate::resource::subscribe(&self.resource_set(), session, params)
+                    let identity = session.identity();
+                    let visible = |item: Item<'_>| self.is_visible(item, identity.as_ref());
+                    crate::resource::subscribe(&self.resource_set(), session, params, &visible)
                 }
                 "resources/unsubscribe" => {
                     crate::resource::unsubscribe(&self.resource_set(), session, params)

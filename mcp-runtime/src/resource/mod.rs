@@ -477,12 +477,15 @@ impl Resources {
         template.hints
     }
 
-    /// Whether `uri` is one this server serves: a fixed URI or one a template matches.
-    pub(crate) fn serves(&self, uri: &str) -> bool {
-        self.resource(uri).is_some()
-            || self
-                .match_order
-                .iter()
-                .any(|template| template.template.matches(uri).is_some())
+    /// Whether `uri` is one this caller may read: a visible fixed resource, or (when no
+    /// resource has that URI) a visible template that matches it.
+    pub(crate) fn serves_visible(&self, uri: &str, visible: &Visible<'_>) -> bool {
+        use crate::middleware::Item;
+        match self.resource(uri) {
+            Some(resource) => visible(Item::Resource(resource)),
+            None => self.match_order.iter().any(|template| {
+                visible(Item::Template(template)) && template.template.matches(uri).is_some()
+            }),
+        }
     }
 }

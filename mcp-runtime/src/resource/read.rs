@@ -79,11 +79,13 @@ pub(crate) fn subscribe(
     resources: &Resources,
     session: &Session,
     params: Value,
+    visible: &Visible<'_>,
 ) -> Result<Box<RawValue>, ErrorObject> {
     const METHOD: &str = "resources/subscribe";
     let resources = require(resources, METHOD)?;
     let UriParams { uri } = decode(METHOD, params)?;
-    if !resources.serves(&uri) {
+    // A resource hidden from the caller is not there for it: refused as an unknown one.
+    if !resources.serves_visible(&uri, visible) {
         return Err(not_found(&uri));
     }
     session.subscribe(uri);
@@ -163,10 +165,12 @@ async fn read_found(
     context: Context,
     visible: &Visible<'_>,
 ) -> Result<Read, ErrorObject> {
-    // A hidden resource is not there for this caller; nor does a hidden template match.
-    let fixed = resources
-        .resource(&uri)
-        .filter(|resource| visible(Item::Resource(resource)));
+    // A hidden resource is not there for this caller (nor is its URI a template's to serve);
+    // nor does a hidden template match.
+    let fixed = resources.resource(&uri);
+    if fixed.is_some_and(|resource| !visible(Item::Resource(resource))) {
+        return Err(not_found(&uri));
+    }
     let (read, request, cache, meta) = match fixed {
         Some(resource) => {
             let request = ResourceRead {

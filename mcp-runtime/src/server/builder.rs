@@ -383,6 +383,7 @@ impl ServerBuilder {
                     &version,
                     self.title.as_deref(),
                     &self.settings,
+                    self.hooks.has_visibility(),
                 ),
                 name,
                 title: self.title,

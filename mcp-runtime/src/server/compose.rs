@@ -36,6 +36,23 @@ pub(super) struct Mounts(Mutex<MountsInner>);
 struct MountsInner {
     by_namespace: HashMap<String, Mount>,
     watchers: Vec<Arc<dyn Fn() + Send + Sync>>,
+    /// The servers mounted here (to refuse a mount that would make a cycle).
+    children: Vec<Weak<ServerInner>>,
+}
+
+/// Whether `target` is `from`, or mounted in it at any depth.
+fn reaches(from: &Arc<ServerInner>, target: &Arc<ServerInner>) -> bool {
+    if Arc::ptr_eq(from, target) {
+        return true;
+    }
+    let children: Vec<Arc<ServerInner>> = from
+        .mounts
+        .lock()
+        .children
+        .iter()
+        .filter_map(Weak::upgrade)
+        .collect();
+    children.iter().any(|child| reaches(child, target))
 }
 
 /// What one namespace holds now, by key (tool and prompt names, resource URIs and templates).
@@ -108,14 +125,31 @@ pub(crate) fn source_uri(namespace: &str, uri: &str) -> String {
     }
 }
 
-/// A read handler for a resource served under `namespace`: `read` gets the URI it serves,
-/// and the contents go back with the namespaced URI the client asked for.
-pub(crate) fn namespaced_read(namespace: &str, read: ReadHandler) -> ReadHandler {
+/// A read handler for a resource served under `namespace`, whose URI (or template) where it
+/// comes from is `source`: `read` gets the URI it serves, and the contents go back with the
+/// namespaced URI the client asked for. The namespace is taken off where it was put in
+/// `source` (after its literal scheme), not searched for in the URI asked, whose variables
+/// may hold `://` or `:` themselves.
+pub(crate) fn namespaced_read(namespace: &str, source: &str, read: ReadHandler) -> ReadHandler {
+    let at = namespace_at(source);
+    let prefix = &source[..at];
+    // A variable before the insertion point: only the URI itself can say where it is.
+    let fixed = (!prefix.contains('{')).then(|| {
+        let inserted: Arc<str> = format!("{prefix}{namespace}/").into();
+        (Arc::<str>::from(prefix), inserted)
+    });
     let namespace: Arc<str> = namespace.into();
     Arc::new(move |mut request: ResourceRead| {
         let asked = std::mem::take(&mut request.uri);
-        request.uri = source_uri(&namespace, &asked);
+        request.uri = match &fixed {
+            Some((prefix, inserted)) => match asked.strip_prefix(&**inserted) {
+                Some(rest) => format!("{prefix}{rest}"),
+                None => asked.clone(),
+            },
+            None => source_uri(&namespace, &asked),
+        };
         let (namespace, from) = (Arc::clone(&namespace), request.uri.clone());
+        let prefix = fixed.as_ref().map(|(prefix, _)| Arc::clone(prefix));
         let future = read(request);
         Box::pin(async move {
             let mut contents = future.await?;
@@ -125,12 +159,36 @@ pub(crate) fn namespaced_read(namespace: &str, read: ReadHandler) -> ReadHandler
                 *uri = if *uri == from {
                     asked.clone()
                 } else {
-                    namespaced_uri(&namespace, uri)
+                    match prefix
+                        .as_deref()
+                        .and_then(|p| Some((p, uri.strip_prefix(p)?)))
+                    {
+                        Some((prefix, rest)) => format!("{prefix}{namespace}/{rest}"),
+                        None => namespaced_uri(&namespace, uri),
+                    }
                 };
             }
             Ok(contents)
         })
     })
+}
+
+/// A tool listing's MCP Apps UI URIs (`_meta.ui.resourceUri` and the flat
+/// `_meta["ui/resourceUri"]`), renamed as its resources are under `namespace`.
+pub(crate) fn namespace_app(namespace: &str, listing: &mut serde_json::Value) {
+    let Some(meta) = listing.get_mut("_meta").and_then(|m| m.as_object_mut()) else {
+        return;
+    };
+    if let Some(uri) = meta.get_mut("ui/resourceUri") {
+        if let Some(text) = uri.as_str() {
+            *uri = namespaced_uri(namespace, text).into();
+        }
+    }
+    if let Some(uri) = meta.get_mut("ui").and_then(|ui| ui.get_mut("resourceUri")) {
+        if let Some(text) = uri.as_str() {
+            *uri = namespaced_uri(namespace, text).into();
+        }
+    }
 }
 
 impl Server {
@@ -166,15 +224,21 @@ impl Server {
     /// mounted then.
     pub fn mount(&self, namespace: &str, child: &Server) -> Result<(), BuildError> {
         let source = format!("the server `{}` mounted as `{namespace}`", child.name());
-        if Arc::ptr_eq(&self.inner, &child.inner) {
+        if reaches(&child.inner, &self.inner) {
             return Err(BuildError::clash(
                 ItemKind::Tool,
                 namespace,
                 "this server".to_owned(),
-                "itself (a server cannot be mounted in itself)".to_owned(),
+                "itself (a server cannot be mounted in itself, nor in a server mounted in it)"
+                    .to_owned(),
             ));
         }
         self.replace_mounted(namespace, &source, mounted(namespace, child), true)?;
+        self.inner
+            .mounts
+            .lock()
+            .children
+            .push(Arc::downgrade(&child.inner));
         let parent: Weak<ServerInner> = Arc::downgrade(&self.inner);
         let weak_child: Weak<ServerInner> = Arc::downgrade(&child.inner);
         let namespace = namespace.to_owned();
@@ -211,15 +275,28 @@ impl Server {
                 source.to_owned(),
             ));
         }
-        for tool in &contribution.tools {
-            if let Some(problem) = mcp_rules::tool_name_problem(tool.name()) {
-                return Err(BuildError::clash(
+        let mut contribution = contribution;
+        let mut invalid = None;
+        contribution.tools.retain(|tool| {
+            let Some(problem) = mcp_rules::tool_name_problem(tool.name()) else {
+                return true;
+            };
+            invalid.get_or_insert_with(|| {
+                BuildError::clash(
                     ItemKind::Tool,
                     tool.name(),
                     format!("{source} ({problem})"),
                     mcp_rules::TOOL_NAME_RULE.to_owned(),
-                ));
+                )
+            });
+            false
+        });
+        if let Some(error) = &invalid {
+            if strict {
+                return Err(error.clone());
             }
+            // A live change: the rest is served, this one left out.
+            tracing::warn!(%error, "a mounted tool is left out");
         }
         let Contribution {
             tools,
@@ -250,6 +327,21 @@ impl Server {
             .or_else(|| {
                 let set = self.inner.prompts.load();
                 first_clash(&*set, &old.prompts, &prompts, others, source)
+            });
+            // Templates may also overlap one another (or, in a set, fail to go in): tried on
+            // a copy first.
+            let clash = clash.or_else(|| {
+                let mut trial = (*self.inner.resources.load()).clone();
+                for key in &old.resources {
+                    trial.take(key);
+                }
+                resources
+                    .iter()
+                    .filter_map(|item| match item {
+                        MountedResource::Template(template) => Some(template.clone()),
+                        MountedResource::Fixed(_) => None,
+                    })
+                    .find_map(|template| trial.insert_template(template).err())
             });
             if let Some(error) = clash {
                 mounts.by_namespace.insert(namespace.to_owned(), old);
@@ -315,7 +407,11 @@ impl Server {
         for error in &clashes {
             tracing::warn!(%error, "a mounted item is left out");
         }
-        clashes.into_iter().next().map_or(Ok(()), Err)
+        invalid
+            .into_iter()
+            .chain(clashes)
+            .next()
+            .map_or(Ok(()), Err)
     }
 
     /// Tells the servers this one is mounted in that what it serves changed.
@@ -526,22 +622,27 @@ fn mounted(namespace: &str, child: &Server) -> Contribution {
     let tools = child
         .tools()
         .iter()
-        .map(|tool| tool.renamed(&namespaced(namespace, tool.name())))
+        .map(|tool| {
+            tool.renamed(&namespaced(namespace, tool.name()))
+                .with_listing(|listing| namespace_app(namespace, listing))
+        })
         .collect();
     let resources = child
         .resources()
         .iter()
         .map(|resource| {
-            let read = namespaced_read(namespace, Arc::clone(&resource.read));
-            resource.renamed(&namespaced_uri(namespace, resource.uri()), read)
+            let source = resource.uri();
+            let read = namespaced_read(namespace, source, Arc::clone(&resource.read));
+            resource.renamed(&namespaced_uri(namespace, source), read)
         })
         .collect();
     let templates = child
         .resource_templates()
         .iter()
         .filter_map(|template| {
-            let read = namespaced_read(namespace, Arc::clone(&template.read));
-            let served = namespaced_uri(namespace, template.uri_template().as_str());
+            let source = template.uri_template().as_str();
+            let read = namespaced_read(namespace, source, Arc::clone(&template.read));
+            let served = namespaced_uri(namespace, source);
             template
                 .renamed(&served, read, None)
                 .map_err(|reason| tracing::warn!(%reason, "a mounted template is left out"))
@@ -574,11 +675,12 @@ pub use proxy::ProxyError;
 mod proxy {
     use std::fmt;
     use std::sync::Arc;
+    use std::time::Duration;
 
     use serde_json::{json, Value};
     use tokio::sync::{broadcast, mpsc};
 
-    use super::{namespaced, namespaced_read, namespaced_uri, Contribution};
+    use super::{namespace_app, namespaced, namespaced_read, namespaced_uri, Contribution};
     use crate::client::{CallEvent, ClientError, Remote};
     use crate::completion::{Completers, Completion, CompletionRequest};
     use crate::content::ResourceContents;
@@ -665,11 +767,17 @@ mod proxy {
         mut changes: broadcast::Receiver<crate::protocol::Notification>,
     ) {
         loop {
-            match changes.recv().await {
-                Ok(notification) if is_list_change(&notification.method) => {}
-                Ok(_) => continue,
-                Err(broadcast::error::RecvError::Lagged(_)) => {}
-                Err(broadcast::error::RecvError::Closed) => return,
+            // The upstream's notifications never end while this task holds it: whether the
+            // server is still there is checked now and then, so that a server dropped lets
+            // its upstream connection (or child process) go.
+            let received = tokio::time::timeout(Duration::from_secs(5), changes.recv()).await;
+            match received {
+                Err(_elapsed) if parent.strong_count() == 0 => return,
+                Err(_elapsed) => continue,
+                Ok(Ok(notification)) if is_list_change(&notification.method) => {}
+                Ok(Ok(_)) => continue,
+                Ok(Err(broadcast::error::RecvError::Lagged(_))) => {}
+                Ok(Err(broadcast::error::RecvError::Closed)) => return,
             }
             let Some(inner) = parent.upgrade() else {
                 return;
@@ -708,23 +816,50 @@ mod proxy {
         let mut contribution = Contribution::default();
         let has = |kind: &str| capabilities.get(kind).is_some_and(Value::is_object);
         // Tools are listed unless the upstream says it has none of any kind.
+        let mut apps = Vec::new();
         if has("tools") || !capabilities.is_object() {
-            contribution.tools = proxied_tools(namespace, upstream, location).await?;
+            let (tools, uis) = proxied_tools(namespace, upstream, location).await?;
+            contribution.tools = tools;
+            apps = uis;
         }
         let completing = has("completions").then(|| upstream.clone());
+        let forward = forward_read(upstream.clone());
         if has("resources") {
-            let read = namespaced_read(namespace, forward_read(upstream.clone()));
             for mut listing in upstream.list_all("resources/list", "resources").await? {
-                let Some(uri) = listing["uri"].as_str() else {
+                let Some(uri) = listing["uri"].as_str().map(str::to_owned) else {
                     continue;
                 };
-                listing["uri"] = json!(namespaced_uri(namespace, uri));
-                contribution.resources.extend(Resource::from_listing(
-                    listing,
-                    Arc::clone(&read),
-                    location,
-                ));
+                apps.retain(|app| *app != uri);
+                listing["uri"] = json!(namespaced_uri(namespace, &uri));
+                let read = namespaced_read(namespace, &uri, Arc::clone(&forward));
+                contribution
+                    .resources
+                    .extend(Resource::from_listing(listing, read, location));
             }
+        }
+        // The UIs of the upstream's apps, which hosts read by the URI the tool names and
+        // servers often leave out of `resources/list`: their metadata is read once, now.
+        for uri in apps {
+            let read = upstream
+                .request("resources/read", json!({ "uri": uri }))
+                .await;
+            let content = read.ok().map(|mut read| read["contents"][0].take());
+            let content = content.unwrap_or(Value::Null);
+            let mut listing = json!({
+                "uri": namespaced_uri(namespace, &uri),
+                "name": uri.rsplit('/').next().unwrap_or(&uri),
+            });
+            for key in ["mimeType", "_meta"] {
+                if let Some(value) = content.get(key) {
+                    listing[key] = value.clone();
+                }
+            }
+            let read = namespaced_read(namespace, &uri, Arc::clone(&forward));
+            if let Some(resource) = Resource::from_listing(listing, read, location) {
+                contribution.resources.push(resource.unlisted());
+            }
+        }
+        if has("resources") {
             let listed = upstream.list_all("resources/templates/list", "resourceTemplates");
             for mut listing in listed.await? {
                 let Some(template) = listing["uriTemplate"].as_str() else {
@@ -732,16 +867,12 @@ mod proxy {
                 };
                 let template = template.to_owned();
                 listing["uriTemplate"] = json!(namespaced_uri(namespace, &template));
+                let read = namespaced_read(namespace, &template, Arc::clone(&forward));
                 let completers = forwarded_for(
                     &completing,
                     json!({"type": "ref/resource", "uri": template}),
                 );
-                match ResourceTemplate::from_listing(
-                    listing,
-                    Arc::clone(&read),
-                    completers,
-                    location,
-                ) {
+                match ResourceTemplate::from_listing(listing, read, completers, location) {
                     Ok(template) => contribution.templates.push(template),
                     Err(reason) => tracing::warn!(%reason, "an upstream template is left out"),
                 }
@@ -764,19 +895,28 @@ mod proxy {
         Ok(contribution)
     }
 
-    /// The upstream's tools, as this server serves them.
+    /// The upstream's tools, as this server serves them, and the URIs of their apps' UIs.
     async fn proxied_tools(
         namespace: &str,
         upstream: &Remote,
         location: SourceLocation,
-    ) -> Result<Vec<Tool>, ClientError> {
+    ) -> Result<(Vec<Tool>, Vec<String>), ClientError> {
         let listings = upstream.list_tools().await?;
         let mut tools = Vec::with_capacity(listings.len());
+        let mut apps = Vec::new();
         for mut listing in listings {
             let Some(name) = listing["name"].as_str().map(str::to_owned) else {
                 continue;
             };
             listing["name"] = json!(namespaced(namespace, &name));
+            let app = listing
+                .pointer("/_meta/ui/resourceUri")
+                .or_else(|| listing.pointer("/_meta/ui~1resourceUri"))
+                .and_then(Value::as_str);
+            if let Some(app) = app.filter(|app| !apps.iter().any(|known| known == app)) {
+                apps.push(app.to_owned());
+            }
+            namespace_app(namespace, &mut listing);
             if !listing["inputSchema"].is_object() {
                 listing["inputSchema"] = json!({"type": "object"});
             }
@@ -794,7 +934,7 @@ mod proxy {
                 Err(reason) => tracing::warn!(%reason, "an upstream tool is left out"),
             }
         }
-        Ok(tools)
+        Ok((tools, apps))
     }
 
     /// One proxied call: forwarded, with what the upstream sends meanwhile passed on.

@@ -102,6 +102,12 @@ struct Hooks {
     visibility: Option<crate::middleware::Visibility>,
 }
 
+impl Hooks {
+    fn has_visibility(&self) -> bool {
+        self.visibility.is_some()
+    }
+}
+
 impl fmt::Debug for Hooks {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("Hooks")
@@ -129,7 +135,15 @@ pub(crate) struct ModernMembers {
 }
 
 impl ModernMembers {
-    fn new(name: &str, version: &str, title: Option<&str>, settings: &Settings) -> Self {
+    /// `per_caller`: a visibility rule decides what each caller sees, so no list or read may
+    /// be kept for another caller (`cacheScope: "private"`, whatever the settings say).
+    fn new(
+        name: &str,
+        version: &str,
+        title: Option<&str>,
+        settings: &Settings,
+        per_caller: bool,
+    ) -> Self {
         let server_info = crate::protocol::wire::Implementation {
             name,
             version,
@@ -142,11 +156,15 @@ impl ModernMembers {
             crate::protocol::meta::SERVER_INFO
         );
         let result = format!("\"resultType\":\"complete\",{meta}");
+        let scoped = |hints: CacheHints| match per_caller {
+            true => CacheHints::private(hints.ttl()),
+            false => hints,
+        };
         ModernMembers {
             input_required: format!("\"resultType\":\"input_required\",{meta}").into(),
             task: format!("\"resultType\":\"task\",{meta}").into(),
-            list: format!("{result},{}", settings.list_caching.json_members()).into(),
-            read: format!("{result},{}", settings.read_caching.json_members()).into(),
+            list: format!("{result},{}", scoped(settings.list_caching).json_members()).into(),
+            read: format!("{result},{}", scoped(settings.read_caching).json_members()).into(),
             result: result.into(),
         }
     }

@@ -141,7 +141,10 @@ async fn agree(
     }
     let resources = server.resource_set();
     let mut uris = asked.resource_subscriptions;
-    uris.retain(|uri| resources.serves(uri));
+    // What the caller may not see is not there for it to hear of.
+    let identity = session.identity();
+    let visible = |item: crate::middleware::Item<'_>| server.is_visible(item, identity.as_ref());
+    uris.retain(|uri| resources.serves_visible(uri, &visible));
     uris.sort_unstable();
     uris.dedup();
     Ok(SubscriptionFilter {

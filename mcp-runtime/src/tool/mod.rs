@@ -310,6 +310,12 @@ impl Tool {
         tool
     }
 
+    /// The same tool with its listing edited (a mounted tool's app URI renamed).
+    pub(crate) fn with_listing(mut self, edit: impl FnOnce(&mut Value)) -> Tool {
+        edit(&mut self.listing);
+        self
+    }
+
     /// The same tool with these tags.
     pub(crate) fn with_tags(mut self, tags: Arc<[String]>) -> Tool {
         self.tags = tags;

@@ -133,6 +133,47 @@ async fn a_mounted_servers_resources_prompts_and_completions_are_served_under_it
     assert!(gateway.prompt("docs_code-review").is_some());
 }
 
+#[tokio::test]
+async fn a_mounted_app_names_its_ui_by_the_uri_the_parent_serves_it_under() {
+    let child = Server::builder()
+        .tools(["apps_dashboard"])
+        .resources(["ui://apps-test/dashboard.html"])
+        .prompts(std::iter::empty::<&str>())
+        .build()
+        .unwrap();
+    let gateway = serving(&[]).build().unwrap();
+    gateway.mount("docs", &child).unwrap();
+    let tool = gateway.tool("docs_apps_dashboard").unwrap();
+    let ui = "ui://docs/apps-test/dashboard.html";
+    assert_eq!(tool.listing()["_meta"]["ui"]["resourceUri"], ui);
+    assert_eq!(tool.listing()["_meta"]["ui/resourceUri"], ui);
+    let client = Client::connect(&gateway).await;
+    let read = read(&client, ui).await;
+    assert_eq!(read["contents"][0]["uri"], ui);
+    assert_eq!(read["contents"][0]["mimeType"], "text/html;profile=mcp-app");
+    assert_eq!(
+        read["contents"][0]["_meta"]["ui"]["csp"]["connectDomains"][0],
+        "https://api.example.com"
+    );
+}
+
+#[test]
+fn a_mount_that_would_make_a_cycle_is_refused() {
+    let (a, b, c) = (
+        child(),
+        serving(&[]).build().unwrap(),
+        serving(&[]).build().unwrap(),
+    );
+    b.mount("a", &a).unwrap();
+    c.mount("b", &b).unwrap();
+    let error = a.mount("c", &c).unwrap_err();
+    assert!(
+        error.to_string().contains("cannot be mounted in itself"),
+        "{error}"
+    );
+    assert!(a.tool("c_b_a_anything").is_none());
+}
+
 #[test]
 fn a_mounted_resource_clashing_with_one_served_refuses_the_whole_mount() {
     let child = child();
@@ -218,6 +259,23 @@ async fn a_proxied_servers_resources_prompts_and_completions_are_served_in_both_
         assert_eq!(
             values(&client, template, "id", "19").await,
             ["19", "190", "191", "192", "193", "194", "195", "196", "197", "198", "199"]
+        );
+
+        // Its app: the tool names its UI under the namespace, which is served (though the
+        // upstream does not list it) with the UI's metadata.
+        let app = gateway.tool("up_open_calculator").unwrap();
+        let ui = "ui://up/everything/calculator.html";
+        assert_eq!(
+            app.listing()["_meta"]["ui"]["resourceUri"],
+            ui,
+            "modern {modern}"
+        );
+        let html = read(&client, ui).await;
+        assert_eq!(html["contents"][0]["uri"], ui);
+        assert_eq!(html["contents"][0]["mimeType"], "text/html;profile=mcp-app");
+        assert_eq!(
+            html["contents"][0]["_meta"]["ui"]["domain"], "calculator.everything.example",
+            "modern {modern}"
         );
 
         // The upstream's prompt-list changes are followed.

@@ -213,6 +213,10 @@ async fn check(how: &str, alice: &impl Caller, bob: &impl Caller, carol: &impl C
         "{how}: {listed}"
     );
     let listed = bob.call("tools/list", json!({})).await.unwrap();
+    // What a caller sees depends on who it is: never to be kept for another (2026-07-28).
+    if let Some(scope) = listed.get("cacheScope") {
+        assert_eq!(scope, "private", "{how}: {listed}");
+    }
     let names = tool_names(&listed);
     assert!(
         !names.contains(&"mw_reset".to_owned()) && names.contains(&"mw_echo".to_owned()),

@@ -883,13 +883,20 @@ impl HttpClients {
     }
 
     /// This thread's client (a cheap handle onto its pool of kept-alive connections).
+    /// (The map holds one entry per thread that ever sent: the runtime's worker threads, a
+    /// fixed number.)
     fn get(&self) -> reqwest::Client {
-        let mut by_thread = self.by_thread.lock().unwrap_or_else(|p| p.into_inner());
         let thread = std::thread::current().id();
-        if let Some(client) = by_thread.get(&thread) {
-            return client.clone();
+        {
+            let by_thread = self.by_thread.lock().unwrap_or_else(|p| p.into_inner());
+            if let Some(client) = by_thread.get(&thread) {
+                return client.clone();
+            }
         }
-        match self.build() {
+        // Built outside the lock: other threads' requests do not wait for it.
+        let built = self.build();
+        let mut by_thread = self.by_thread.lock().unwrap_or_else(|p| p.into_inner());
+        match built {
             Ok(client) => by_thread.entry(thread).or_insert(client).clone(),
             // Built once already with the same settings; should it fail now, any will do.
             Err(_) => by_thread.values().next().cloned().unwrap_or_default(),

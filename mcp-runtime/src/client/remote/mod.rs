@@ -120,7 +120,8 @@ pub(crate) struct Settings {
     notifications: broadcast::Sender<Notification>,
     headers: Vec<(String, String)>,
     /// The parameters each tool mirrors in `Mcp-Param-*` headers (MCP 2026-07-28), learned
-    /// from `tools/list`: a modern call of such a tool must carry them.
+    /// from `tools/list` (an empty list for a tool with none): a modern call of such a tool
+    /// must carry them.
     tool_headers: std::sync::Mutex<HashMap<String, Arc<[HeaderParam]>>>,
 }
 
@@ -132,15 +133,17 @@ impl Settings {
             let Some(name) = tool["name"].as_str() else {
                 continue;
             };
-            match header_params(&tool["inputSchema"]) {
-                Ok(params) if !params.is_empty() => {
-                    known.insert(name.to_owned(), params.into());
-                }
-                _ => {
-                    known.remove(name);
-                }
-            }
+            let params = header_params(&tool["inputSchema"]).unwrap_or_default();
+            known.insert(name.to_owned(), params.into());
         }
+    }
+
+    /// Whether a `tools/list` told of the tool a `tools/call` with these params names.
+    fn knows_tool(&self, params: &Value) -> bool {
+        let known = self.tool_headers.lock().unwrap_or_else(|p| p.into_inner());
+        params["name"]
+            .as_str()
+            .is_some_and(|name| known.contains_key(name))
     }
 
     /// The `Mcp-Param-*` headers of a `tools/call` with these params.
@@ -520,7 +523,7 @@ impl Remote {
             Err(error)
                 if error.code == crate::protocol::HEADER_MISMATCH
                     && method == "tools/call"
-                    && self.inner.settings.param_headers(&params).is_empty() =>
+                    && !self.inner.settings.knows_tool(&params) =>
             {
                 // Boxed: listing is itself a request.
                 Box::pin(self.list_tools()).await?;
