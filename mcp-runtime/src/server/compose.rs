@@ -38,7 +38,13 @@ struct MountsInner {
     watchers: Vec<Arc<dyn Fn() + Send + Sync>>,
     /// The servers mounted here (to refuse a mount that would make a cycle).
     children: Vec<Weak<ServerInner>>,
+    /// Who to tell when one of this server's resources is updated (the servers it is mounted
+    /// in, each mapping the URI to its own).
+    updated: Vec<UpdateWatcher>,
 }
+
+/// What a parent does with a mounted child's resource update: tells its own subscribers.
+type UpdateWatcher = Arc<dyn Fn(&str) + Send + Sync>;
 
 /// Whether `target` is `from`, or mounted in it at any depth.
 fn reaches(from: &Arc<ServerInner>, target: &Arc<ServerInner>) -> bool {
@@ -239,6 +245,19 @@ impl Server {
             .lock()
             .children
             .push(Arc::downgrade(&child.inner));
+        // The child's resource updates reach the parent's subscribers, under the parent's URI.
+        let parent: Weak<ServerInner> = Arc::downgrade(&self.inner);
+        let prefix = namespace.to_owned();
+        child
+            .inner
+            .mounts
+            .lock()
+            .updated
+            .push(Arc::new(move |uri: &str| {
+                if let Some(inner) = parent.upgrade() {
+                    Server { inner }.notify_resource_updated(&namespaced_uri(&prefix, uri));
+                }
+            }));
         let parent: Weak<ServerInner> = Arc::downgrade(&self.inner);
         let weak_child: Weak<ServerInner> = Arc::downgrade(&child.inner);
         let namespace = namespace.to_owned();
@@ -412,6 +431,14 @@ impl Server {
             .chain(clashes)
             .next()
             .map_or(Ok(()), Err)
+    }
+
+    /// Tells the servers this one is mounted in that one of its resources was updated.
+    pub(super) fn updated_upward(&self, uri: &str) {
+        let updated = self.inner.mounts.lock().updated.clone();
+        for tell in updated {
+            tell(uri);
+        }
     }
 
     /// Tells the servers this one is mounted in that what it serves changed.
@@ -775,6 +802,15 @@ mod proxy {
                 Err(_elapsed) if parent.strong_count() == 0 => return,
                 Err(_elapsed) => continue,
                 Ok(Ok(notification)) if is_list_change(&notification.method) => {}
+                Ok(Ok(notification))
+                    if notification.method == "notifications/resources/updated" =>
+                {
+                    let uri = notification.params["uri"].as_str().unwrap_or_default();
+                    if let Some(inner) = parent.upgrade() {
+                        Server { inner }.notify_resource_updated(&namespaced_uri(&namespace, uri));
+                    }
+                    continue;
+                }
                 Ok(Ok(_)) => continue,
                 Ok(Err(broadcast::error::RecvError::Lagged(_))) => {}
                 Ok(Err(broadcast::error::RecvError::Closed)) => return,
@@ -824,11 +860,21 @@ mod proxy {
         }
         let completing = has("completions").then(|| upstream.clone());
         let forward = forward_read(upstream.clone());
+        // Handshake-era subscriptions are made upstream for every listed resource, so that
+        // its updates reach this server's subscribers (`follow` relays them).
+        let subscribe = capabilities["resources"]["subscribe"] == true
+            && !upstream.is_modern().await.unwrap_or(true);
         if has("resources") {
             for mut listing in upstream.list_all("resources/list", "resources").await? {
                 let Some(uri) = listing["uri"].as_str().map(str::to_owned) else {
                     continue;
                 };
+                if subscribe {
+                    let subscribed = upstream.request("resources/subscribe", json!({ "uri": uri }));
+                    if let Err(error) = subscribed.await {
+                        tracing::debug!(%error, %uri, "the upstream refused a subscription");
+                    }
+                }
                 apps.retain(|app| *app != uri);
                 listing["uri"] = json!(namespaced_uri(namespace, &uri));
                 let read = namespaced_read(namespace, &uri, Arc::clone(&forward));

@@ -293,6 +293,7 @@ impl Server {
     /// Call it whenever your code changes what a resource returns.
     pub fn notify_resource_updated(&self, uri: &str) -> usize {
         let notice = self.publish(UPDATED, &serde_json::json!({ "uri": uri }));
+        self.updated_upward(uri);
         self.resource_updated(uri, notice.as_deref())
     }
 

@@ -300,3 +300,57 @@ async fn a_proxied_servers_resources_prompts_and_completions_are_served_in_both_
         .await;
     }
 }
+
+#[tokio::test]
+async fn a_mounted_resources_updates_reach_the_parents_subscribers() {
+    let child = Server::builder()
+        .tools(std::iter::empty::<&str>())
+        .resources(["test://watched-resource"])
+        .prompts(std::iter::empty::<&str>())
+        .build()
+        .unwrap();
+    let gateway = serving(&[]).build().unwrap();
+    gateway.mount("docs", &child).unwrap();
+    let client = Client::connect(&gateway).await;
+    let uri = "test://docs/watched-resource";
+    client
+        .request("resources/subscribe", json!({ "uri": uri }))
+        .await
+        .unwrap();
+    child.notify_resource_updated("test://watched-resource");
+    let updated = client.next_notification().await;
+    assert_eq!(updated.method, "notifications/resources/updated");
+    assert_eq!(updated.params["uri"], uri);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_proxied_resources_updates_reach_the_gateways_subscribers() {
+    let upstream = Example::start("everything", None);
+    let remote = Remote::builder()
+        .modern(false)
+        .connect(Upstream::StreamableHttp(upstream.url("/mcp")))
+        .await
+        .unwrap();
+    let gateway = serving(&[]).build().unwrap();
+    gateway.proxy("up", remote).await.unwrap();
+    let client = Client::connect(&gateway).await;
+    let uri = "test://up/watched-resource";
+    client
+        .request("resources/subscribe", json!({ "uri": uri }))
+        .await
+        .unwrap();
+    client
+        .call_tool("up_update_watched_resource", json!({}))
+        .await
+        .unwrap();
+    eventually(
+        "the upstream's update reaches the gateway's subscriber",
+        || {
+            client
+                .notifications()
+                .iter()
+                .any(|n| n.method == "notifications/resources/updated" && n.params["uri"] == uri)
+        },
+    )
+    .await;
+}
