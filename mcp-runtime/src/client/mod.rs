@@ -335,18 +335,11 @@ impl Client {
         method: &str,
         params: Value,
     ) -> Result<Value, ClientError> {
-        let mut params = match params {
-            Value::Object(params) => params,
-            _ => Map::new(),
-        };
-        let meta = params
-            .entry("_meta")
-            .or_insert_with(|| Value::Object(Map::new()));
-        if let Value::Object(meta) = meta {
+        let mut params = with_meta(params, |meta| {
             for (key, value) in &modern.meta {
                 meta.entry(key.clone()).or_insert_with(|| value.clone());
             }
-        }
+        });
         for _round in 0..MAX_ROUNDS {
             let result = self
                 .send_request_with(method, Value::Object(params.clone()), |request| {
@@ -727,6 +720,25 @@ pub struct ClientError {
     pub message: String,
     /// The error's `data`, if any.
     pub data: Option<Value>,
+}
+
+/// `params` as an object whose `_meta` (made if missing) `dress` has filled in: what both
+/// clients do to the params of a modern-era request.
+pub(crate) fn with_meta(
+    params: Value,
+    dress: impl FnOnce(&mut Map<String, Value>),
+) -> Map<String, Value> {
+    let mut params = match params {
+        Value::Object(params) => params,
+        _ => Map::new(),
+    };
+    let meta = params
+        .entry("_meta")
+        .or_insert_with(|| Value::Object(Map::new()));
+    if let Value::Object(meta) = meta {
+        dress(meta);
+    }
+    params
 }
 
 impl ClientError {

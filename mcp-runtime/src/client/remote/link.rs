@@ -464,14 +464,7 @@ impl Link {
         if modern.is_none() && progress.is_none() {
             return params;
         }
-        let mut params = match params {
-            Value::Object(params) => params,
-            _ => Map::new(),
-        };
-        let meta = params
-            .entry("_meta")
-            .or_insert_with(|| Value::Object(Map::new()));
-        if let Value::Object(meta) = meta {
+        let params = crate::client::with_meta(params, |meta| {
             if let Some(modern) = modern {
                 for (key, value) in modern {
                     meta.entry(key.clone()).or_insert_with(|| value.clone());
@@ -483,7 +476,7 @@ impl Link {
             if let Some(token) = progress {
                 meta.entry("progressToken").or_insert(json!(token));
             }
-        }
+        });
         Value::Object(params)
     }
 
