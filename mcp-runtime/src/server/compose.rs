@@ -64,11 +64,19 @@ fn reaches(from: &Arc<ServerInner>, target: &Arc<ServerInner>) -> bool {
 /// What one namespace holds now, by key (tool and prompt names, resource URIs and templates).
 #[derive(Default)]
 struct Mount {
-    tools: Vec<String>,
-    resources: Vec<String>,
-    prompts: Vec<String>,
+    tools: Vec<Owned>,
+    resources: Vec<Owned>,
+    prompts: Vec<Owned>,
     /// What the items came from, in words (for the clash errors).
     source: String,
+}
+
+/// One item a mount put in a set: its key, and its listing then, by which the mount knows
+/// the item is still its own (the server may have put one of its own in its place since).
+#[derive(Clone)]
+struct Owned {
+    key: String,
+    listing: serde_json::Value,
 }
 
 impl Mounts {
@@ -351,8 +359,8 @@ impl Server {
             // a copy first.
             let clash = clash.or_else(|| {
                 let mut trial = (*self.inner.resources.load()).clone();
-                for key in &old.resources {
-                    trial.take(key);
+                for held in &old.resources {
+                    trial.take(&held.key);
                 }
                 resources
                     .iter()
@@ -467,7 +475,17 @@ trait Contributed {
     fn serves(&self, item: &Self::Item) -> bool;
     fn take(&mut self, key: &str);
     fn put(&mut self, item: Self::Item) -> Result<(), BuildError>;
-    fn owned(mount: &Mount) -> &[String];
+    fn owned(mount: &Mount) -> &[Owned];
+    fn listing(item: &Self::Item) -> &serde_json::Value;
+    /// The listing of the item with `key` (enabled or not), and whether it is enabled.
+    fn current(&self, key: &str) -> Option<(&serde_json::Value, bool)>;
+    fn disable(&mut self, key: &str);
+
+    /// Whether what the mount put as `held` is still there, unreplaced.
+    fn still_holds(&self, held: &Owned) -> bool {
+        self.current(&held.key)
+            .is_some_and(|(listing, _)| *listing == held.listing)
+    }
 }
 
 impl Contributed for Tools {
@@ -491,8 +509,18 @@ impl Contributed for Tools {
         self.insert(item);
         Ok(())
     }
-    fn owned(mount: &Mount) -> &[String] {
+    fn owned(mount: &Mount) -> &[Owned] {
         &mount.tools
+    }
+    fn listing(item: &Self::Item) -> &serde_json::Value {
+        item.listing()
+    }
+    fn current(&self, key: &str) -> Option<(&serde_json::Value, bool)> {
+        let held = self.all().find(|held| held.name() == key)?;
+        Some((held.listing(), self.get(key).is_some()))
+    }
+    fn disable(&mut self, key: &str) {
+        self.set_enabled(key, false);
     }
 }
 
@@ -517,8 +545,18 @@ impl Contributed for Prompts {
         self.insert(item);
         Ok(())
     }
-    fn owned(mount: &Mount) -> &[String] {
+    fn owned(mount: &Mount) -> &[Owned] {
         &mount.prompts
+    }
+    fn listing(item: &Self::Item) -> &serde_json::Value {
+        item.listing()
+    }
+    fn current(&self, key: &str) -> Option<(&serde_json::Value, bool)> {
+        let held = self.all().find(|held| held.name() == key)?;
+        Some((held.listing(), self.get(key).is_some()))
+    }
+    fn disable(&mut self, key: &str) {
+        self.set_enabled(key, false);
     }
 }
 
@@ -569,8 +607,26 @@ impl Contributed for Resources {
             MountedResource::Template(template) => self.insert_template(template),
         }
     }
-    fn owned(mount: &Mount) -> &[String] {
+    fn owned(mount: &Mount) -> &[Owned] {
         &mount.resources
+    }
+    fn listing(item: &MountedResource) -> &serde_json::Value {
+        match item {
+            MountedResource::Fixed(resource) => resource.listing(),
+            MountedResource::Template(template) => template.listing(),
+        }
+    }
+    fn current(&self, key: &str) -> Option<(&serde_json::Value, bool)> {
+        if let Some(held) = self.all_fixed().find(|held| held.uri() == key) {
+            return Some((held.listing(), self.resource(key).is_some()));
+        }
+        let held = self
+            .all_templates()
+            .find(|held| held.uri_template().as_str() == key)?;
+        Some((held.listing(), self.template(key).is_some()))
+    }
+    fn disable(&mut self, key: &str) {
+        self.set_enabled(key, false);
     }
 }
 
@@ -578,7 +634,7 @@ impl Contributed for Resources {
 /// or the server's own), unless it is what `namespace` held before.
 fn clash_of<S: Contributed>(
     set: &S,
-    old: &[String],
+    old: &[Owned],
     item: &S::Item,
     others: &HashMap<String, Mount>,
     source: &str,
@@ -586,11 +642,18 @@ fn clash_of<S: Contributed>(
     let key = S::key(item);
     let by_mount = others
         .values()
-        .find(|mount| S::owned(mount).iter().any(|held| held == key))
+        .find(|mount| S::owned(mount).iter().any(|held| held.key == key))
         .map(|mount| mount.source.clone());
     let holder = match by_mount {
         Some(holder) => holder,
-        None if old.iter().any(|held| held == key) => return None,
+        // Still the one this mount put there: no clash. (One the server put in its place
+        // since is the server's own now.)
+        None if old
+            .iter()
+            .any(|held| held.key == key && set.still_holds(held)) =>
+        {
+            return None
+        }
         None => set.holder(item)?,
     };
     Some(BuildError::clash(S::KIND, key, holder, source.to_owned()))
@@ -598,7 +661,7 @@ fn clash_of<S: Contributed>(
 
 fn first_clash<S: Contributed>(
     set: &S,
-    old: &[String],
+    old: &[Owned],
     items: &[S::Item],
     others: &HashMap<String, Mount>,
     source: &str,
@@ -612,11 +675,11 @@ fn first_clash<S: Contributed>(
 /// those whose names are taken; `held` gets the keys served now. `Ok(false)`: nothing changed.
 fn swap<S: Contributed>(
     set: &mut S,
-    old: &[String],
+    old: &[Owned],
     items: Vec<S::Item>,
     others: &HashMap<String, Mount>,
     source: &str,
-    held: &mut Vec<String>,
+    held: &mut Vec<Owned>,
     clashes: &mut Vec<BuildError>,
 ) -> Result<bool, BuildError> {
     let mut served = Vec::with_capacity(items.len());
@@ -631,13 +694,28 @@ fn swap<S: Contributed>(
         held.extend(old.iter().cloned());
         return Ok(false);
     }
-    for key in old {
-        set.take(key);
+    // Only what is still the mount's own goes; what the server disabled stays disabled.
+    let mut disabled = Vec::new();
+    for owned in old {
+        if let Some((_, enabled)) = set.current(&owned.key).filter(|_| set.still_holds(owned)) {
+            if !enabled {
+                disabled.push(owned.key.clone());
+            }
+            set.take(&owned.key);
+        }
     }
     for item in served {
-        let key = S::key(&item).to_owned();
+        let owned = Owned {
+            key: S::key(&item).to_owned(),
+            listing: S::listing(&item).clone(),
+        };
         match set.put(item) {
-            Ok(()) => held.push(key),
+            Ok(()) => {
+                if disabled.contains(&owned.key) {
+                    set.disable(&owned.key);
+                }
+                held.push(owned);
+            }
             Err(error) => clashes.push(error),
         }
     }

@@ -354,3 +354,40 @@ async fn a_proxied_resources_updates_reach_the_gateways_subscribers() {
     )
     .await;
 }
+
+#[test]
+fn what_the_parent_does_to_a_mounted_item_survives_the_childs_next_change() {
+    let child = Server::builder()
+        .tools(["apps_dashboard"])
+        .resources(["ui://apps-test/dashboard.html", "test://static-text"])
+        .prompts(["code-review"])
+        .build()
+        .unwrap();
+    let gateway = serving(&[]).build().unwrap();
+    gateway.mount("docs", &child).unwrap();
+    // The parent disables a mounted prompt, and serves a tool of its own in place of a
+    // mounted one.
+    assert!(gateway.disable_prompt("docs_code-review"));
+    let own = mcp_runtime::Tool::builder("docs_apps_dashboard")
+        .description("The gateway's own dashboard.")
+        .handler(|_, _| async { "own" })
+        .build()
+        .unwrap();
+    gateway.add_tool(own);
+    // The child changes something else: the parent's choices stand.
+    assert!(child.disable_resource("test://static-text"));
+    assert!(gateway.resource("test://docs/static-text").is_none());
+    assert!(
+        gateway.prompt("docs_code-review").is_none(),
+        "still disabled"
+    );
+    assert!(
+        gateway.enable_prompt("docs_code-review"),
+        "and still there to enable"
+    );
+    let tool = gateway.tool("docs_apps_dashboard").unwrap();
+    assert_eq!(
+        tool.listing()["description"],
+        "The gateway's own dashboard."
+    );
+}
