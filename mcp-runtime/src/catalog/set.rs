@@ -69,6 +69,11 @@ impl<T: Item> Set<T> {
         self.index.get(key).map(|&i| &self.enabled[i])
     }
 
+    /// The item with this key, enabled or not.
+    pub(crate) fn get_any(&self, key: &str) -> Option<&Arc<T>> {
+        self.get(key).or_else(|| self.disabled.get(key))
+    }
+
     /// Whether an item (enabled or not) has this key.
     pub(crate) fn contains(&self, key: &str) -> bool {
         self.index.contains_key(key) || self.disabled.contains_key(key)

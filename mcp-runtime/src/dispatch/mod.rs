@@ -282,7 +282,7 @@ impl Server {
                 let resources = self.resource_set();
                 let (result, hints) =
                     crate::resource::read(&resources, params, context, &visible).await?;
-                *cache = hints;
+                *cache = hints.map(|own| own.members(self.has_visibility()));
                 Ok(result)
             }
             "prompts/list" => crate::prompt::list(&self.prompt_set(), params, page_size, &visible),

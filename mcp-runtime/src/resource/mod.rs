@@ -38,10 +38,8 @@ pub struct Resource {
     /// Declared, or implied by the return type: computed once.
     pub(crate) mime_type: Option<&'static str>,
     listing: Value,
-    /// Its own caching hints as JSON members, written once.
-    pub(crate) cache: Option<Arc<str>>,
-    /// The same hints, for a response cache.
-    pub(crate) hints: Option<CacheHints>,
+    /// Its own caching hints, if it declares any.
+    pub(crate) cache: Option<OwnHints>,
     tags: Arc<[String]>,
     /// Its `_meta` (an MCP Apps UI's), on its listing and every content it reads.
     pub(crate) meta: Option<Arc<Value>>,
@@ -106,7 +104,6 @@ impl Resource {
             read,
             mime_type: None,
             cache: None,
-            hints: None,
             tags: Arc::new([]),
             meta: listing.get("_meta").cloned().map(Arc::new),
             listed: true,
@@ -126,10 +123,8 @@ pub struct ResourceTemplate {
     /// The template with its variable names erased: two with one shape match the same URIs.
     shape: String,
     listing: Value,
-    /// Its own caching hints as JSON members, written once.
-    pub(crate) cache: Option<Arc<str>>,
-    /// The same hints, for a response cache.
-    pub(crate) hints: Option<CacheHints>,
+    /// Its own caching hints, if it declares any.
+    pub(crate) cache: Option<OwnHints>,
     completers: Completers,
     tags: Arc<[String]>,
     /// Its `_meta` (an MCP Apps UI's), on its listing and every content it reads.
@@ -211,7 +206,6 @@ impl ResourceTemplate {
             template,
             listing,
             cache: None,
-            hints: None,
             completers,
             tags: Arc::new([]),
             meta: None,
@@ -291,9 +285,32 @@ fn listing(definition: &'static ResourceDefinition, is_static: bool) -> Value {
     serde_json::to_value(listing).expect("a resource listing serializes")
 }
 
-/// A resource's own caching hints, as the members its reads carry.
-fn cache_members(definition: &ResourceDefinition) -> Option<Arc<str>> {
-    definition.cache.map(|hints| hints.json_members().into())
+/// A resource's own caching hints, and the members its reads carry, written once: as declared,
+/// and private (for a server whose visibility rule makes what a caller reads its own).
+#[derive(Clone, Debug)]
+pub(crate) struct OwnHints {
+    pub(crate) hints: CacheHints,
+    declared: Arc<str>,
+    private: Arc<str>,
+}
+
+impl OwnHints {
+    fn new(hints: CacheHints) -> OwnHints {
+        OwnHints {
+            hints,
+            declared: hints.json_members().into(),
+            private: CacheHints::private(hints.ttl()).json_members().into(),
+        }
+    }
+
+    /// The members a read carries; `per_caller`: the server has a visibility rule.
+    pub(crate) fn members(&self, per_caller: bool) -> Arc<str> {
+        Arc::clone(if per_caller {
+            &self.private
+        } else {
+            &self.declared
+        })
+    }
 }
 
 /// The resources and templates a server serves.
@@ -337,8 +354,7 @@ impl Resources {
                 read: declared_read(definition),
                 mime_type: definition.mime_type(),
                 listing: listing(definition, true),
-                cache: cache_members(definition),
-                hints: definition.cache,
+                cache: definition.cache.map(OwnHints::new),
                 tags: declared_tags(definition.tags),
                 meta: declared_meta(definition),
                 listed: definition.listed,
@@ -353,8 +369,7 @@ impl Resources {
             shape: template.shape(),
             template,
             listing: listing(definition, false),
-            cache: cache_members(definition),
-            hints: definition.cache,
+            cache: definition.cache.map(OwnHints::new),
             completers: Completers::Declared(definition.completers),
             tags: declared_tags(definition.tags),
             meta: declared_meta(definition),
@@ -468,13 +483,13 @@ impl Resources {
     /// template that serves it; `None` when it has none (or is not served).
     pub(crate) fn hints_for(&self, uri: &str) -> Option<CacheHints> {
         if let Some(resource) = self.resource(uri) {
-            return resource.hints;
+            return resource.cache.as_ref().map(|own| own.hints);
         }
         let template = self
             .match_order
             .iter()
             .find(|template| template.template.matches(uri).is_some())?;
-        template.hints
+        template.cache.as_ref().map(|own| own.hints)
     }
 
     /// Whether `uri` is one this caller may read: a visible fixed resource, or (when no

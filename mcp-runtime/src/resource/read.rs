@@ -7,7 +7,7 @@ use std::sync::Arc;
 use serde_json::value::RawValue;
 use serde_json::{Map, Value};
 
-use super::{not_found, ResourceRead, Resources};
+use super::{not_found, OwnHints, ResourceRead, Resources};
 use crate::content::ResourceContents;
 use crate::context::Context;
 use crate::middleware::Item;
@@ -105,14 +105,14 @@ pub(crate) fn unsubscribe(
     encode(&Empty {})
 }
 
-/// `resources/read`: the result, and the resource's own caching hints (as JSON members) if it
+/// `resources/read`: the result, and the resource's own caching hints if it
 /// has any.
 pub(crate) async fn read(
     resources: &Resources,
     params: Value,
     context: Context,
     visible: &Visible<'_>,
-) -> Result<(Box<RawValue>, Option<Arc<str>>), ErrorObject> {
+) -> Result<(Box<RawValue>, Option<OwnHints>), ErrorObject> {
     const METHOD: &str = "resources/read";
     let resources = require(resources, METHOD)?;
     let UriParams { uri } = decode(METHOD, params)?;
@@ -153,8 +153,8 @@ pub(crate) async fn read_contents(
 /// What one read found.
 struct Read {
     contents: Vec<ResourceContents>,
-    /// The resource's own caching hints, as JSON members.
-    cache: Option<Arc<str>>,
+    /// The resource's own caching hints.
+    cache: Option<OwnHints>,
     /// The resource's `_meta`, for every content.
     meta: Option<Arc<Value>>,
 }

@@ -23,9 +23,9 @@ use std::sync::{Arc, Mutex, Weak};
 use super::{Server, ServerInner};
 use crate::content::ResourceContents;
 use crate::error::{BuildError, ItemKind};
-use crate::prompt::{Prompt, Prompts};
+use crate::prompt::Prompt;
 use crate::resource::{ReadHandler, Resource, ResourceRead, ResourceTemplate, Resources};
-use crate::tool::{Tool, Tools};
+use crate::tool::Tool;
 
 /// What a server serves from elsewhere, by namespace, and who to tell when what it serves
 /// changes (the servers it is mounted in).
@@ -469,17 +469,21 @@ trait Contributed {
     type Item;
     const KIND: ItemKind;
     fn key(item: &Self::Item) -> &str;
+    fn listing(item: &Self::Item) -> &serde_json::Value;
     /// Who serves what `item` would be served as, in words, if anyone does.
     fn holder(&self, item: &Self::Item) -> Option<String>;
-    /// Whether `item` is served now exactly so.
-    fn serves(&self, item: &Self::Item) -> bool;
-    fn take(&mut self, key: &str);
-    fn put(&mut self, item: Self::Item) -> Result<(), BuildError>;
-    fn owned(mount: &Mount) -> &[Owned];
-    fn listing(item: &Self::Item) -> &serde_json::Value;
     /// The listing of the item with `key` (enabled or not), and whether it is enabled.
     fn current(&self, key: &str) -> Option<(&serde_json::Value, bool)>;
+    fn take(&mut self, key: &str);
+    fn put(&mut self, item: Self::Item) -> Result<(), BuildError>;
     fn disable(&mut self, key: &str);
+    fn owned(mount: &Mount) -> &[Owned];
+
+    /// Whether `item` is served now, enabled, exactly so.
+    fn serves(&self, item: &Self::Item) -> bool {
+        self.current(Self::key(item))
+            .is_some_and(|(listing, enabled)| enabled && listing == Self::listing(item))
+    }
 
     /// Whether what the mount put as `held` is still there, unreplaced.
     fn still_holds(&self, held: &Owned) -> bool {
@@ -488,75 +492,77 @@ trait Contributed {
     }
 }
 
-impl Contributed for Tools {
-    type Item = Tool;
+/// Tools and prompts: each kind one [`Set`](crate::catalog::Set) of named items.
+trait Named: crate::catalog::Item {
+    const KIND: ItemKind;
+    /// What the clash errors call one.
+    const NOUN: &'static str;
+    fn listing(&self) -> &serde_json::Value;
+    fn location(&self) -> crate::SourceLocation;
+    fn owned(mount: &Mount) -> &[Owned];
+}
+
+impl Named for Tool {
     const KIND: ItemKind = ItemKind::Tool;
-    fn key(item: &Tool) -> &str {
-        item.name()
+    const NOUN: &'static str = "tool";
+    fn listing(&self) -> &serde_json::Value {
+        self.listing()
     }
-    fn holder(&self, item: &Tool) -> Option<String> {
-        let held = self.all().find(|held| held.name() == item.name())?;
-        Some(format!("the tool declared at {}", held.location()))
-    }
-    fn serves(&self, item: &Tool) -> bool {
-        self.get(item.name())
-            .is_some_and(|held| held.listing() == item.listing())
-    }
-    fn take(&mut self, key: &str) {
-        self.remove(key);
-    }
-    fn put(&mut self, item: Tool) -> Result<(), BuildError> {
-        self.insert(item);
-        Ok(())
+    fn location(&self) -> crate::SourceLocation {
+        self.location()
     }
     fn owned(mount: &Mount) -> &[Owned] {
         &mount.tools
     }
-    fn listing(item: &Self::Item) -> &serde_json::Value {
-        item.listing()
-    }
-    fn current(&self, key: &str) -> Option<(&serde_json::Value, bool)> {
-        let held = self.all().find(|held| held.name() == key)?;
-        Some((held.listing(), self.get(key).is_some()))
-    }
-    fn disable(&mut self, key: &str) {
-        self.set_enabled(key, false);
-    }
 }
 
-impl Contributed for Prompts {
-    type Item = Prompt;
+impl Named for Prompt {
     const KIND: ItemKind = ItemKind::Prompt;
-    fn key(item: &Prompt) -> &str {
-        item.name()
+    const NOUN: &'static str = "prompt";
+    fn listing(&self) -> &serde_json::Value {
+        self.listing()
     }
-    fn holder(&self, item: &Prompt) -> Option<String> {
-        let held = self.all().find(|held| held.name() == item.name())?;
-        Some(format!("the prompt declared at {}", held.location()))
-    }
-    fn serves(&self, item: &Prompt) -> bool {
-        self.get(item.name())
-            .is_some_and(|held| held.listing() == item.listing())
-    }
-    fn take(&mut self, key: &str) {
-        self.remove(key);
-    }
-    fn put(&mut self, item: Prompt) -> Result<(), BuildError> {
-        self.insert(item);
-        Ok(())
+    fn location(&self) -> crate::SourceLocation {
+        self.location()
     }
     fn owned(mount: &Mount) -> &[Owned] {
         &mount.prompts
     }
-    fn listing(item: &Self::Item) -> &serde_json::Value {
-        item.listing()
+}
+
+impl<T: Named> Contributed for crate::catalog::Set<T> {
+    type Item = T;
+    const KIND: ItemKind = T::KIND;
+    fn key(item: &T) -> &str {
+        item.key()
+    }
+    fn listing(item: &T) -> &serde_json::Value {
+        Named::listing(item)
+    }
+    fn holder(&self, item: &T) -> Option<String> {
+        let held = self.get_any(item.key())?;
+        Some(format!(
+            "the {} declared at {}",
+            T::NOUN,
+            Named::location(&**held)
+        ))
     }
     fn current(&self, key: &str) -> Option<(&serde_json::Value, bool)> {
-        let held = self.all().find(|held| held.name() == key)?;
-        Some((held.listing(), self.get(key).is_some()))
+        let held = self.get_any(key)?;
+        Some((Named::listing(&**held), self.get(key).is_some()))
+    }
+    fn take(&mut self, key: &str) {
+        self.remove(key);
+    }
+    fn put(&mut self, item: T) -> Result<(), BuildError> {
+        self.insert(item);
+        Ok(())
     }
     fn disable(&mut self, key: &str) {
         self.set_enabled(key, false);
+    }
+    fn owned(mount: &Mount) -> &[Owned] {
+        T::owned(mount)
     }
 }
 
@@ -584,16 +590,6 @@ impl Contributed for Resources {
         };
         self.overlapping(template)
             .map(|held| declared(held.location()))
-    }
-    fn serves(&self, item: &MountedResource) -> bool {
-        match item {
-            MountedResource::Fixed(resource) => self
-                .resource(resource.uri())
-                .is_some_and(|held| held.listing() == resource.listing()),
-            MountedResource::Template(template) => self
-                .template(template.uri_template().as_str())
-                .is_some_and(|held| held.listing() == template.listing()),
-        }
     }
     fn take(&mut self, key: &str) {
         self.remove(key);

@@ -99,6 +99,10 @@ fn keys(listed: &Value, list: &str, key: &str) -> Vec<String> {
 async fn counter(caller: &impl Caller) -> String {
     let read = caller.call("resources/read", json!({"uri": "mw://counter"}));
     let read = read.await.unwrap();
+    // Declared public, but under a visibility rule what a caller reads is its own.
+    if let Some(scope) = read.get("cacheScope") {
+        assert_eq!(scope, "private", "{read}");
+    }
     read["contents"][0]["text"].as_str().unwrap().to_owned()
 }
 
